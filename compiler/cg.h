@@ -1,0 +1,180 @@
+/* cg.h — what the code generator's files share (not used outside cg*.c):
+ *   cg.c        the context, target, module, type descriptors, emitting the object
+ *   cg_rt.c     every runtime entry point, declared once with its C prototype
+ *   cg_fn.c     functions: entry, slots for owned values, landing pads, scopes, calls
+ *   cg_expr.c   expressions
+ *   cg_stmt.c   statements
+ *   cg_actor.c  actor kinds, messages, dispatch, sends, requests, closures, spawn,
+ *               supervisors, and the program descriptor
+ *
+ * Ownership (see runtime/include/actor_rt.h): every value that holds a reference
+ * count is either borrowed (valid while whatever it was read from is) or owned.
+ * An owned value always lives in a *slot*, an alloca that the function's landing pad
+ * releases when a failure unwinds through the frame; a slot is nulled as soon as its
+ * value is released or moved on.  So a failing actor leaks nothing its frames held. */
+#ifndef CG_H
+#define CG_H
+
+#include "compiler.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+
+/* A runtime function: its LLVM declaration and whether it may fail (unwind). */
+typedef struct RtFn {
+  const char *name;
+  LLVMValueRef fn;
+  LLVMTypeRef type;
+  bool may_fail;
+} RtFn;
+
+/* ORDER RTFN: one entry per runtime function the generated code calls (cg_rt.c). */
+enum {
+  RT_RETAIN, RT_RELEASE,
+  RT_STR_CAT, RT_STR_CAT_N, RT_STR_LEN, RT_STR_EQ, RT_STR_CMP, RT_STR_CONTAINS,
+  RT_STR_STARTS_WITH, RT_STR_ENDS_WITH, RT_STR_FIND, RT_STR_SLICE, RT_STR_SPLIT, RT_STR_TRIM,
+  RT_STR_UPPER, RT_STR_LOWER, RT_STR_REPEAT, RT_STR_OF_INT, RT_STR_OF_FLOAT, RT_STR_OF_BOOL,
+  RT_STR_OF,
+  RT_LIST_FROM, RT_LIST_GET, RT_LIST_AT_MUT, RT_LIST_PUSH, RT_LIST_POP, RT_LIST_INSERT,
+  RT_LIST_REMOVE, RT_LIST_CONTAINS, RT_LIST_SLICE, RT_LIST_SORT, RT_LIST_REVERSE, RT_LIST_JOIN,
+  RT_MAP_NEW, RT_MAP_LEN, RT_MAP_SET, RT_MAP_GET, RT_MAP_GET_OR, RT_MAP_AT_MUT, RT_MAP_HAS,
+  RT_MAP_REMOVE, RT_MAP_KEYS, RT_MAP_VALUES, RT_MAP_NEXT,
+  RT_EQ, RT_FLOAT_TO_INT, RT_PARSE_INT, RT_PARSE_FLOAT, RT_RANDOM, RT_NOW_MS, RT_PRINT,
+  RT_EPRINT, RT_EXIT,
+  RT_FAIL_STR, RT_FAIL_OVERFLOW, RT_FAIL_DIVZERO, RT_FAIL_ASSERT, RT_FAIL_NONE,
+  RT_CLOSURE_NEW, RT_SPAWN, RT_SPAWN_CHILD, RT_ACTOR_START, RT_MSG_ALLOC, RT_SEND,
+  RT_REQUEST_INFO, RT_REQUEST_NONE, RT_REPLY, RT_STOP, RT_MONITOR, RT_TIMER_START,
+  RT_TIMER_CANCEL,
+  RT_COUNT
+};
+
+/* Where break and continue go, and how many scopes they leave. */
+typedef struct Loop {
+  LLVMBasicBlockRef brk, cont;
+  int scope_depth; /* scopes at the start of the body: those from here on are exited */
+} Loop;
+
+/* The function being generated. */
+typedef struct CgFn {
+  LLVMValueRef fn;
+  LLVMValueRef self;      /* the actor (i8*), or NULL in top-level functions */
+  LLVMValueRef env;       /* blocks: the closure */
+  LLVMBuilderRef alloca_b;/* builds allocas at the top of the entry block */
+  LLVMBasicBlockRef lpad; /* the landing pad, made at the first call that may fail */
+  Vec slots;              /* LLVMValueRef: every slot of the function */
+  Vec free_temps;         /* LLVMValueRef: temp slots not in use */
+  Vec scopes;             /* Vec*: owned-variable slots per open scope */
+  Vec loops;              /* Loop* */
+  Type *ret;              /* what return gives (NULL: nothing) */
+  Closure *clo;           /* blocks */
+  Decl *actor;            /* whose state `self` is */
+  Decl *sup;              /* supervisor build: whose state the names are */
+  bool in_init;           /* field initialisers */
+} CgFn;
+
+/* A value during expression generation.  slot != NULL: owned, held in that slot. */
+typedef struct Val {
+  LLVMValueRef v;
+  Type *t;
+  LLVMValueRef slot;
+} Val;
+
+typedef struct Cg {
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  LLVMTargetMachineRef tm;
+  LLVMTargetDataRef td;
+  Program *prog;
+  const CgOptions *opt;
+  LLVMTypeRef void_t, i1, i8, i32, i64, f64, ptr;
+  LLVMTypeRef msg_t;     /* rt_msg: { i8*, i32, i32 } */
+  LLVMTypeRef reqinfo_t; /* rt_reqinfo: { i8*, i8*, i64 } */
+  LLVMTypeRef clo_t;     /* rt_closure: { i32, i32, i8*, i8*, i8*, i8* } */
+  LLVMTypeRef type_t;    /* rt_type: { i32, i32, i8*, i8* } */
+  LLVMTypeRef kind_t;    /* rt_kind */
+  LLVMTypeRef list_t;    /* rt_list: { i32, i32, i64, i64, i8*, i64* } */
+  LLVMValueRef personality;
+  RtFn rt[RT_COUNT];
+  LLVMValueRef type_int, type_float, type_bool, type_string, type_actor, type_timer;
+  CgFn *fn;
+  Vec pos_strings; /* interned "file:line:col" globals (PosStr*) */
+} Cg;
+
+extern Cg cg;
+
+/* cg.c */
+LLVMTypeRef cg_llvm_type(Type *t);           /* in registers: i64, double, i1, i8* */
+LLVMValueRef cg_type_desc(Type *t);          /* the rt_type descriptor (i8*) */
+LLVMValueRef cg_pos(Loc loc);                /* "file:line:col" (i8*) */
+LLVMValueRef cg_cstr(const char *s);         /* a private C string constant (i8*) */
+LLVMValueRef cg_str_literal(const char *s, int64_t len); /* a static rt_str (i8*) */
+LLVMTypeRef cg_ptr_to(LLVMTypeRef t);
+
+/* cg_rt.c */
+void cg_rt_declare(void);
+
+/* cg_fn.c */
+CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret);
+void cg_fn_end(void);
+LLVMValueRef cg_alloca(LLVMTypeRef t, const char *name);
+LLVMValueRef cg_slot(const char *name);      /* a new owned slot (i8*), null at entry */
+LLVMValueRef cg_call_rt(int which, LLVMValueRef *args, unsigned n);
+LLVMValueRef cg_call(LLVMValueRef fn, LLVMTypeRef fty, LLVMValueRef *args, unsigned n, bool may_fail);
+void cg_push_scope(void);
+void cg_pop_scope(void);                     /* releases the scope's owned variables */
+void cg_scope_add(LLVMValueRef slot);        /* an owned variable of the current scope */
+void cg_release_scopes_from(int depth);      /* for break/continue/return: no pop */
+LLVMBasicBlockRef cg_block(const char *name);
+bool cg_terminated(void);                    /* the current block already ends */
+void cg_retain(LLVMValueRef p);
+void cg_release(LLVMValueRef p);
+/* Values */
+Val cg_borrowed(LLVMValueRef v, Type *t);
+Val cg_owned(LLVMValueRef v, Type *t);       /* puts an owned ref into a temp slot */
+LLVMValueRef cg_take(Val v);                 /* an owned value (retains a borrowed one) */
+void cg_drop(Val v);                         /* releases an owned temp */
+Val cg_own(Val v);                           /* an owned copy (in a temp) of v */
+LLVMValueRef cg_to_word(LLVMValueRef v, Type *t);
+LLVMValueRef cg_from_word(LLVMValueRef w, Type *t);
+LLVMValueRef cg_zero(Type *t);
+LLVMValueRef cg_bitcast_ptr(LLVMValueRef p, LLVMTypeRef pointee);
+LLVMValueRef cg_load(LLVMTypeRef t, LLVMValueRef addr, const char *name);
+void cg_store(LLVMValueRef v, LLVMValueRef addr);
+LLVMValueRef cg_gep(LLVMTypeRef struct_t, LLVMValueRef base, unsigned field); /* &base->field */
+void cg_fail_if(LLVMValueRef cond, int which_fail, Loc loc);
+
+/* cg_expr.c */
+Val cg_expr(Node *n);
+LLVMValueRef cg_expr_take(Node *n);          /* an owned result */
+LLVMValueRef cg_sym_addr(Sym *s);            /* where a variable's value is */
+LLVMValueRef cg_to_string(Val v, Val *out);  /* String form of v as a Val in *out */
+/* Arguments: evaluates args in order; a borrowed argument followed by one that may
+ * change state is made owned.  `owned_all` gives every argument as owned. */
+void cg_args(Vec *args, Val *out, bool owned_all);
+/* Places (a[i][j]) are built in two steps so that no user code runs between taking an
+ * address inside a container and using it: prepare evaluates every index, then
+ * cg_lvalue_addr makes the addresses; done releases the indices. */
+void cg_lvalue_prepare(Node *n);
+LLVMValueRef cg_lvalue_addr(Node *n);        /* the address a[i]... refers to (for changes) */
+Val *cg_place_key(Node *n);                  /* the prepared index of a[i] */
+void cg_lvalue_done(void);
+LLVMValueRef cg_arith(int op, Type *t, LLVMValueRef a, LLVMValueRef b, Loc loc); /* + - * / % */
+LLVMValueRef cg_list_len_inline(LLVMValueRef list);
+
+/* cg_stmt.c */
+void cg_stmts(Vec *stmts);
+
+/* cg_actor.c */
+void cg_actors_declare(void);
+void cg_actors_define(void);
+LLVMTypeRef cg_state_type(Decl *actor);      /* { [80 x i8], fields... } */
+LLVMValueRef cg_state_addr(LLVMValueRef actor, Decl *kind, int index);
+void cg_send(Node *n);
+void cg_request(Node *n);
+Val cg_spawn(Node *n);
+Val cg_timer(Node *n);
+LLVMValueRef cg_fn_decl(Decl *d);            /* the LLVM function of a fn/method/handler */
+
+#endif

@@ -1,0 +1,556 @@
+/* cg_actor.c — code generation for what makes the language actors: per kind its
+ * state layout, an rt_kind descriptor, field initialisers, a dispatch function with a
+ * switch on the message id, and drop functions; per handler a message struct; sends,
+ * requests and their then/else closures, timers, spawn, supervisors' child building,
+ * functions and methods, and the rt_program descriptor the runtime's main() starts.
+ * (ponyc: genfun.c / gentype.c.) */
+#include "cg.h"
+
+#include <string.h>
+
+typedef struct KindCg {
+  LLVMTypeRef state_t;
+  LLVMValueRef kind, init, dispatch, drop_msg, drop_state, drop_params, build;
+} KindCg;
+
+typedef struct FnCg {
+  LLVMValueRef fn;
+  LLVMTypeRef msg_t; /* handlers: { rt_msg, [rt_reqinfo], params... } */
+} FnCg;
+
+typedef struct CloCg {
+  LLVMTypeRef env_t; /* first: cg_sym_addr reads it as LLVMTypeRef[0] */
+  LLVMValueRef run, run_else, drop;
+} CloCg;
+
+static KindCg *kcg(Decl *d) { return d->cg; }
+static FnCg *fcg(Decl *d) { return d->cg; }
+
+LLVMValueRef cg_fn_decl(Decl *d) { return fcg(d)->fn; }
+
+static LLVMValueRef add_fn(const char *name, LLVMTypeRef ret, LLVMTypeRef *params, unsigned n, bool internal) {
+  LLVMValueRef f = LLVMAddFunction(cg.mod, name, LLVMFunctionType(ret, params, n, 0));
+  if (internal) LLVMSetLinkage(f, LLVMInternalLinkage);
+  return f;
+}
+
+static unsigned abi_size(LLVMTypeRef t) { return (unsigned)LLVMABISizeOfType(cg.td, t); }
+
+/* ---- state ------------------------------------------------------------------------- */
+
+LLVMTypeRef cg_state_type(Decl *a) { return kcg(a)->state_t; }
+
+LLVMValueRef cg_state_addr(LLVMValueRef actor, Decl *kind, int index) {
+  return cg_gep(kcg(kind)->state_t, actor, (unsigned)index + 1);
+}
+
+static void make_state_type(Decl *a) {
+  int n = a->state.len;
+  LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
+  f[0] = LLVMArrayType(cg.i8, 80); /* RT_ACTOR_STATE_OFFSET (ORDER ABI) */
+  for (int i = 0; i < n; i++) f[i + 1] = cg_llvm_type(((Sym *)a->state.data[i])->type);
+  KindCg *k = xalloc(sizeof *k);
+  k->state_t = LLVMStructCreateNamed(cg.ctx, xformat("state.%s", a->name));
+  LLVMStructSetBody(k->state_t, f, (unsigned)(n + 1), 0);
+  a->cg = k;
+}
+
+/* ---- declarations ------------------------------------------------------------------ */
+
+static LLVMTypeRef *param_types(Vec *params, bool with_self, unsigned *n) {
+  LLVMTypeRef *t = xalloc(sizeof(LLVMTypeRef) * (size_t)(params->len + 1));
+  unsigned k = 0;
+  if (with_self) t[k++] = cg.ptr;
+  for (int i = 0; i < params->len; i++) t[k++] = cg_llvm_type(((Param *)params->data[i])->type);
+  *n = k;
+  return t;
+}
+
+static void declare_fn(Decl *d, const char *name, bool with_self) {
+  unsigned n;
+  LLVMTypeRef *pt = param_types(&d->params, with_self, &n);
+  FnCg *f = xalloc(sizeof *f);
+  f->fn = add_fn(name, d->ret ? cg_llvm_type(d->ret) : cg.void_t, pt, n, true);
+  d->cg = f;
+}
+
+static void declare_extern(Decl *d) {
+  unsigned n;
+  LLVMTypeRef *pt = param_types(&d->params, false, &n);
+  FnCg *f = xalloc(sizeof *f);
+  LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, d->name);
+  f->fn = existing ? existing : add_fn(d->name, d->ret ? cg_llvm_type(d->ret) : cg.void_t, pt, n, false);
+  unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
+  for (unsigned i = 0; i < n; i++)
+    if (pt[i] == cg.i1) LLVMAddAttributeAtIndex(f->fn, i + 1, LLVMCreateEnumAttribute(cg.ctx, zext, 0));
+  if (d->ret && d->ret->kind == T_BOOL)
+    LLVMAddAttributeAtIndex(f->fn, LLVMAttributeReturnIndex, LLVMCreateEnumAttribute(cg.ctx, zext, 0));
+  d->cg = f;
+}
+
+static void declare_handler(Decl *a, Decl *h) {
+  declare_fn(h, xformat("%s.on.%s", a->name, h->name), true);
+  int n = h->params.len;
+  LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 2));
+  unsigned k = 0;
+  f[k++] = cg.msg_t;
+  if (h->ret) f[k++] = cg.reqinfo_t;
+  for (int i = 0; i < n; i++) f[k++] = cg_llvm_type(((Param *)h->params.data[i])->type);
+  fcg(h)->msg_t = LLVMStructCreateNamed(cg.ctx, xformat("msg.%s.%s", a->name, h->name));
+  LLVMStructSetBody(fcg(h)->msg_t, f, k, 0);
+}
+
+static void declare_kind(Decl *a) {
+  make_state_type(a);
+  KindCg *k = kcg(a);
+  k->kind = LLVMAddGlobal(cg.mod, cg.kind_t, xformat("kind.%s", a->name));
+  LLVMSetLinkage(k->kind, LLVMInternalLinkage);
+  LLVMSetGlobalConstant(k->kind, 1);
+  LLVMTypeRef p1[1] = {cg.ptr}, p2[2] = {cg.ptr, cg.ptr};
+  k->dispatch = add_fn(xformat("%s.dispatch", a->name), cg.void_t, p2, 2, true);
+  k->drop_msg = add_fn(xformat("%s.drop_msg", a->name), cg.void_t, p1, 1, true);
+  k->drop_state = add_fn(xformat("%s.drop_state", a->name), cg.void_t, p1, 1, true);
+  k->drop_params = add_fn(xformat("%s.drop_params", a->name), cg.void_t, p1, 1, true);
+  if (a->kind == D_SUPERVISOR) {
+    k->build = add_fn(xformat("%s.build", a->name), cg.void_t, p1, 1, true);
+    return;
+  }
+  bool any_init = false;
+  for (int i = 0; i < a->fields.len; i++) any_init |= ((Node *)a->fields.data[i])->a != NULL;
+  if (any_init) k->init = add_fn(xformat("%s.init", a->name), cg.void_t, p1, 1, true);
+  for (int i = 0; i < a->handlers.len; i++) declare_handler(a, a->handlers.data[i]);
+  for (int i = 0; i < a->methods.len; i++) {
+    Decl *m = a->methods.data[i];
+    declare_fn(m, xformat("%s.fn.%s", a->name, m->name), true);
+  }
+}
+
+static void declare_closure(Closure *c) {
+  int n = c->captures.len;
+  LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
+  f[0] = cg.clo_t;
+  for (int i = 0; i < n; i++) f[i + 1] = cg_llvm_type(((Sym *)c->captures.data[i])->type);
+  CloCg *cc = xalloc(sizeof *cc);
+  cc->env_t = LLVMStructCreateNamed(cg.ctx, xformat("env.%d", c->id));
+  LLVMStructSetBody(cc->env_t, f, (unsigned)(n + 1), 0);
+  LLVMTypeRef run_p[3] = {cg.ptr, cg.ptr, cg.i64}, else_p[3] = {cg.ptr, cg.ptr, cg.ptr}, drop_p[1] = {cg.ptr};
+  Node *node = c->node;
+  Block *then_b = node->then_blk, *else_b = node->kind == N_REQUEST ? node->else_blk : NULL;
+  const char *what = node->kind == N_TIMER ? (node->ival ? "every" : "after") : "then";
+  if (then_b) cc->run = add_fn(xformat("%s.%s.%d", c->actor->name, what, c->id), cg.void_t, run_p, 3, true);
+  if (else_b) cc->run_else = add_fn(xformat("%s.else.%d", c->actor->name, c->id), cg.void_t, else_p, 3, true);
+  cc->drop = add_fn(xformat("env.%d.drop", c->id), cg.void_t, drop_p, 1, true);
+  c->cg = cc;
+}
+
+void cg_actors_declare(void) {
+  Program *p = cg.prog;
+  for (int i = 0; i < p->actors.len; i++) declare_kind(p->actors.data[i]);
+  for (int i = 0; i < p->fns.len; i++) {
+    Decl *d = p->fns.data[i];
+    if (d->kind == D_FN) declare_fn(d, xformat("fn.%s", d->name), false);
+    else declare_extern(d);
+  }
+  for (int i = 0; i < p->closures.len; i++) declare_closure(p->closures.data[i]);
+}
+
+/* ---- bodies ------------------------------------------------------------------------ */
+
+/* Parameters live in allocas (borrowed values: the caller keeps them alive). */
+static void bind_params(Vec *params, LLVMValueRef fn, unsigned first) {
+  for (int i = 0; i < params->len; i++) {
+    Param *p = params->data[i];
+    LLVMValueRef a = cg_alloca(cg_llvm_type(p->type), p->name);
+    cg_store(LLVMGetParam(fn, first + (unsigned)i), a);
+    p->sym->cg = a;
+  }
+}
+
+static void gen_body(Decl *d, Decl *actor) {
+  LLVMValueRef fn = fcg(d)->fn;
+  CgFn *f = cg_fn_begin(fn, d->ret);
+  f->actor = actor;
+  if (actor) f->self = LLVMGetParam(fn, 0);
+  bind_params(&d->params, fn, actor ? 1 : 0);
+  cg_stmts(&d->body);
+  cg_fn_end();
+}
+
+static void gen_init(Decl *a) {
+  KindCg *k = kcg(a);
+  if (!k->init) return;
+  CgFn *f = cg_fn_begin(k->init, NULL);
+  f->actor = a;
+  f->self = LLVMGetParam(k->init, 0);
+  f->in_init = true;
+  for (int i = 0; i < a->fields.len; i++) {
+    Node *fld = a->fields.data[i];
+    if (!fld->a) continue;
+    LLVMValueRef v = cg_expr_take(fld->a);
+    cg_store(v, cg_state_addr(f->self, a, fld->sym->index));
+  }
+  cg_fn_end();
+}
+
+static void gen_dispatch(Decl *a) {
+  KindCg *k = kcg(a);
+  CgFn *f = cg_fn_begin(k->dispatch, NULL);
+  f->actor = a;
+  LLVMValueRef self = LLVMGetParam(k->dispatch, 0), msg = LLVMGetParam(k->dispatch, 1);
+  LLVMValueRef id = cg_load(cg.i32, cg_gep(cg.msg_t, msg, 1), "id");
+  LLVMBasicBlockRef dflt = cg_block("unknown");
+  LLVMValueRef sw = LLVMBuildSwitch(cg.b, id, dflt, (unsigned)a->handlers.len);
+  for (int i = 0; i < a->handlers.len; i++) {
+    Decl *h = a->handlers.data[i];
+    LLVMBasicBlockRef bb = cg_block(h->name);
+    LLVMAddCase(sw, LLVMConstInt(cg.i32, (unsigned)i, 0), bb);
+    LLVMPositionBuilderAtEnd(cg.b, bb);
+    LLVMTypeRef mt = fcg(h)->msg_t;
+    unsigned first = h->ret ? 2 : 1;
+    LLVMValueRef *args = xalloc(sizeof(LLVMValueRef) * (size_t)(h->params.len + 1));
+    args[0] = self;
+    for (int j = 0; j < h->params.len; j++) {
+      Param *p = h->params.data[j];
+      args[j + 1] = cg_load(cg_llvm_type(p->type), cg_gep(mt, msg, first + (unsigned)j), p->name);
+    }
+    LLVMValueRef fn = fcg(h)->fn;
+    LLVMValueRef r = cg_call(fn, LLVMGlobalGetValueType(fn), args, (unsigned)h->params.len + 1, true);
+    if (h->ret) {
+      LLVMValueRef ra[3] = {self, msg, cg_to_word(r, h->ret)};
+      cg_call_rt(RT_REPLY, ra, 3);
+    }
+    LLVMBuildRetVoid(cg.b);
+  }
+  LLVMPositionBuilderAtEnd(cg.b, dflt);
+  LLVMBuildRetVoid(cg.b);
+  LLVMPositionBuilderAtEnd(cg.b, cg_block("dead"));
+  cg_fn_end();
+}
+
+static void gen_drop_msg(Decl *a) {
+  KindCg *k = kcg(a);
+  cg_fn_begin(k->drop_msg, NULL);
+  LLVMValueRef msg = LLVMGetParam(k->drop_msg, 0);
+  if (a->kind == D_ACTOR && a->handlers.len) {
+    LLVMValueRef id = cg_load(cg.i32, cg_gep(cg.msg_t, msg, 1), "id");
+    LLVMBasicBlockRef done = cg_block("done");
+    LLVMValueRef sw = LLVMBuildSwitch(cg.b, id, done, (unsigned)a->handlers.len);
+    for (int i = 0; i < a->handlers.len; i++) {
+      Decl *h = a->handlers.data[i];
+      LLVMBasicBlockRef bb = cg_block(h->name);
+      LLVMAddCase(sw, LLVMConstInt(cg.i32, (unsigned)i, 0), bb);
+      LLVMPositionBuilderAtEnd(cg.b, bb);
+      unsigned first = h->ret ? 2 : 1;
+      for (int j = 0; j < h->params.len; j++) {
+        Param *p = h->params.data[j];
+        if (ty_is_ref(p->type)) cg_release(cg_load(cg.ptr, cg_gep(fcg(h)->msg_t, msg, first + (unsigned)j), ""));
+      }
+      LLVMBuildBr(cg.b, done);
+    }
+    LLVMPositionBuilderAtEnd(cg.b, done);
+  }
+  cg_fn_end();
+}
+
+/* Fields (not parameters) released and zeroed; a supervisor keeps its children. */
+static void gen_drop_state(Decl *a) {
+  KindCg *k = kcg(a);
+  cg_fn_begin(k->drop_state, NULL);
+  LLVMValueRef self = LLVMGetParam(k->drop_state, 0);
+  if (a->kind == D_ACTOR)
+    for (int i = a->params.len; i < a->state.len; i++) {
+      Sym *s = a->state.data[i];
+      LLVMValueRef addr = cg_state_addr(self, a, i);
+      if (ty_is_ref(s->type)) cg_release(cg_load(cg.ptr, addr, s->name));
+      cg_store(cg_zero(s->type), addr);
+    }
+  cg_fn_end();
+}
+
+static void gen_drop_params(Decl *a) {
+  KindCg *k = kcg(a);
+  cg_fn_begin(k->drop_params, NULL);
+  LLVMValueRef self = LLVMGetParam(k->drop_params, 0);
+  int n = a->kind == D_SUPERVISOR ? a->state.len : a->params.len;
+  for (int i = 0; i < n; i++) {
+    Sym *s = a->state.data[i];
+    if (!ty_is_ref(s->type)) continue;
+    LLVMValueRef addr = cg_state_addr(self, a, i);
+    cg_release(cg_load(cg.ptr, addr, s->name));
+    cg_store(cg_zero(s->type), addr);
+  }
+  cg_fn_end();
+}
+
+/* Stores owned argument values into a new actor's parameters, then starts it. */
+static void store_params(LLVMValueRef actor, Decl *kind, Val *args, int n) {
+  for (int i = 0; i < n; i++) cg_store(cg_take(args[i]), cg_state_addr(actor, kind, i));
+}
+
+static void gen_build(Decl *s) {
+  KindCg *k = kcg(s);
+  CgFn *f = cg_fn_begin(k->build, NULL);
+  f->sup = s;
+  f->self = LLVMGetParam(k->build, 0);
+  for (int i = 0; i < s->children.len; i++) {
+    Child *c = s->children.data[i];
+    Val *args = xalloc(sizeof(Val) * (size_t)(c->args.len + 1));
+    cg_args(&c->args, args, true);
+    LLVMValueRef a[3] = {f->self, LLVMConstBitCast(kcg(c->kind)->kind, cg.ptr), LLVMConstInt(cg.i32, (unsigned)i, 0)};
+    Val child = cg_owned(cg_call_rt(RT_SPAWN_CHILD, a, 3), c->kind->type);
+    store_params(child.v, c->kind, args, c->args.len);
+    LLVMValueRef field = cg_state_addr(f->self, s, s->params.len + i);
+    cg_store(cg_take(child), field);
+    cg_call_rt(RT_ACTOR_START, &child.v, 1);
+  }
+  cg_fn_end();
+}
+
+/* ---- closures ---------------------------------------------------------------------- */
+
+static void gen_closure(Closure *c) {
+  CloCg *cc = c->cg;
+  Node *node = c->node;
+  Block *blocks[2] = {node->then_blk, node->kind == N_REQUEST ? node->else_blk : NULL};
+  LLVMValueRef fns[2] = {cc->run, cc->run_else};
+  for (int b = 0; b < 2; b++) {
+    if (!blocks[b]) continue;
+    Block *blk = blocks[b];
+    CgFn *f = cg_fn_begin(fns[b], NULL);
+    f->actor = c->actor;
+    f->clo = c;
+    f->self = LLVMGetParam(fns[b], 0);
+    f->env = LLVMGetParam(fns[b], 1);
+    if (blk->param_sym) {
+      Sym *ps = blk->param_sym;
+      LLVMValueRef a = cg_alloca(cg_llvm_type(ps->type), ps->name);
+      LLVMValueRef in = LLVMGetParam(fns[b], 2);
+      cg_store(b == 0 ? cg_from_word(in, ps->type) : in, a);
+      ps->cg = a;
+    }
+    cg_stmts(&blk->stmts);
+    cg_fn_end();
+  }
+  cg_fn_begin(cc->drop, NULL);
+  LLVMValueRef env = LLVMGetParam(cc->drop, 0);
+  for (int i = 0; i < c->captures.len; i++) {
+    Sym *s = c->captures.data[i];
+    if (ty_is_ref(s->type)) cg_release(cg_load(cg.ptr, cg_gep(cc->env_t, env, (unsigned)i + 1), s->name));
+  }
+  cg_fn_end();
+}
+
+/* A closure for then/else or a timer: the captured locals copied in (owned). */
+static Val make_closure(Closure *c) {
+  CloCg *cc = c->cg;
+  LLVMValueRef size = LLVMConstInt(cg.i32, abi_size(cc->env_t), 0);
+  Val env = cg_owned(cg_call_rt(RT_CLOSURE_NEW, &size, 1), ty_anyactor /* any ref type */);
+  LLVMValueRef hdr = env.v;
+  cg_store(cc->run ? LLVMConstBitCast(cc->run, cg.ptr) : LLVMConstNull(cg.ptr), cg_gep(cg.clo_t, hdr, 2));
+  cg_store(cc->run_else ? LLVMConstBitCast(cc->run_else, cg.ptr) : LLVMConstNull(cg.ptr), cg_gep(cg.clo_t, hdr, 3));
+  cg_store(LLVMConstBitCast(cc->drop, cg.ptr), cg_gep(cg.clo_t, hdr, 4));
+  LLVMValueRef at = c->answer && c->answer->kind != T_VOID && c->answer->kind != T_ERROR ? cg_type_desc(c->answer)
+                                                                                         : LLVMConstNull(cg.ptr);
+  cg_store(at, cg_gep(cg.clo_t, hdr, 5));
+  for (int i = 0; i < c->captures.len; i++) {
+    Sym *s = c->captures.data[i];
+    LLVMValueRef v = cg_load(cg_llvm_type(s->type), cg_sym_addr(s->outer), s->name);
+    if (ty_is_ref(s->type)) cg_retain(v);
+    cg_store(v, cg_gep(cc->env_t, hdr, (unsigned)i + 1));
+  }
+  return env;
+}
+
+Val cg_timer(Node *n) {
+  LLVMValueRef ms = cg_expr(n->a).v;
+  Val env = make_closure(n->clo);
+  LLVMValueRef args[4] = {cg.fn->self, ms, LLVMConstInt(cg.i1, n->ival ? 1 : 0, 0), cg_take(env)};
+  return cg_owned(cg_call_rt(RT_TIMER_START, args, 4), ty_timer);
+}
+
+/* ---- sends and requests ------------------------------------------------------------- */
+
+static Val target_and_args(Node *n, Val *args) {
+  Val target = cg_expr(n->a);
+  bool mutates = false;
+  for (int i = 0; i < n->list.len; i++) mutates |= ((Node *)n->list.data[i])->mutates;
+  if (mutates) target = cg_own(target);
+  cg_args(&n->list, args, true);
+  return target;
+}
+
+/* Allocates the message for handler h and stores the (owned) arguments into it. */
+static LLVMValueRef build_msg(Decl *h, Val *args, int n) {
+  LLVMTypeRef mt = fcg(h)->msg_t;
+  LLVMValueRef size = LLVMConstInt(cg.i32, abi_size(mt), 0);
+  LLVMValueRef m = cg_call_rt(RT_MSG_ALLOC, &size, 1);
+  cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_gep(mt, m, 1));
+  unsigned first = h->ret ? 2 : 1;
+  for (int i = 0; i < n; i++) cg_store(args[i].v, cg_gep(mt, m, first + (unsigned)i));
+  return m;
+}
+
+void cg_send(Node *n) {
+  Decl *h = n->decl;
+  int na = n->list.len;
+  Val *args = xalloc(sizeof(Val) * (size_t)(na + 1));
+  Val target = target_and_args(n, args);
+  cg_fail_if(LLVMBuildIsNull(cg.b, target.v, ""), RT_FAIL_NONE, n->loc);
+  LLVMValueRef m = build_msg(h, args, na);
+  if (h->ret) { /* told with !: no one to answer */
+    LLVMTypeRef mt = fcg(h)->msg_t;
+    LLVMValueRef ri = cg_gep(mt, m, 1);
+    cg_store(LLVMConstNull(cg.reqinfo_t), ri);
+  }
+  for (int i = 0; i < na; i++) cg_take(args[i]); /* moved into the message */
+  LLVMValueRef sa[2] = {target.v, m};
+  cg_call_rt(RT_SEND, sa, 2);
+  cg_drop(target);
+}
+
+void cg_request(Node *n) {
+  Decl *h = n->decl;
+  int na = n->list.len;
+  Val *args = xalloc(sizeof(Val) * (size_t)(na + 1));
+  Val target = target_and_args(n, args);
+  LLVMValueRef env = n->clo ? cg_take(make_closure(n->clo)) : LLVMConstNull(cg.ptr);
+  LLVMBasicBlockRef none = cg_block("req.none"), send = cg_block("req.send"), done = cg_block("req.done");
+  LLVMBuildCondBr(cg.b, LLVMBuildIsNull(cg.b, target.v, ""), none, send);
+  /* none: the else-block runs with "none"; the arguments go */
+  LLVMPositionBuilderAtEnd(cg.b, none);
+  for (int i = 0; i < na; i++)
+    if (ty_is_ref(args[i].t)) cg_release(args[i].v);
+  LLVMValueRef rn[2] = {cg.fn->self, env};
+  cg_call_rt(RT_REQUEST_NONE, rn, 2);
+  LLVMBuildBr(cg.b, done);
+  LLVMPositionBuilderAtEnd(cg.b, send);
+  LLVMValueRef m = build_msg(h, args, na);
+  LLVMValueRef ri[3] = {cg_gep(fcg(h)->msg_t, m, 1), cg.fn->self, env};
+  if (n->clo)
+    cg_call_rt(RT_REQUEST_INFO, ri, 3);
+  else /* no blocks: nobody waits for the answer */
+    cg_store(LLVMConstNull(cg.reqinfo_t), ri[0]);
+  LLVMValueRef sa[2] = {target.v, m};
+  cg_call_rt(RT_SEND, sa, 2);
+  LLVMBuildBr(cg.b, done);
+  LLVMPositionBuilderAtEnd(cg.b, done);
+  for (int i = 0; i < na; i++) cg_take(args[i]); /* moved or released above */
+  cg_drop(target);
+}
+
+/* ---- spawn ------------------------------------------------------------------------ */
+
+Val cg_spawn(Node *n) {
+  Decl *k = n->decl;
+  int na = n->list.len;
+  Val *args = xalloc(sizeof(Val) * (size_t)(na + 1));
+  cg_args(&n->list, args, true);
+  LLVMValueRef kind = LLVMConstBitCast(kcg(k)->kind, cg.ptr);
+  Val a = cg_owned(cg_call_rt(RT_SPAWN, &kind, 1), k->type);
+  store_params(a.v, k, args, na);
+  cg_call_rt(RT_ACTOR_START, &a.v, 1);
+  return a;
+}
+
+/* ---- descriptors ------------------------------------------------------------------- */
+
+static LLVMValueRef const_array(LLVMTypeRef et, LLVMValueRef *vals, unsigned n, const char *name) {
+  LLVMValueRef init = LLVMConstArray(et, vals, n);
+  LLVMValueRef g = LLVMAddGlobal(cg.mod, LLVMTypeOf(init), name);
+  LLVMSetInitializer(g, init);
+  LLVMSetGlobalConstant(g, 1);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  return LLVMConstBitCast(g, cg.ptr);
+}
+
+static LLVMValueRef fnptr(LLVMValueRef f) { return f ? LLVMConstBitCast(f, cg.ptr) : LLVMConstNull(cg.ptr); }
+
+static void gen_kind_desc(Decl *a) {
+  KindCg *k = kcg(a);
+  int nh = a->kind == D_ACTOR ? a->handlers.len : 0;
+  LLVMValueRef names = LLVMConstNull(cg.ptr), answers = LLVMConstNull(cg.ptr), atypes = LLVMConstNull(cg.ptr);
+  if (nh) {
+    LLVMValueRef *nv = xalloc(sizeof(LLVMValueRef) * (size_t)nh), *av = xalloc(sizeof(LLVMValueRef) * (size_t)nh),
+                 *tv = xalloc(sizeof(LLVMValueRef) * (size_t)nh);
+    for (int i = 0; i < nh; i++) {
+      Decl *h = a->handlers.data[i];
+      nv[i] = cg_cstr(h->name);
+      av[i] = LLVMConstInt(cg.i8, h->ret ? 1 : 0, 0);
+      tv[i] = h->ret ? cg_type_desc(h->ret) : LLVMConstNull(cg.ptr);
+    }
+    names = const_array(cg.ptr, nv, (unsigned)nh, "handler_names");
+    answers = const_array(cg.i8, av, (unsigned)nh, "handler_answers");
+    atypes = const_array(cg.ptr, tv, (unsigned)nh, "answer_types");
+  }
+  LLVMValueRef sup = LLVMConstNull(cg.ptr);
+  if (a->kind == D_SUPERVISOR) {
+    int strategy = !strcmp(a->strategy, "one_for_all") ? 1 : !strcmp(a->strategy, "rest_for_one") ? 2 : 0;
+    LLVMValueRef f[5] = {LLVMConstInt(cg.i32, (unsigned)strategy, 0), LLVMConstInt(cg.i32, (unsigned)a->children.len, 0),
+                         LLVMConstInt(cg.i64, (unsigned long long)a->intensity, 1),
+                         LLVMConstInt(cg.i64, (unsigned long long)a->period_ms, 1), fnptr(k->build)};
+    LLVMValueRef init = LLVMConstStructInContext(cg.ctx, f, 5, 0);
+    LLVMValueRef g = LLVMAddGlobal(cg.mod, LLVMTypeOf(init), xformat("sup.%s", a->name));
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    sup = LLVMConstBitCast(g, cg.ptr);
+  }
+  LLVMValueRef f[14] = {
+      cg_cstr(a->name),
+      LLVMConstInt(cg.i32, abi_size(k->state_t), 0),
+      LLVMConstInt(cg.i32, (unsigned)nh, 0),
+      names,
+      answers,
+      atypes,
+      LLVMConstInt(cg.i32, (unsigned long long)(a->kind == D_ACTOR ? a->down_handler : -1), 1),
+      LLVMConstInt(cg.i32, a->kind == D_SUPERVISOR ? 1 : 0, 0), /* RT_KIND_SUPERVISOR */
+      fnptr(k->init),
+      fnptr(k->dispatch),
+      fnptr(k->drop_msg),
+      fnptr(k->drop_state),
+      fnptr(k->drop_params),
+      sup,
+  };
+  LLVMSetInitializer(k->kind, LLVMConstNamedStruct(cg.kind_t, f, 14));
+}
+
+static void gen_program_desc(void) {
+  Decl *m = cg.prog->main_actor;
+  Decl *start = NULL;
+  for (int i = 0; i < m->handlers.len; i++)
+    if (!strcmp(((Decl *)m->handlers.data[i])->name, "start")) start = m->handlers.data[i];
+  LLVMTypeRef ft[4] = {cg.ptr, cg.i32, cg.i32, cg.ptr};
+  LLVMTypeRef pt = LLVMStructTypeInContext(cg.ctx, ft, 4, 0);
+  LLVMValueRef f[4] = {LLVMConstBitCast(kcg(m)->kind, cg.ptr), LLVMConstInt(cg.i32, (unsigned)start->index, 0),
+                       LLVMConstInt(cg.i32, start->params.len ? 1 : 0, 0), cg_type_desc(ty_list(ty_string))};
+  LLVMValueRef g = LLVMAddGlobal(cg.mod, pt, "rt_program_main");
+  LLVMSetInitializer(g, LLVMConstStructInContext(cg.ctx, f, 4, 0));
+  LLVMSetGlobalConstant(g, 1);
+}
+
+void cg_actors_define(void) {
+  Program *p = cg.prog;
+  for (int i = 0; i < p->fns.len; i++) {
+    Decl *d = p->fns.data[i];
+    if (d->kind == D_FN) gen_body(d, NULL);
+  }
+  for (int i = 0; i < p->actors.len; i++) {
+    Decl *a = p->actors.data[i];
+    if (a->kind == D_ACTOR) {
+      for (int j = 0; j < a->handlers.len; j++) gen_body(a->handlers.data[j], a);
+      for (int j = 0; j < a->methods.len; j++) gen_body(a->methods.data[j], a);
+      gen_init(a);
+      gen_dispatch(a);
+    } else {
+      gen_build(a);
+      cg_fn_begin(kcg(a)->dispatch, NULL);
+      cg_fn_end();
+    }
+    gen_drop_msg(a);
+    gen_drop_state(a);
+    gen_drop_params(a);
+    gen_kind_desc(a);
+  }
+  for (int i = 0; i < p->closures.len; i++) gen_closure(p->closures.data[i]);
+  if (p->main_actor) gen_program_desc();
+}

@@ -1,0 +1,522 @@
+/* check.c — name resolution and type checking of a whole program: declarations,
+ * scopes and symbols.  Expressions are checked in check_expr.c, statements in
+ * check_stmt.c.
+ *
+ * Expects: the parsed program (every file's items in Program.decls).
+ * Produces: every expression's type (Node.type), every name's symbol (Node.sym),
+ * calls, sends and spawns resolved to their Decl, the state layout of each actor
+ * (Decl.state), the closures of then/else/after/every blocks with their captures
+ * (Program.closures), and the list and map types codegen describes (Program.types).
+ * Errors go through diag_error; codegen runs only when there are none. */
+#include "check.h"
+
+#include <string.h>
+
+Program *ck_prog;
+Scope *ck_scope;
+FnCtx *ck_ctx;
+
+/* ---- scopes and symbols ---------------------------------------------------------- */
+
+void ck_push_scope(void) {
+  Scope *s = xalloc(sizeof *s);
+  s->up = ck_scope;
+  s->ctx = ck_ctx;
+  ck_scope = s;
+}
+
+void ck_pop_scope(void) { ck_scope = ck_scope->up; }
+
+FnCtx *ck_new_ctx(CtxKind k, FnCtx *up, Decl *actor) {
+  FnCtx *c = xalloc(sizeof *c);
+  c->kind = k;
+  c->up = up;
+  c->actor = actor;
+  return c;
+}
+
+Sym *ck_declare(SymKind k, const char *name, Loc loc, Type *t, bool mutable) {
+  for (int i = 0; i < ck_scope->syms.len; i++) {
+    Sym *o = ck_scope->syms.data[i];
+    if (!strcmp(o->name, name)) {
+      diag_error(loc, "'%s' is already declared in this scope", name);
+      diag_note(o->loc, "'%s' was declared here", name);
+      break;
+    }
+  }
+  Sym *s = xalloc(sizeof *s);
+  s->kind = k;
+  s->name = name;
+  s->loc = loc;
+  s->type = t;
+  s->mutable = mutable;
+  s->ctx = ck_ctx;
+  vec_push(&ck_scope->syms, s);
+  if (k != SYM_FIELD) vec_push(&ck_ctx->locals, s);
+  return s;
+}
+
+/* The copy of `s` that code in ctx sees: blocks capture enclosing locals by value,
+ * through every block in between. */
+static Sym *capture(Sym *s, FnCtx *ctx) {
+  if (s->ctx == ctx) return s;
+  if (ctx->kind != CTX_BLOCK) unreachable();
+  Sym *outer = capture(s, ctx->up);
+  Closure *clo = ctx->clo;
+  for (int i = 0; i < clo->captures.len; i++) {
+    Sym *c = clo->captures.data[i];
+    if (c->outer == outer) return c;
+  }
+  Sym *c = xalloc(sizeof *c);
+  c->kind = SYM_CAPTURE;
+  c->name = s->name;
+  c->loc = s->loc;
+  c->type = s->type;
+  c->mutable = false;
+  c->ctx = ctx;
+  c->outer = outer;
+  c->index = clo->captures.len;
+  vec_push(&clo->captures, c);
+  return c;
+}
+
+Sym *ck_lookup(const char *name, Loc loc) {
+  (void)loc;
+  for (Scope *s = ck_scope; s; s = s->up) {
+    for (int i = s->syms.len - 1; i >= 0; i--) {
+      Sym *sym = s->syms.data[i];
+      if (strcmp(sym->name, name)) continue;
+      if (sym->kind == SYM_FIELD) return sym;
+      return capture(sym, ck_ctx);
+    }
+  }
+  /* the actor's state: parameters and fields (in initialisers, only earlier ones) */
+  Decl *a = ck_ctx->actor;
+  if (!a && ck_ctx->kind == CTX_SUPBUILD) a = ck_ctx->fn;
+  if (a) {
+    int n = (ck_ctx->kind == CTX_INIT || ck_ctx->kind == CTX_SUPBUILD) ? ck_ctx->fields_visible : a->state.len;
+    for (int i = 0; i < a->state.len; i++) {
+      Sym *sym = a->state.data[i];
+      if (strcmp(sym->name, name)) continue;
+      if (i >= n) {
+        diag_error(loc, "'%s' is used before it is initialised (initialisers run in order)", name);
+        return sym;
+      }
+      return sym;
+    }
+  }
+  return NULL;
+}
+
+/* ---- declarations ---------------------------------------------------------------- */
+
+Decl *ck_find_decl(const char *name) {
+  for (int i = 0; i < ck_prog->decls.len; i++) {
+    Decl *d = ck_prog->decls.data[i];
+    if (d->kind != D_USE && !strcmp(d->name, name)) return d;
+  }
+  return NULL;
+}
+
+Decl *ck_find_handler(Decl *actor, const char *name) {
+  for (int i = 0; i < actor->handlers.len; i++) {
+    Decl *h = actor->handlers.data[i];
+    if (!strcmp(h->name, name)) return h;
+  }
+  return NULL;
+}
+
+Decl *ck_find_method(Decl *actor, const char *name) {
+  for (int i = 0; i < actor->methods.len; i++) {
+    Decl *m = actor->methods.data[i];
+    if (!strcmp(m->name, name)) return m;
+  }
+  return NULL;
+}
+
+/* ---- suggestions ----------------------------------------------------------------- */
+
+static int edit_distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 64 || lb > 64) return 99;
+  int d[65][65];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+        c = d[i - 2][j - 2] + 1;
+      d[i][j] = c;
+    }
+  return d[la][lb];
+}
+
+const char *ck_suggest(const char *name, const char **cands, int n) {
+  const char *best = NULL;
+  int bestd = (int)strlen(name) / 3 + 1;
+  if (bestd > 3) bestd = 3;
+  for (int i = 0; i < n; i++) {
+    int d = edit_distance(name, cands[i]);
+    if (d <= bestd && (!best || d < edit_distance(name, best))) best = cands[i];
+  }
+  return best;
+}
+
+/* ---- types ----------------------------------------------------------------------- */
+
+static bool valid_key(Type *t) {
+  return t->kind == T_INT || t->kind == T_STRING || t->kind == T_BOOL || t->kind == T_ACTOR ||
+         t->kind == T_ANYACTOR || t->kind == T_ERROR;
+}
+
+Type *ck_resolve_type(TypeExpr *te) {
+  switch (te->kind) {
+  case TE_LIST: return ty_list(ck_resolve_type(te->a));
+  case TE_MAP: {
+    Type *k = ck_resolve_type(te->a), *v = ck_resolve_type(te->b);
+    if (!valid_key(k)) {
+      diag_error(te->a->loc, "a map key must be Int, String, Bool or an actor reference, not %s", ty_name(k));
+      k = ty_error;
+    }
+    return ty_map(k, v);
+  }
+  case TE_NAME: break;
+  }
+  static const struct { const char *name; Type **t; } prims[] = {
+      {"Int", &ty_int}, {"Float", &ty_float}, {"Bool", &ty_bool}, {"String", &ty_string},
+      {"Actor", &ty_anyactor}, {"Timer", &ty_timer},
+  };
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
+    if (!strcmp(te->name, prims[i].name)) return *prims[i].t;
+  Decl *d = ck_find_decl(te->name);
+  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) return d->type;
+  const char *cands[256];
+  int n = 0;
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) cands[n++] = prims[i].name;
+  for (int i = 0; i < ck_prog->actors.len && n < 256; i++) cands[n++] = ((Decl *)ck_prog->actors.data[i])->name;
+  const char *s = ck_suggest(te->name, cands, n);
+  if (s)
+    diag_error(te->loc, "unknown type '%s'; did you mean '%s'?", te->name, s);
+  else
+    diag_error(te->loc, "unknown type '%s'", te->name);
+  return ty_error;
+}
+
+static void resolve_params(Vec *params) {
+  for (int i = 0; i < params->len; i++) {
+    Param *p = params->data[i];
+    p->type = ck_resolve_type(p->te);
+    for (int j = 0; j < i; j++)
+      if (!strcmp(((Param *)params->data[j])->name, p->name))
+        diag_error(p->loc, "parameter '%s' is declared twice", p->name);
+  }
+}
+
+/* Declares a function's parameters in the current scope. */
+static void declare_params(Vec *params) {
+  for (int i = 0; i < params->len; i++) {
+    Param *p = params->data[i];
+    p->sym = ck_declare(SYM_PARAM, p->name, p->loc, p->type, false);
+    p->sym->index = i;
+  }
+}
+
+/* ---- phases ------------------------------------------------------------------------ */
+
+static void collect(void) {
+  for (int i = 0; i < ck_prog->decls.len; i++) {
+    Decl *d = ck_prog->decls.data[i];
+    if (d->kind == D_USE) continue;
+    for (int j = 0; j < i; j++) {
+      Decl *o = ck_prog->decls.data[j];
+      if (o->kind != D_USE && !strcmp(o->name, d->name)) {
+        diag_error(d->loc, "'%s' is already declared", d->name);
+        diag_note(o->loc, "the first declaration of '%s' is here", d->name);
+        break;
+      }
+    }
+    if ((d->kind == D_FN || d->kind == D_EXTERN) && ck_builtin_fn(d->name))
+      diag_error(d->loc, "'%s' is a built-in function and cannot be redefined", d->name);
+    if (d->kind == D_ACTOR || d->kind == D_SUPERVISOR) {
+      d->index = ck_prog->actors.len;
+      vec_push(&ck_prog->actors, d);
+      d->type = ty_actor(d);
+    } else {
+      vec_push(&ck_prog->fns, d);
+    }
+  }
+}
+
+static bool ffi_type_ok(Type *t) {
+  return t->kind == T_INT || t->kind == T_FLOAT || t->kind == T_BOOL || t->kind == T_STRING ||
+         t->kind == T_ERROR;
+}
+
+static void check_fn_handler_conflicts(Decl *a) {
+  for (int i = 0; i < a->handlers.len; i++) {
+    Decl *h = a->handlers.data[i];
+    h->index = i;
+    for (int j = 0; j < i; j++) {
+      Decl *o = a->handlers.data[j];
+      if (!strcmp(o->name, h->name)) {
+        diag_error(h->loc, "actor %s already has a handler '%s'", a->name, h->name);
+        diag_note(o->loc, "the first '%s' is here", h->name);
+        break;
+      }
+    }
+  }
+  for (int i = 0; i < a->methods.len; i++) {
+    Decl *m = a->methods.data[i];
+    for (int j = 0; j < i; j++)
+      if (!strcmp(((Decl *)a->methods.data[j])->name, m->name)) {
+        diag_error(m->loc, "actor %s already has a function '%s'", a->name, m->name);
+        break;
+      }
+    if (ck_builtin_fn(m->name))
+      diag_error(m->loc, "'%s' is a built-in function and cannot be redefined", m->name);
+  }
+}
+
+static void resolve_signatures(void) {
+  for (int i = 0; i < ck_prog->decls.len; i++) {
+    Decl *d = ck_prog->decls.data[i];
+    switch (d->kind) {
+    case D_FN:
+      resolve_params(&d->params);
+      d->ret = d->ret_te ? ck_resolve_type(d->ret_te) : NULL;
+      break;
+    case D_EXTERN:
+      resolve_params(&d->params);
+      d->ret = d->ret_te ? ck_resolve_type(d->ret_te) : NULL;
+      for (int j = 0; j < d->params.len; j++) {
+        Param *p = d->params.data[j];
+        if (!ffi_type_ok(p->type))
+          diag_error(p->te->loc, "an extern function takes Int, Float, Bool or String, not %s", ty_name(p->type));
+      }
+      if (d->ret && !ffi_type_ok(d->ret))
+        diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool or String, not %s", ty_name(d->ret));
+      break;
+    case D_ACTOR:
+      resolve_params(&d->params);
+      check_fn_handler_conflicts(d);
+      d->down_handler = -1;
+      for (int j = 0; j < d->handlers.len; j++) {
+        Decl *h = d->handlers.data[j];
+        resolve_params(&h->params);
+        h->ret = h->ret_te ? ck_resolve_type(h->ret_te) : NULL;
+        if (!strcmp(h->name, "down")) {
+          bool ok = h->params.len == 2 && !h->ret &&
+                    ((Param *)h->params.data[0])->type->kind == T_ANYACTOR &&
+                    ((Param *)h->params.data[1])->type->kind == T_STRING;
+          if (!ok)
+            diag_error(h->loc, "the handler 'down' must be declared as on down(who: Actor, reason: String)");
+          else if (d->down_handler < 0)
+            d->down_handler = j;
+        }
+      }
+      for (int j = 0; j < d->methods.len; j++) {
+        Decl *m = d->methods.data[j];
+        m->owner = d;
+        resolve_params(&m->params);
+        m->ret = m->ret_te ? ck_resolve_type(m->ret_te) : NULL;
+      }
+      break;
+    case D_SUPERVISOR:
+      resolve_params(&d->params);
+      d->down_handler = -1;
+      break;
+    case D_HANDLER:
+    case D_USE:
+      break;
+    }
+  }
+}
+
+/* Actor state: parameters, then fields whose types come from their initialisers. */
+static void check_actor_state(Decl *a) {
+  FnCtx *ctx = ck_new_ctx(CTX_INIT, NULL, a);
+  ck_ctx = ctx;
+  ck_scope = NULL;
+  ck_push_scope();
+  for (int i = 0; i < a->params.len; i++) {
+    Param *p = a->params.data[i];
+    Sym *s = xalloc(sizeof *s);
+    *s = (Sym){.kind = SYM_FIELD, .name = p->name, .loc = p->loc, .type = p->type, .index = a->state.len, .ctx = ctx};
+    p->sym = s;
+    vec_push(&a->state, s);
+  }
+  ctx->fields_visible = a->state.len;
+  for (int i = 0; i < a->fields.len; i++) {
+    Node *f = a->fields.data[i];
+    for (int j = 0; j < a->state.len; j++) {
+      Sym *o = a->state.data[j];
+      if (!strcmp(o->name, f->name)) {
+        diag_error(f->name_loc, "actor %s already has %s named '%s'", a->name,
+                   j < a->params.len ? "a parameter" : "a field", f->name);
+        break;
+      }
+    }
+    Type *t = f->te ? ck_resolve_type(f->te) : NULL;
+    if (f->a) {
+      Type *it = ck_expr(f->a, t);
+      if (t) {
+        ck_require(f->a, t, "the field's initial value");
+      } else {
+        t = it;
+        if (it->kind == T_VOID) {
+          diag_error(f->a->loc, "this expression has no value to initialise '%s' with", f->name);
+          t = ty_error;
+        } else if (it->kind == T_NONE) {
+          diag_error(f->a->loc, "cannot tell the type of '%s' from none; write %s %s: ActorKind = none",
+                     f->name, f->kind == N_LET ? "let" : "var", f->name);
+          t = ty_error;
+        } else if (ty_has_empty(it)) {
+          diag_error(f->a->loc, "cannot tell the element type of an empty literal; write %s %s: [Type] = []",
+                     f->kind == N_LET ? "let" : "var", f->name);
+          t = ty_error;
+        }
+      }
+      ck_coerce(f->a, t);
+    }
+    Sym *s = xalloc(sizeof *s);
+    *s = (Sym){.kind = SYM_FIELD, .name = f->name, .loc = f->name_loc, .type = t ? t : ty_error,
+               .mutable = f->kind == N_VAR, .index = a->state.len, .ctx = ctx};
+    f->sym = s;
+    vec_push(&a->state, s);
+    ctx->fields_visible = a->state.len;
+  }
+  a->locals = ctx->locals;
+  ck_pop_scope();
+}
+
+static void check_supervisor(Decl *s) {
+  FnCtx *ctx = ck_new_ctx(CTX_SUPBUILD, NULL, NULL);
+  ctx->fn = s;
+  ck_ctx = ctx;
+  ck_scope = NULL;
+  ck_push_scope();
+  for (int i = 0; i < s->params.len; i++) {
+    Param *p = s->params.data[i];
+    Sym *sym = xalloc(sizeof *sym);
+    *sym = (Sym){.kind = SYM_FIELD, .name = p->name, .loc = p->loc, .type = p->type, .index = s->state.len, .ctx = ctx};
+    p->sym = sym;
+    vec_push(&s->state, sym);
+  }
+  ctx->fields_visible = s->state.len;
+  if (s->has_strategy && strcmp(s->strategy, "one_for_one") && strcmp(s->strategy, "one_for_all") &&
+      strcmp(s->strategy, "rest_for_one")) {
+    static const char *names[] = {"one_for_one", "one_for_all", "rest_for_one"};
+    const char *sug = ck_suggest(s->strategy, names, 3);
+    diag_error(s->strategy_loc, "unknown strategy '%s'%s%s%s (the strategies are one_for_one, one_for_all and rest_for_one)",
+               s->strategy, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+  }
+  if (!s->has_strategy) s->strategy = "one_for_one";
+  if (!s->has_intensity) {
+    s->intensity = 3;
+    s->period_ms = 5000;
+  } else if (s->period_ms <= 0) {
+    diag_error(s->intensity_loc, "the intensity period must be at least 1 millisecond");
+  }
+  if (s->children.len == 0) diag_error(s->loc, "supervisor %s has no children", s->name);
+  for (int i = 0; i < s->children.len; i++) {
+    Child *c = s->children.data[i];
+    for (int j = 0; j < s->state.len; j++) {
+      Sym *o = s->state.data[j];
+      if (!strcmp(o->name, c->name)) {
+        diag_error(c->loc, "supervisor %s already has %s named '%s'", s->name,
+                   j < s->params.len ? "a parameter" : "a child", c->name);
+        break;
+      }
+    }
+    Decl *k = ck_find_decl(c->kind_name);
+    Type *t = ty_error;
+    if (!k || (k->kind != D_ACTOR && k->kind != D_SUPERVISOR)) {
+      diag_error(c->kind_loc, "unknown actor or supervisor '%s'", c->kind_name);
+      for (int j = 0; j < c->args.len; j++) ck_expr(c->args.data[j], NULL);
+    } else {
+      c->kind = k;
+      t = k->type;
+      if (k == s) diag_error(c->kind_loc, "supervisor %s cannot be its own child", s->name);
+      Node fake = {.loc = c->kind_loc, .name = k->name};
+      ck_check_args(&fake, &k->params, &c->args, xformat("%s", k->name));
+    }
+    Sym *sym = xalloc(sizeof *sym);
+    *sym = (Sym){.kind = SYM_FIELD, .name = c->name, .loc = c->loc, .type = t, .index = s->state.len, .ctx = ctx};
+    c->sym = sym;
+    vec_push(&s->state, sym);
+    ctx->fields_visible = s->state.len;
+  }
+  s->locals = ctx->locals;
+  ck_pop_scope();
+}
+
+static void check_body(Decl *d, CtxKind kind, Decl *actor) {
+  FnCtx *ctx = ck_new_ctx(kind, NULL, actor);
+  ctx->fn = d;
+  ctx->ret = d->ret;
+  ck_ctx = ctx;
+  ck_scope = NULL;
+  ck_push_scope();
+  declare_params(&d->params);
+  ck_push_scope();
+  ck_stmts(&d->body);
+  ck_pop_scope();
+  ck_pop_scope();
+  if (d->ret && d->ret->kind != T_ERROR && !ck_terminates(&d->body)) {
+    Loc end = d->loc;
+    diag_error(end, "missing return: every path through '%s' must return %s", d->name, ty_name(d->ret));
+  }
+  d->locals = ctx->locals;
+}
+
+static void check_main(bool need_main) {
+  Decl *m = ck_find_decl("Main");
+  if (!m) {
+    if (need_main) {
+      Loc l = {.file = 0, .line = 1, .col = 1, .end_line = 1, .end_col = 2};
+      diag_error(l, "this program has no actor Main (a program starts by spawning Main and sending it start())");
+    }
+    return;
+  }
+  if (m->kind != D_ACTOR) {
+    diag_error(m->loc, "Main must be an actor");
+    return;
+  }
+  ck_prog->main_actor = m;
+  if (m->params.len) diag_error(m->loc, "actor Main cannot have parameters");
+  Decl *start = ck_find_handler(m, "start");
+  if (!start) {
+    if (need_main) diag_error(m->loc, "actor Main has no handler 'start' (declare on start() or on start(args: [String]))");
+    return;
+  }
+  bool ok = start->params.len == 0 ||
+            (start->params.len == 1 && ((Param *)start->params.data[0])->type == ty_list(ty_string));
+  if (!ok) diag_error(start->loc, "Main's start handler takes no parameters or (args: [String])");
+  if (start->ret) diag_error(start->loc, "Main's start handler cannot answer (no -> type)");
+}
+
+void check_program(Program *p, bool need_main) {
+  ck_prog = p;
+  types_init(p);
+  collect();
+  resolve_signatures();
+  for (int i = 0; i < p->actors.len; i++) {
+    Decl *a = p->actors.data[i];
+    if (a->kind == D_ACTOR) check_actor_state(a);
+  }
+  for (int i = 0; i < p->actors.len; i++) {
+    Decl *a = p->actors.data[i];
+    if (a->kind == D_SUPERVISOR) check_supervisor(a);
+  }
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.data[i];
+    if (d->kind == D_FN) check_body(d, CTX_FN, NULL);
+    if (d->kind != D_ACTOR) continue;
+    for (int j = 0; j < d->handlers.len; j++) check_body(d->handlers.data[j], CTX_HANDLER, d);
+    for (int j = 0; j < d->methods.len; j++) check_body(d->methods.data[j], CTX_METHOD, d);
+  }
+  check_main(need_main);
+}

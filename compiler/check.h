@@ -1,0 +1,65 @@
+/* check.h — what check.c (declarations, scopes), check_expr.c (expressions and
+ * built-ins) and check_stmt.c (statements) share.  Not used outside the checker. */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include "compiler.h"
+
+enum { MAX_EXPR_DEPTH = 2000 };
+
+typedef enum CtxKind {
+  CTX_FN,       /* a top-level function: no self */
+  CTX_HANDLER,  /* on name(...) */
+  CTX_METHOD,   /* fn inside an actor */
+  CTX_INIT,     /* field initialisers of an actor */
+  CTX_SUPBUILD, /* a supervisor's child arguments */
+  CTX_BLOCK,    /* then/else/after/every */
+} CtxKind;
+
+struct FnCtx {
+  CtxKind kind;
+  FnCtx *up;         /* blocks: the code they were written in */
+  Decl *actor;       /* the actor the code runs in; NULL in top-level functions */
+  Decl *fn;          /* handler, method or function (NULL for init, build, blocks) */
+  Closure *clo;      /* blocks */
+  Type *ret;         /* `return` must give this (NULL: return without a value) */
+  int loops;         /* enclosing loops, for break/continue */
+  int fields_visible;/* CTX_INIT/CTX_SUPBUILD: how many state entries are initialised */
+  Vec locals;        /* Sym*: every local and parameter (codegen gives each a slot) */
+};
+
+typedef struct Scope {
+  struct Scope *up;
+  FnCtx *ctx;
+  Vec syms; /* Sym* */
+} Scope;
+
+/* check.c */
+extern Program *ck_prog;
+extern Scope *ck_scope;
+extern FnCtx *ck_ctx;
+void ck_push_scope(void);
+void ck_pop_scope(void);
+Sym *ck_declare(SymKind k, const char *name, Loc loc, Type *t, bool mutable);
+Sym *ck_lookup(const char *name, Loc loc); /* NULL (and no diagnostic) when unknown */
+Decl *ck_find_decl(const char *name);       /* top-level actor, supervisor or function */
+Decl *ck_find_handler(Decl *actor, const char *name);
+Decl *ck_find_method(Decl *actor, const char *name);
+Type *ck_resolve_type(TypeExpr *te);
+const char *ck_suggest(const char *name, const char **cands, int n);
+FnCtx *ck_new_ctx(CtxKind k, FnCtx *up, Decl *actor);
+
+/* check_expr.c */
+Type *ck_expr(Node *n, Type *expected); /* checks n, sets and returns n->type */
+void ck_coerce(Node *n, Type *t);       /* gives [] and {} inside n their type t */
+bool ck_require(Node *n, Type *want, const char *what); /* assignable, else a diagnostic */
+bool ck_is_lvalue_root_mutable(Node *n, bool report);
+void ck_check_args(Node *call, Vec *params, Vec *args, const char *what);
+int ck_builtin_fn(const char *name);
+
+/* check_stmt.c */
+void ck_stmts(Vec *stmts);
+bool ck_terminates(Vec *stmts);
+void ck_block(Block *b, Closure *clo, Type *param_type);
+
+#endif

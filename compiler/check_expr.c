@@ -1,0 +1,804 @@
+/* check_expr.c — type checking of expressions, calls and built-ins.
+ *
+ * ck_expr(n, expected) checks n and returns its type; `expected` (or NULL) only
+ * guides the empty literals [] and {}, which take the type they are given.  After an
+ * error the type is ty_error, which is compatible with everything, so that one
+ * mistake gives one diagnostic. */
+#include "check.h"
+
+#include <string.h>
+
+static int depth;
+static bool depth_reported;
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static const char *ordinal(int i) {
+  static char buf[4][16];
+  static int k;
+  char *b = buf[k++ & 3];
+  snprintf(b, 16, "%d", i + 1);
+  return b;
+}
+
+static bool has_self(void) {
+  CtxKind k = ck_ctx->kind;
+  return k == CTX_HANDLER || k == CTX_METHOD || k == CTX_INIT || k == CTX_BLOCK;
+}
+
+static bool is_num(Type *t) { return t->kind == T_INT || t->kind == T_FLOAT || t->kind == T_ERROR; }
+static bool is_err(Type *t) { return t->kind == T_ERROR; }
+
+/* A value must have a type the program can hold: not void, not an uninferred []. */
+static Type *concrete(Node *n, const char *what) {
+  Type *t = n->type;
+  if (t->kind == T_VOID) {
+    diag_error(n->loc, "%s has no value", what);
+    return n->type = ty_error;
+  }
+  if (ty_has_empty(t)) {
+    diag_error(n->loc, "cannot tell the element type of this empty %s; give it a type first (let x: [Int] = [])",
+               t->kind == T_MAP ? "map" : "list");
+    return n->type = ty_error;
+  }
+  if (t->kind == T_NONE) ck_coerce(n, ty_anyactor);
+  return n->type;
+}
+
+bool ck_require(Node *n, Type *want, const char *what) {
+  if (ty_assignable(want, n->type)) {
+    ck_coerce(n, want);
+    return true;
+  }
+  if (n->type->kind == T_VOID)
+    diag_error(n->loc, "%s must be %s, but this expression has no value", what, ty_name(want));
+  else
+    diag_error(n->loc, "mismatched types: %s must be %s, found %s", what, ty_name(want), ty_name(n->type));
+  return false;
+}
+
+void ck_coerce(Node *n, Type *t) {
+  if (!t || t->kind == T_ERROR) return;
+  if (n->type->kind == T_NONE && ty_is_actor(t)) {
+    n->type = t;
+    return;
+  }
+  if (!ty_has_empty(n->type) || !ty_assignable(t, n->type)) return;
+  n->type = t;
+  if (n->kind == N_LIST && t->kind == T_LIST)
+    for (int i = 0; i < n->list.len; i++) ck_coerce(n->list.data[i], t->a);
+  if (n->kind == N_MAP && t->kind == T_MAP) {
+    for (int i = 0; i < n->list.len; i++) ck_coerce(n->list.data[i], t->a);
+    for (int i = 0; i < n->list2.len; i++) ck_coerce(n->list2.data[i], t->b);
+  }
+}
+
+/* Checks call arguments against parameters: count first, then each type. */
+void ck_check_args(Node *call, Vec *params, Vec *args, const char *what) {
+  for (int i = 0; i < args->len; i++) {
+    Node *a = args->data[i];
+    Type *want = i < params->len ? ((Param *)params->data[i])->type : NULL;
+    ck_expr(a, want);
+    call->mutates |= a->mutates;
+  }
+  if (args->len != params->len) {
+    diag_error(call->loc, "%s takes %d argument%s, but %d %s given", what, params->len,
+               params->len == 1 ? "" : "s", args->len, args->len == 1 ? "was" : "were");
+    return;
+  }
+  for (int i = 0; i < args->len; i++) {
+    Node *a = args->data[i];
+    Param *p = params->data[i];
+    if (!ty_assignable(p->type, a->type)) {
+      if (a->type->kind == T_VOID)
+        diag_error(a->loc, "argument %s of %s (%s: %s) has no value", ordinal(i), what, p->name, ty_name(p->type));
+      else
+        diag_error(a->loc, "mismatched types: argument %s of %s (%s) must be %s, found %s", ordinal(i), what,
+                   p->name, ty_name(p->type), ty_name(a->type));
+    } else {
+      ck_coerce(a, p->type);
+    }
+  }
+}
+
+/* Is n something a statement can change: a var, a var field, or an element of one?
+ * (Checks the root of a[i][j]; reports why not when `report`.) */
+bool ck_is_lvalue_root_mutable(Node *n, bool report) {
+  Node *root = n;
+  while (root->kind == N_INDEX) root = root->a;
+  if (root->kind != N_NAME) {
+    if (report) diag_error(n->loc, "cannot change this value: only variables and their elements can be assigned");
+    return false;
+  }
+  Sym *s = root->sym;
+  if (!s) return true; /* an undefined name was already reported */
+  if (s->mutable) return true;
+  if (!report) return false;
+  switch (s->kind) {
+  case SYM_PARAM:
+    diag_error(root->loc, "cannot change '%s': parameters are immutable (copy it into a var first)", s->name);
+    break;
+  case SYM_CAPTURE:
+    diag_error(root->loc, "cannot change '%s' here: a block gets a read-only copy of the locals it uses", s->name);
+    break;
+  case SYM_BLOCKPARAM:
+    diag_error(root->loc, "cannot change '%s': block parameters are immutable", s->name);
+    break;
+  case SYM_FIELD:
+    diag_error(root->loc, "cannot change '%s': it is %s", s->name,
+               s->mutable ? "a var" : "declared with let or is a parameter of the actor");
+    break;
+  default:
+    diag_error(root->loc, "cannot change '%s': it is declared with let", s->name);
+    break;
+  }
+  return false;
+}
+
+/* ---- built-in functions ------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  int id;
+} builtin_fns[] = { /* ORDER BUILTIN */
+    {"print", B_PRINT},   {"eprint", B_EPRINT},       {"str", B_STR},
+    {"float", B_FLOAT},   {"int", B_INT},             {"parse_int", B_PARSE_INT},
+    {"parse_float", B_PARSE_FLOAT}, {"abs", B_ABS},   {"min", B_MIN},
+    {"max", B_MAX},       {"sqrt", B_SQRT},           {"now_ms", B_NOW_MS},
+    {"random", B_RANDOM}, {"fail", B_FAIL},           {"assert", B_ASSERT},
+    {"exit", B_EXIT},     {"monitor", B_MONITOR},     {"cancel", B_CANCEL},
+    {"stop", B_STOP},
+};
+enum { NBUILTIN_FNS = sizeof builtin_fns / sizeof builtin_fns[0] };
+
+int ck_builtin_fn(const char *name) {
+  for (int i = 0; i < NBUILTIN_FNS; i++)
+    if (!strcmp(builtin_fns[i].name, name)) return builtin_fns[i].id;
+  return 0;
+}
+
+static bool arity(Node *n, int want) {
+  if (n->list.len == want) return true;
+  diag_error(n->loc, "%s() takes %d argument%s, but %d %s given", n->name, want, want == 1 ? "" : "s",
+             n->list.len, n->list.len == 1 ? "was" : "were");
+  return false;
+}
+
+static Type *arg(Node *n, int i, Type *expected) {
+  Node *a = n->list.data[i];
+  ck_expr(a, expected);
+  n->mutates |= a->mutates;
+  return a->type;
+}
+
+static bool want_arg(Node *n, int i, Type *want) {
+  Node *a = n->list.data[i];
+  return ck_require(a, want, xformat("the argument of %s()", n->name));
+}
+
+static Type *check_builtin(Node *n, int b) {
+  n->builtin = b;
+  /* check every argument first, whatever the count */
+  for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+  switch (b) {
+  case B_PRINT:
+  case B_EPRINT:
+  case B_STR:
+    if (!arity(n, 1)) return b == B_STR ? ty_string : ty_void;
+    concrete(n->list.data[0], "the argument");
+    return b == B_STR ? ty_string : ty_void;
+  case B_FLOAT:
+  case B_INT: {
+    if (!arity(n, 1)) return b == B_FLOAT ? ty_float : ty_int;
+    Node *a = n->list.data[0];
+    if (!is_num(a->type))
+      diag_error(a->loc, "%s() converts an Int or a Float, not %s", n->name, ty_name(a->type));
+    return b == B_FLOAT ? ty_float : ty_int;
+  }
+  case B_PARSE_INT:
+  case B_PARSE_FLOAT:
+    if (arity(n, 1)) want_arg(n, 0, ty_string);
+    return b == B_PARSE_INT ? ty_int : ty_float;
+  case B_ABS: {
+    if (!arity(n, 1)) return ty_error;
+    Node *a = n->list.data[0];
+    if (!is_num(a->type)) {
+      diag_error(a->loc, "abs() takes an Int or a Float, not %s", ty_name(a->type));
+      return ty_error;
+    }
+    return a->type;
+  }
+  case B_MIN:
+  case B_MAX: {
+    if (!arity(n, 2)) return ty_error;
+    Node *a = n->list.data[0], *c = n->list.data[1];
+    if (!is_num(a->type) || !is_num(c->type) || (a->type != c->type && !is_err(a->type) && !is_err(c->type))) {
+      diag_error(n->loc, "%s() takes two Ints or two Floats, not %s and %s", n->name, ty_name(a->type), ty_name(c->type));
+      return ty_error;
+    }
+    return is_err(a->type) ? c->type : a->type;
+  }
+  case B_SQRT:
+    if (arity(n, 1)) want_arg(n, 0, ty_float);
+    return ty_float;
+  case B_NOW_MS:
+    arity(n, 0);
+    return ty_int;
+  case B_RANDOM:
+    if (arity(n, 1)) want_arg(n, 0, ty_int);
+    return ty_int;
+  case B_FAIL:
+    if (arity(n, 1)) want_arg(n, 0, ty_string);
+    return ty_void;
+  case B_ASSERT:
+    if (arity(n, 1)) want_arg(n, 0, ty_bool);
+    return ty_void;
+  case B_EXIT:
+    if (arity(n, 1)) want_arg(n, 0, ty_int);
+    return ty_void;
+  case B_CANCEL:
+    if (arity(n, 1)) want_arg(n, 0, ty_timer);
+    return ty_void;
+  case B_STOP:
+    arity(n, 0);
+    if (!has_self()) diag_error(n->loc, "stop() ends an actor, but this code does not run in one");
+    return ty_void;
+  case B_MONITOR: {
+    if (arity(n, 1)) {
+      Node *a = n->list.data[0];
+      if (!ty_is_actor(a->type) && a->type->kind != T_NONE && !is_err(a->type))
+        diag_error(a->loc, "monitor() watches an actor reference, not %s", ty_name(a->type));
+      ck_coerce(a, ty_anyactor);
+    }
+    if (!has_self()) {
+      diag_error(n->loc, "monitor() needs an actor to tell, but this code does not run in one");
+    } else if (ck_ctx->actor->down_handler < 0) {
+      diag_error(n->loc, "actor %s calls monitor() but has no handler down(who: Actor, reason: String) to be told in",
+                 ck_ctx->actor->name);
+    }
+    return ty_void;
+  }
+  }
+  unreachable();
+}
+
+/* ---- built-in methods --------------------------------------------------------- */
+
+typedef struct MethodInfo {
+  TypeKind recv;
+  const char *name;
+  int id;
+  int nargs;
+  bool mutating;
+} MethodInfo;
+
+static const MethodInfo methods[] = {
+    {T_STRING, "len", B_S_LEN, 0, false},           {T_STRING, "contains", B_S_CONTAINS, 1, false},
+    {T_STRING, "starts_with", B_S_STARTS_WITH, 1, false}, {T_STRING, "ends_with", B_S_ENDS_WITH, 1, false},
+    {T_STRING, "find", B_S_FIND, 1, false},         {T_STRING, "slice", B_S_SLICE, 2, false},
+    {T_STRING, "split", B_S_SPLIT, 1, false},       {T_STRING, "trim", B_S_TRIM, 0, false},
+    {T_STRING, "upper", B_S_UPPER, 0, false},       {T_STRING, "lower", B_S_LOWER, 0, false},
+    {T_STRING, "repeat", B_S_REPEAT, 1, false},
+    {T_LIST, "len", B_L_LEN, 0, false},             {T_LIST, "push", B_L_PUSH, 1, true},
+    {T_LIST, "pop", B_L_POP, 0, true},              {T_LIST, "insert", B_L_INSERT, 2, true},
+    {T_LIST, "remove", B_L_REMOVE, 1, true},        {T_LIST, "contains", B_L_CONTAINS, 1, false},
+    {T_LIST, "slice", B_L_SLICE, 2, false},         {T_LIST, "sort", B_L_SORT, 0, true},
+    {T_LIST, "reverse", B_L_REVERSE, 0, true},      {T_LIST, "join", B_L_JOIN, 1, false},
+    {T_MAP, "len", B_M_LEN, 0, false},              {T_MAP, "has", B_M_HAS, 1, false},
+    {T_MAP, "get", B_M_GET, 2, false},              {T_MAP, "remove", B_M_REMOVE, 1, true},
+    {T_MAP, "keys", B_M_KEYS, 0, false},            {T_MAP, "values", B_M_VALUES, 0, false},
+};
+enum { NMETHODS = sizeof methods / sizeof methods[0] };
+
+static Type *check_method(Node *n) {
+  Type *rt = ck_expr(n->a, NULL);
+  n->mutates |= n->a->mutates;
+  if (is_err(rt)) {
+    for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+    return ty_error;
+  }
+  TypeKind rk = rt->kind;
+  const MethodInfo *mi = NULL;
+  const char *cands[32];
+  int nc = 0;
+  for (int i = 0; i < NMETHODS; i++) {
+    if (methods[i].recv != rk) continue;
+    cands[nc++] = methods[i].name;
+    if (!strcmp(methods[i].name, n->name)) mi = &methods[i];
+  }
+  if (!mi) {
+    for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+    if (rk == T_ACTOR || rk == T_ANYACTOR) {
+      diag_error(n->loc, "'.%s(...)' is not how to talk to an actor: send it a message with ! or ? (%s ! %s(...))",
+                 n->name, ty_name(rt), n->name);
+      return ty_error;
+    }
+    const char *s = nc ? ck_suggest(n->name, cands, nc) : NULL;
+    if (s)
+      diag_error(n->loc, "%s has no method '%s'; did you mean '%s'?", ty_name(rt), n->name, s);
+    else
+      diag_error(n->loc, "%s has no method '%s'", ty_name(rt), n->name);
+    return ty_error;
+  }
+  n->builtin = mi->id;
+  if (ty_has_empty(rt)) {
+    concrete(n->a, "the receiver");
+    for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+    return ty_error;
+  }
+  if (mi->mutating) {
+    n->mutates = true;
+    if (!ck_is_lvalue_root_mutable(n->a, false)) {
+      ck_is_lvalue_root_mutable(n->a, true);
+    }
+  }
+  if (n->list.len != mi->nargs) {
+    for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+    diag_error(n->loc, "%s() takes %d argument%s, but %d %s given", n->name, mi->nargs, mi->nargs == 1 ? "" : "s",
+               n->list.len, n->list.len == 1 ? "was" : "were");
+    return ty_error;
+  }
+  Type *elem = rt->a, *val = rt->b;
+  const char *what = xformat("the argument of %s()", n->name);
+  switch (mi->id) {
+  case B_S_LEN: case B_L_LEN: case B_M_LEN: return ty_int;
+  case B_S_CONTAINS: case B_S_STARTS_WITH: case B_S_ENDS_WITH:
+    arg(n, 0, ty_string); ck_require(n->list.data[0], ty_string, what); return ty_bool;
+  case B_S_FIND:
+    arg(n, 0, ty_string); ck_require(n->list.data[0], ty_string, what); return ty_int;
+  case B_S_SLICE:
+    arg(n, 0, ty_int); arg(n, 1, ty_int);
+    ck_require(n->list.data[0], ty_int, what); ck_require(n->list.data[1], ty_int, what);
+    return ty_string;
+  case B_S_SPLIT:
+    arg(n, 0, ty_string); ck_require(n->list.data[0], ty_string, what); return ty_list(ty_string);
+  case B_S_TRIM: case B_S_UPPER: case B_S_LOWER: return ty_string;
+  case B_S_REPEAT:
+    arg(n, 0, ty_int); ck_require(n->list.data[0], ty_int, what); return ty_string;
+  case B_L_PUSH:
+    arg(n, 0, elem); ck_require(n->list.data[0], elem, what); return ty_void;
+  case B_L_POP: return elem;
+  case B_L_INSERT:
+    arg(n, 0, ty_int); arg(n, 1, elem);
+    ck_require(n->list.data[0], ty_int, "the index of insert()");
+    ck_require(n->list.data[1], elem, "the element of insert()");
+    return ty_void;
+  case B_L_REMOVE:
+    arg(n, 0, ty_int); ck_require(n->list.data[0], ty_int, what); return elem;
+  case B_L_CONTAINS:
+    arg(n, 0, elem); ck_require(n->list.data[0], elem, what); return ty_bool;
+  case B_L_SLICE:
+    arg(n, 0, ty_int); arg(n, 1, ty_int);
+    ck_require(n->list.data[0], ty_int, what); ck_require(n->list.data[1], ty_int, what);
+    return rt;
+  case B_L_SORT:
+    if (elem->kind != T_INT && elem->kind != T_FLOAT && elem->kind != T_STRING && !is_err(elem))
+      diag_error(n->loc, "sort() orders a list of Int, Float or String, not %s", ty_name(rt));
+    return ty_void;
+  case B_L_REVERSE: return ty_void;
+  case B_L_JOIN:
+    if (elem->kind != T_STRING && !is_err(elem))
+      diag_error(n->loc, "join() joins a list of String, not %s", ty_name(rt));
+    arg(n, 0, ty_string); ck_require(n->list.data[0], ty_string, what);
+    return ty_string;
+  case B_M_HAS:
+    arg(n, 0, elem); ck_require(n->list.data[0], elem, "the key"); return ty_bool;
+  case B_M_GET:
+    arg(n, 0, elem); arg(n, 1, val);
+    ck_require(n->list.data[0], elem, "the key"); ck_require(n->list.data[1], val, "the default of get()");
+    return val;
+  case B_M_REMOVE:
+    arg(n, 0, elem); ck_require(n->list.data[0], elem, "the key"); return ty_bool;
+  case B_M_KEYS: return ty_list(elem);
+  case B_M_VALUES: return ty_list(val);
+  }
+  unreachable();
+}
+
+/* ---- calls -------------------------------------------------------------------- */
+
+static Type *check_call(Node *n) {
+  Decl *actor = has_self() ? ck_ctx->actor : NULL;
+  Decl *m = actor ? ck_find_method(actor, n->name) : NULL;
+  if (m) {
+    n->decl = m;
+    n->mutates = true; /* a method may change the actor's fields */
+    ck_check_args(n, &m->params, &n->list, n->name);
+    return m->ret ? m->ret : ty_void;
+  }
+  Decl *d = ck_find_decl(n->name);
+  if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
+    n->decl = d;
+    ck_check_args(n, &d->params, &n->list, n->name);
+    return d->ret ? d->ret : ty_void;
+  }
+  int b = ck_builtin_fn(n->name);
+  if (b) return check_builtin(n, b);
+  for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
+    diag_error(n->loc, "%s is an %s: create one with spawn %s(...)", n->name,
+               d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
+    return ty_error;
+  }
+  if (!actor && ck_ctx->actor == NULL) {
+    /* a method name used outside its actor */
+    for (int i = 0; i < ck_prog->actors.len; i++) {
+      Decl *a = ck_prog->actors.data[i];
+      if (a->kind == D_ACTOR && ck_find_method(a, n->name)) {
+        diag_error(n->loc, "'%s' is a function of actor %s, callable only from that actor's own code", n->name, a->name);
+        return ty_error;
+      }
+    }
+  }
+  const char *cands[512];
+  int nc = 0;
+  for (int i = 0; i < NBUILTIN_FNS; i++) cands[nc++] = builtin_fns[i].name;
+  for (int i = 0; i < ck_prog->fns.len && nc < 500; i++) cands[nc++] = ((Decl *)ck_prog->fns.data[i])->name;
+  if (actor)
+    for (int i = 0; i < actor->methods.len && nc < 510; i++) cands[nc++] = ((Decl *)actor->methods.data[i])->name;
+  const char *s = ck_suggest(n->name, cands, nc);
+  if (s)
+    diag_error(n->loc, "undefined function '%s'; did you mean '%s'?", n->name, s);
+  else
+    diag_error(n->loc, "undefined function '%s'", n->name);
+  return ty_error;
+}
+
+static Type *check_name(Node *n) {
+  Sym *s = ck_lookup(n->name, n->loc);
+  if (s) {
+    n->sym = s;
+    return s->type;
+  }
+  Decl *d = ck_find_decl(n->name);
+  if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
+    diag_error(n->loc, "'%s' is a function; call it: %s(...)", n->name, n->name);
+    return ty_error;
+  }
+  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
+    diag_error(n->loc, "'%s' is an %s kind, not a value: spawn %s(...) creates one", n->name,
+               d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
+    return ty_error;
+  }
+  /* suggestions: every visible name */
+  const char *cands[512];
+  int nc = 0;
+  for (Scope *sc = ck_scope; sc && nc < 500; sc = sc->up)
+    for (int i = 0; i < sc->syms.len && nc < 500; i++) cands[nc++] = ((Sym *)sc->syms.data[i])->name;
+  Decl *a = ck_ctx->actor ? ck_ctx->actor : ck_ctx->kind == CTX_SUPBUILD ? ck_ctx->fn : NULL;
+  if (a)
+    for (int i = 0; i < a->state.len && nc < 510; i++) cands[nc++] = ((Sym *)a->state.data[i])->name;
+  const char *sg = ck_suggest(n->name, cands, nc);
+  if (sg)
+    diag_error(n->loc, "undefined name '%s'; did you mean '%s'?", n->name, sg);
+  else
+    diag_error(n->loc, "undefined name '%s'", n->name);
+  return ty_error;
+}
+
+static Type *check_spawn(Node *n) {
+  Decl *d = ck_find_decl(n->name);
+  if (!d || (d->kind != D_ACTOR && d->kind != D_SUPERVISOR)) {
+    for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+    const char *cands[256];
+    int nc = 0;
+    for (int i = 0; i < ck_prog->actors.len && nc < 256; i++) cands[nc++] = ((Decl *)ck_prog->actors.data[i])->name;
+    const char *s = ck_suggest(n->name, cands, nc);
+    if (d)
+      diag_error(n->name_loc, "'%s' is a function, not an actor: call it without spawn", n->name);
+    else if (s)
+      diag_error(n->name_loc, "unknown actor '%s'; did you mean '%s'?", n->name, s);
+    else
+      diag_error(n->name_loc, "unknown actor '%s'", n->name);
+    return ty_error;
+  }
+  n->decl = d;
+  Node fake = *n;
+  fake.loc = n->name_loc;
+  ck_check_args(&fake, &d->params, &n->list, d->name);
+  n->mutates |= fake.mutates;
+  return d->type;
+}
+
+/* then/else/after/every: the block's own context, capturing enclosing locals. */
+void ck_block(Block *b, Closure *clo, Type *param_type) {
+  FnCtx *ctx = ck_new_ctx(CTX_BLOCK, ck_ctx, ck_ctx->actor);
+  ctx->clo = clo;
+  FnCtx *saved = ck_ctx;
+  ck_ctx = ctx;
+  ck_push_scope();
+  if (b->param) b->param_sym = ck_declare(SYM_BLOCKPARAM, b->param, b->param_loc, param_type, false);
+  ck_push_scope();
+  ck_stmts(&b->stmts);
+  ck_pop_scope();
+  ck_pop_scope();
+  ck_ctx = saved;
+  b->locals = ctx->locals;
+}
+
+static Type *check_timer(Node *n) {
+  Type *t = ck_expr(n->a, ty_int);
+  ck_require(n->a, ty_int, "the delay in milliseconds");
+  n->mutates |= n->a->mutates;
+  if (!has_self() || !ck_ctx->actor) {
+    diag_error(n->loc, "%s needs an actor to run the block in, but this code does not run in one",
+               n->ival ? "every" : "after");
+    return ty_timer;
+  }
+  (void)t;
+  Closure *clo = xalloc(sizeof *clo);
+  clo->id = ck_prog->closures.len;
+  clo->loc = n->loc;
+  clo->node = n;
+  clo->answer = ty_void;
+  clo->actor = ck_ctx->actor;
+  vec_push(&ck_prog->closures, clo);
+  n->clo = clo;
+  ck_block(n->then_blk, clo, NULL);
+  return ty_timer;
+}
+
+static Type *check_field(Node *n) {
+  Type *t = ck_expr(n->a, NULL);
+  n->mutates |= n->a->mutates;
+  if (is_err(t)) return ty_error;
+  if (t->kind == T_ACTOR && t->decl->kind == D_SUPERVISOR) {
+    Decl *s = t->decl;
+    for (int i = 0; i < s->children.len; i++) {
+      Child *c = s->children.data[i];
+      if (!strcmp(c->name, n->name)) {
+        n->index = i;
+        return c->kind ? c->kind->type : ty_error;
+      }
+    }
+    const char *cands[128];
+    int nc = 0;
+    for (int i = 0; i < s->children.len && nc < 128; i++) cands[nc++] = ((Child *)s->children.data[i])->name;
+    const char *sg = ck_suggest(n->name, cands, nc);
+    if (sg)
+      diag_error(n->loc, "supervisor %s has no child '%s'; did you mean '%s'?", s->name, n->name, sg);
+    else
+      diag_error(n->loc, "supervisor %s has no child '%s'", s->name, n->name);
+    return ty_error;
+  }
+  if (t->kind == T_ACTOR)
+    diag_error(n->loc, "the fields of actor %s are private: ask it with a request (?) instead", t->decl->name);
+  else
+    diag_error(n->loc, "%s has no field '%s'", ty_name(t), n->name);
+  return ty_error;
+}
+
+static Type *check_index(Node *n) {
+  Type *t = ck_expr(n->a, NULL);
+  n->mutates |= n->a->mutates;
+  if (t->kind == T_LIST) {
+    ck_expr(n->b, ty_int);
+    ck_require(n->b, ty_int, "a list index");
+    n->mutates |= n->b->mutates;
+    if (ty_has_empty(t)) return concrete(n->a, "the list"), ty_error;
+    return t->a;
+  }
+  if (t->kind == T_MAP) {
+    ck_expr(n->b, t->a);
+    ck_require(n->b, t->a, "the key");
+    n->mutates |= n->b->mutates;
+    if (ty_has_empty(t)) return concrete(n->a, "the map"), ty_error;
+    return t->b;
+  }
+  ck_expr(n->b, NULL);
+  if (is_err(t)) return ty_error;
+  if (t->kind == T_STRING)
+    diag_error(n->loc, "a String cannot be indexed; use s.slice(i, i + 1) for the byte at i");
+  else
+    diag_error(n->loc, "cannot index a value of type %s", ty_name(t));
+  return ty_error;
+}
+
+static Type *check_binary(Node *n) {
+  int op = n->op;
+  Type *l = ck_expr(n->a, NULL);
+  Type *r = ck_expr(n->b, ty_has_empty(l) ? NULL : l);
+  n->mutates = n->a->mutates || n->b->mutates;
+  if (ty_has_empty(l) && !ty_has_empty(r)) ck_coerce(n->a, r), l = n->a->type;
+  if (is_err(l) || is_err(r)) return op == OP_EQ || op == OP_NE || op == '<' || op == '>' || op == OP_LE ||
+                                             op == OP_GE || op == OP_AND || op == OP_OR
+                                         ? ty_bool
+                                         : ty_error;
+  const char *opname = op == OP_EQ ? "==" : op == OP_NE ? "!=" : op == OP_LE ? "<=" : op == OP_GE ? ">="
+                       : op == OP_AND ? "&&" : op == OP_OR ? "||" : xformat("%c", op);
+  switch (op) {
+  case OP_AND:
+  case OP_OR:
+    if (l->kind != T_BOOL || r->kind != T_BOOL) {
+      diag_error(n->loc, "%s needs Bool operands, found %s and %s", opname, ty_name(l), ty_name(r));
+      return ty_bool;
+    }
+    return ty_bool;
+  case OP_EQ:
+  case OP_NE:
+    if (l->kind == T_VOID || r->kind == T_VOID) {
+      diag_error(n->loc, "cannot compare: an operand has no value");
+      return ty_bool;
+    }
+    if (ty_assignable(l, r) || ty_assignable(r, l)) {
+      if (ty_has_empty(l) && ty_has_empty(r)) {
+        concrete(n->a, "the left operand");
+        return ty_bool;
+      }
+      if (l->kind == T_NONE && r->kind == T_NONE) return ty_bool;
+      ck_coerce(n->a, r);
+      ck_coerce(n->b, l);
+      return ty_bool;
+    }
+    diag_error(n->loc, "mismatched types: cannot compare %s with %s", ty_name(l), ty_name(r));
+    return ty_bool;
+  case '<':
+  case '>':
+  case OP_LE:
+  case OP_GE:
+    if (l != r || (l->kind != T_INT && l->kind != T_FLOAT && l->kind != T_STRING)) {
+      if (l == r)
+        diag_error(n->loc, "%s compares Ints, Floats or Strings, not %s", opname, ty_name(l));
+      else
+        diag_error(n->loc, "mismatched types: cannot compare %s with %s (no implicit conversions; use float() or int())",
+                   ty_name(l), ty_name(r));
+    }
+    return ty_bool;
+  case '+':
+    if (l == r && l->kind == T_STRING) return ty_string;
+    /* fall through */
+  case '-':
+  case '*':
+  case '/':
+  case '%':
+    if (l != r || (l->kind != T_INT && l->kind != T_FLOAT)) {
+      if (l == r)
+        diag_error(n->loc, "%s works on Ints and Floats%s, not %s", opname, op == '+' ? " (and joins Strings)" : "",
+                   ty_name(l));
+      else
+        diag_error(n->loc, "mismatched types: %s %s %s (no implicit conversions; use float(), int() or str())",
+                   ty_name(l), opname, ty_name(r));
+      return ty_error;
+    }
+    return l;
+  }
+  unreachable();
+}
+
+static Type *check_list(Node *n, Type *expected) {
+  Type *elem = expected && expected->kind == T_LIST ? expected->a : NULL;
+  if (elem && ty_has_empty(elem)) elem = NULL;
+  Type *found = NULL;
+  for (int i = 0; i < n->list.len; i++) {
+    Node *e = n->list.data[i];
+    Type *t = ck_expr(e, elem ? elem : found);
+    n->mutates |= e->mutates;
+    if (!found && !ty_has_empty(t) && t->kind != T_NONE && t->kind != T_ERROR) found = t;
+  }
+  if (!elem) elem = found;
+  if (!elem) {
+    if (n->list.len == 0) return ty_list(ty_empty);
+    Node *e0 = n->list.data[0];
+    if (e0->type->kind == T_ERROR) return ty_error;
+    if (e0->type->kind == T_NONE) elem = ty_anyactor;
+    else elem = e0->type; /* a list of empty lists */
+  }
+  for (int i = 0; i < n->list.len; i++) {
+    Node *e = n->list.data[i];
+    if (e->type->kind == T_VOID) {
+      diag_error(e->loc, "a list element must be a value; this has none");
+      continue;
+    }
+    if (!ty_assignable(elem, e->type))
+      diag_error(e->loc, "mismatched types: this list holds %s, found %s", ty_name(elem), ty_name(e->type));
+    else
+      ck_coerce(e, elem);
+  }
+  return ty_list(elem);
+}
+
+static Type *check_map(Node *n, Type *expected) {
+  Type *kt = expected && expected->kind == T_MAP ? expected->a : NULL;
+  Type *vt = expected && expected->kind == T_MAP ? expected->b : NULL;
+  if (kt && ty_has_empty(kt)) kt = NULL;
+  if (vt && ty_has_empty(vt)) vt = NULL;
+  Type *fk = NULL, *fv = NULL;
+  for (int i = 0; i < n->list.len; i++) {
+    Node *k = n->list.data[i], *v = n->list2.data[i];
+    Type *a = ck_expr(k, kt ? kt : fk);
+    Type *b = ck_expr(v, vt ? vt : fv);
+    n->mutates |= k->mutates || v->mutates;
+    if (!fk && !ty_has_empty(a) && a->kind != T_NONE && a->kind != T_ERROR) fk = a;
+    if (!fv && !ty_has_empty(b) && b->kind != T_NONE && b->kind != T_ERROR) fv = b;
+  }
+  if (!kt) kt = fk;
+  if (!vt) vt = fv;
+  if (n->list.len == 0) return ty_map(kt ? kt : ty_empty, vt ? vt : ty_empty);
+  if (!kt || !vt) return ty_error;
+  if (!(kt->kind == T_INT || kt->kind == T_STRING || kt->kind == T_BOOL || ty_is_actor(kt))) {
+    diag_error(((Node *)n->list.data[0])->loc, "a map key must be Int, String, Bool or an actor reference, not %s",
+               ty_name(kt));
+    return ty_error;
+  }
+  for (int i = 0; i < n->list.len; i++) {
+    Node *k = n->list.data[i], *v = n->list2.data[i];
+    if (!ty_assignable(kt, k->type))
+      diag_error(k->loc, "mismatched types: this map's keys are %s, found %s", ty_name(kt), ty_name(k->type));
+    else
+      ck_coerce(k, kt);
+    if (!ty_assignable(vt, v->type))
+      diag_error(v->loc, "mismatched types: this map's values are %s, found %s", ty_name(vt), ty_name(v->type));
+    else
+      ck_coerce(v, vt);
+  }
+  return ty_map(kt, vt);
+}
+
+/* ---- the dispatcher ----------------------------------------------------------- */
+
+static Type *expr_inner(Node *n, Type *expected) {
+  switch (n->kind) {
+  case N_INT:
+    if (n->uval > (uint64_t)INT64_MAX && !n->negated_literal)
+      diag_error(n->loc, "integer literal 9223372036854775808 is too large for Int (it fits only as -9223372036854775808)");
+    return ty_int;
+  case N_FLOAT: return ty_float;
+  case N_BOOL: return ty_bool;
+  case N_STR: return ty_string;
+  case N_INTERP:
+    for (int i = 0; i < n->list.len; i++) {
+      Node *p = n->list.data[i];
+      if (p->kind == N_STR) continue;
+      ck_expr(p, NULL);
+      n->mutates |= p->mutates;
+      concrete(p, "the interpolated expression");
+    }
+    return ty_string;
+  case N_NONE: return ty_none;
+  case N_SELF:
+    if (!has_self() || !ck_ctx->actor) {
+      diag_error(n->loc, "self is an actor's own reference, but this code does not run in an actor");
+      return ty_error;
+    }
+    return ck_ctx->actor->type;
+  case N_NAME: return check_name(n);
+  case N_LIST: return check_list(n, expected);
+  case N_MAP: return check_map(n, expected);
+  case N_UNARY: {
+    Type *t = ck_expr(n->a, NULL);
+    n->mutates = n->a->mutates;
+    if (is_err(t)) return n->op == '!' ? ty_bool : ty_error;
+    if (n->op == '!') {
+      if (t->kind != T_BOOL) diag_error(n->loc, "! needs a Bool, found %s", ty_name(t));
+      return ty_bool;
+    }
+    if (t->kind != T_INT && t->kind != T_FLOAT) {
+      diag_error(n->loc, "unary - needs an Int or a Float, found %s", ty_name(t));
+      return ty_error;
+    }
+    return t;
+  }
+  case N_BINARY: return check_binary(n);
+  case N_CALL: return check_call(n);
+  case N_METHOD: return check_method(n);
+  case N_INDEX: return check_index(n);
+  case N_FIELD: return check_field(n);
+  case N_SPAWN: return check_spawn(n);
+  case N_TIMER: return check_timer(n);
+  default: break;
+  }
+  unreachable();
+}
+
+Type *ck_expr(Node *n, Type *expected) {
+  if (depth >= MAX_EXPR_DEPTH) {
+    if (!depth_reported) diag_error(n->loc, "nesting too deep (expressions nest more than %d levels)", MAX_EXPR_DEPTH);
+    depth_reported = true;
+    return n->type = ty_error;
+  }
+  depth++;
+  Type *t = expr_inner(n, expected);
+  depth--;
+  n->type = t;
+  return t;
+}

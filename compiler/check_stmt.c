@@ -1,0 +1,338 @@
+/* check_stmt.c — type checking of statements: declarations, assignment, control flow,
+ * sends and requests, and the "every path returns" rule. */
+#include "check.h"
+
+#include <string.h>
+
+static bool has_self(void) {
+  CtxKind k = ck_ctx->kind;
+  return (k == CTX_HANDLER || k == CTX_METHOD || k == CTX_INIT || k == CTX_BLOCK) && ck_ctx->actor;
+}
+
+static void check_decl(Node *n) {
+  Type *t = n->te ? ck_resolve_type(n->te) : NULL;
+  if (n->a) {
+    Type *it = ck_expr(n->a, t);
+    if (t) {
+      ck_require(n->a, t, xformat("the value of '%s'", n->name));
+    } else if (it->kind == T_VOID) {
+      diag_error(n->a->loc, "this expression has no value to give '%s'", n->name);
+      t = ty_error;
+    } else if (it->kind == T_NONE) {
+      diag_error(n->a->loc, "cannot tell the type of '%s' from none; write %s %s: ActorKind = none", n->name,
+                 n->kind == N_LET ? "let" : "var", n->name);
+      t = ty_error;
+    } else if (ty_has_empty(it)) {
+      diag_error(n->a->loc, "cannot tell the element type of this empty %s; write %s %s: %s = %s",
+                 it->kind == T_MAP ? "map" : "list", n->kind == N_LET ? "let" : "var", n->name,
+                 it->kind == T_MAP ? "{String: Int}" : "[Int]", it->kind == T_MAP ? "{}" : "[]");
+      t = ty_error;
+    } else {
+      t = it;
+    }
+    ck_coerce(n->a, t);
+  }
+  n->sym = ck_declare(SYM_LOCAL, n->name, n->name_loc, t ? t : ty_error, n->kind == N_VAR);
+}
+
+static int compound_op(int op) {
+  switch (op) {
+  case OP_ADD_ASSIGN: return '+';
+  case OP_SUB_ASSIGN: return '-';
+  case OP_MUL_ASSIGN: return '*';
+  case OP_DIV_ASSIGN: return '/';
+  case OP_MOD_ASSIGN: return '%';
+  }
+  return 0;
+}
+
+static void check_assign(Node *n) {
+  Node *target = n->a;
+  if (target->kind != N_NAME && target->kind != N_INDEX) {
+    ck_expr(target, NULL);
+    ck_expr(n->b, NULL);
+    diag_error(target->loc, "cannot assign to this expression: only a variable or an element a[i] can be assigned");
+    return;
+  }
+  Type *t = ck_expr(target, NULL);
+  ck_expr(n->b, t);
+  ck_is_lvalue_root_mutable(target, true);
+  if (t->kind == T_ERROR) return;
+  int op = compound_op(n->op);
+  if (!op) {
+    ck_require(n->b, t, xformat("the value assigned to %s", target->kind == N_NAME ? xformat("'%s'", target->name) : "the element"));
+    return;
+  }
+  Type *v = n->b->type;
+  if (v->kind == T_ERROR) return;
+  bool ok = (t == v && (t->kind == T_INT || t->kind == T_FLOAT)) || (op == '+' && t == v && t->kind == T_STRING);
+  if (!ok) {
+    if (t == v)
+      diag_error(n->loc, "%c= works on Ints and Floats%s, not %s", op, op == '+' ? " (and joins Strings)" : "", ty_name(t));
+    else
+      diag_error(n->loc, "mismatched types: %s %c= %s (no implicit conversions)", ty_name(t), op, ty_name(v));
+  }
+}
+
+/* The handler a send or request names, after checking the target. */
+static Decl *resolve_handler(Node *n, bool request) {
+  Type *t = ck_expr(n->a, NULL);
+  for (int i = 0; i < n->list.len; i++) ck_expr(n->list.data[i], NULL);
+  if (t->kind == T_ERROR) return NULL;
+  const char *op = request ? "?" : "!";
+  if (t->kind == T_ANYACTOR) {
+    diag_error(n->a->loc, "cannot send to a reference of type Actor: its kind is unknown, so its handlers are too "
+                          "(keep a reference of the actor's own type to send to it)");
+    return NULL;
+  }
+  if (t->kind == T_NONE) {
+    diag_error(n->a->loc, "cannot send to none");
+    return NULL;
+  }
+  if (t->kind != T_ACTOR) {
+    diag_error(n->a->loc, "%s sends to an actor, but this is %s", op, ty_name(t));
+    return NULL;
+  }
+  Decl *a = t->decl;
+  if (a->kind == D_SUPERVISOR) {
+    diag_error(n->name_loc, "supervisor %s has no handlers; send to one of its children (%s.child ! ...)", a->name, "s");
+    return NULL;
+  }
+  Decl *h = ck_find_handler(a, n->name);
+  if (!h) {
+    const char *cands[256];
+    int nc = 0;
+    for (int i = 0; i < a->handlers.len && nc < 256; i++) cands[nc++] = ((Decl *)a->handlers.data[i])->name;
+    const char *s = ck_suggest(n->name, cands, nc);
+    if (s)
+      diag_error(n->name_loc, "actor %s has no handler '%s'; did you mean '%s'?", a->name, n->name, s);
+    else
+      diag_error(n->name_loc, "actor %s has no handler '%s'", a->name, n->name);
+    diag_note(a->loc, "%s is declared here", a->name);
+    return NULL;
+  }
+  return h;
+}
+
+static void check_send(Node *n) {
+  Decl *h = resolve_handler(n, false);
+  if (!h) return;
+  n->decl = h;
+  Node fake = *n;
+  fake.loc = n->name_loc;
+  /* arguments were checked once by resolve_handler; check them against the params */
+  for (int i = 0; i < n->list.len && i < h->params.len; i++) {
+    Node *a = n->list.data[i];
+    Param *p = h->params.data[i];
+    if (ty_has_empty(a->type)) ck_coerce(a, p->type);
+  }
+  if (n->list.len != h->params.len) {
+    diag_error(n->name_loc, "%s takes %d argument%s, but %d %s given", h->name, h->params.len,
+               h->params.len == 1 ? "" : "s", n->list.len, n->list.len == 1 ? "was" : "were");
+    return;
+  }
+  for (int i = 0; i < n->list.len; i++) {
+    Node *a = n->list.data[i];
+    Param *p = h->params.data[i];
+    if (!ty_assignable(p->type, a->type))
+      diag_error(a->loc, "mismatched types: argument %d of %s (%s) must be %s, found %s", i + 1, h->name, p->name,
+                 ty_name(p->type), ty_name(a->type));
+    else
+      ck_coerce(a, p->type);
+  }
+  (void)fake;
+}
+
+static void check_request(Node *n) {
+  Decl *h = resolve_handler(n, true);
+  if (h) {
+    n->decl = h;
+    if (!h->ret) {
+      diag_error(n->name_loc, "handler '%s' of %s does not answer, so it cannot be requested with ?; declare it "
+                              "on %s(...) -> Type, or send with !",
+                 h->name, h->owner->name, h->name);
+      h = NULL;
+    }
+  }
+  if (h) {
+    if (n->list.len != h->params.len) {
+      diag_error(n->name_loc, "%s takes %d argument%s, but %d %s given", h->name, h->params.len,
+                 h->params.len == 1 ? "" : "s", n->list.len, n->list.len == 1 ? "was" : "were");
+    } else {
+      for (int i = 0; i < n->list.len; i++) {
+        Node *a = n->list.data[i];
+        Param *p = h->params.data[i];
+        if (!ty_assignable(p->type, a->type))
+          diag_error(a->loc, "mismatched types: argument %d of %s (%s) must be %s, found %s", i + 1, h->name,
+                     p->name, ty_name(p->type), ty_name(a->type));
+        else
+          ck_coerce(a, p->type);
+      }
+    }
+  }
+  if (!has_self()) {
+    diag_error(n->loc, "a request needs an actor to answer to, but this code does not run in one");
+    return;
+  }
+  if (!n->then_blk && !n->else_blk) return;
+  Closure *clo = xalloc(sizeof *clo);
+  clo->id = ck_prog->closures.len;
+  clo->loc = n->loc;
+  clo->node = n;
+  clo->answer = h ? h->ret : ty_error;
+  clo->actor = ck_ctx->actor;
+  vec_push(&ck_prog->closures, clo);
+  n->clo = clo;
+  if (n->then_blk) ck_block(n->then_blk, clo, clo->answer);
+  if (n->else_blk) ck_block(n->else_blk, clo, ty_string);
+}
+
+static void check_for_each(Node *n) {
+  Type *t = ck_expr(n->a, NULL);
+  Type *t1 = ty_error, *t2 = ty_error;
+  if (t->kind == T_LIST) {
+    if (n->name2) t1 = ty_int, t2 = t->a;
+    else t1 = t->a;
+  } else if (t->kind == T_MAP) {
+    t1 = t->a;
+    t2 = t->b;
+  } else if (t->kind != T_ERROR) {
+    diag_error(n->a->loc, "for ... in goes over a list or a map (or a range a..b), not %s", ty_name(t));
+  }
+  if (ty_has_empty(t)) {
+    diag_error(n->a->loc, "cannot tell the element type of this empty literal");
+    t1 = t2 = ty_error;
+  }
+  ck_push_scope();
+  n->sym = ck_declare(SYM_LOCAL, n->name, n->name_loc, t1, false);
+  if (n->name2) n->sym2 = ck_declare(SYM_LOCAL, n->name2, n->name2_loc, t2, false);
+  ck_ctx->loops++;
+  ck_push_scope();
+  ck_stmts(&n->body);
+  ck_pop_scope();
+  ck_ctx->loops--;
+  ck_pop_scope();
+}
+
+static void check_cond(Node *c, const char *what) {
+  Type *t = ck_expr(c, ty_bool);
+  if (t->kind != T_BOOL && t->kind != T_ERROR)
+    diag_error(c->loc, "the condition of %s must be Bool, found %s", what, ty_name(t));
+}
+
+static void check_body_scope(Vec *stmts) {
+  ck_push_scope();
+  ck_stmts(stmts);
+  ck_pop_scope();
+}
+
+static bool standalone_ok(Node *e) {
+  switch (e->kind) {
+  case N_CALL: case N_METHOD: case N_SPAWN: case N_TIMER: return true;
+  default: return false;
+  }
+}
+
+static void check_stmt(Node *n) {
+  switch (n->kind) {
+  case N_LET:
+  case N_VAR:
+    check_decl(n);
+    return;
+  case N_ASSIGN:
+    check_assign(n);
+    return;
+  case N_IF:
+    check_cond(n->a, "if");
+    check_body_scope(&n->body);
+    check_body_scope(&n->els);
+    return;
+  case N_WHILE:
+    check_cond(n->a, "while");
+    ck_ctx->loops++;
+    check_body_scope(&n->body);
+    ck_ctx->loops--;
+    return;
+  case N_FOR_RANGE:
+    ck_expr(n->a, ty_int);
+    ck_require(n->a, ty_int, "the start of a range");
+    ck_expr(n->b, ty_int);
+    ck_require(n->b, ty_int, "the end of a range");
+    ck_push_scope();
+    n->sym = ck_declare(SYM_LOCAL, n->name, n->name_loc, ty_int, false);
+    ck_ctx->loops++;
+    check_body_scope(&n->body);
+    ck_ctx->loops--;
+    ck_pop_scope();
+    return;
+  case N_FOR_EACH:
+    check_for_each(n);
+    return;
+  case N_BREAK:
+  case N_CONTINUE:
+    if (!ck_ctx->loops)
+      diag_error(n->loc, "%s outside a loop", n->kind == N_BREAK ? "break" : "continue");
+    return;
+  case N_RETURN:
+    if (n->a) {
+      Type *t = ck_expr(n->a, ck_ctx->ret);
+      if (!ck_ctx->ret) {
+        if (t->kind != T_ERROR)
+          diag_error(n->a->loc, "%s", ck_ctx->kind == CTX_BLOCK ? "a block cannot return a value (return ends it)"
+                                       : "this returns a value, but the function does not declare one (add -> Type)");
+      } else {
+        ck_require(n->a, ck_ctx->ret, "the returned value");
+      }
+    } else if (ck_ctx->ret) {
+      diag_error(n->loc, "this must return %s", ty_name(ck_ctx->ret));
+    }
+    return;
+  case N_EXPR:
+    ck_expr(n->a, NULL);
+    if (!standalone_ok(n->a))
+      diag_error(n->a->loc, "this expression does nothing on its own: only calls, sends, requests, spawns and "
+                            "timers can stand alone");
+    return;
+  case N_SEND:
+    check_send(n);
+    return;
+  case N_REQUEST:
+    check_request(n);
+    return;
+  default:
+    unreachable();
+  }
+}
+
+void ck_stmts(Vec *stmts) {
+  for (int i = 0; i < stmts->len; i++) {
+    if (diag_too_many()) return;
+    check_stmt(stmts->data[i]);
+  }
+}
+
+/* ---- every path returns --------------------------------------------------------- */
+
+static bool has_break(Vec *stmts) {
+  for (int i = 0; i < stmts->len; i++) {
+    Node *s = stmts->data[i];
+    if (s->kind == N_BREAK) return true;
+    if (s->kind == N_IF && (has_break(&s->body) || has_break(&s->els))) return true;
+  }
+  return false;
+}
+
+/* A statement list that cannot complete normally (Go's terminating statements, with
+ * fail() and exit() counted like panic()). */
+bool ck_terminates(Vec *stmts) {
+  if (!stmts->len) return false;
+  Node *s = stmts->data[stmts->len - 1];
+  switch (s->kind) {
+  case N_RETURN: return true;
+  case N_IF: return s->els.len && ck_terminates(&s->body) && ck_terminates(&s->els);
+  case N_WHILE: return s->a->kind == N_BOOL && s->a->ival && !has_break(&s->body);
+  case N_EXPR:
+    return s->a->kind == N_CALL && !s->a->decl && (s->a->builtin == B_FAIL || s->a->builtin == B_EXIT);
+  default: return false;
+  }
+}

@@ -1,0 +1,364 @@
+/* compiler.h — the types every pass of actorc shares, one section per .c file (as
+ * chibicc.h does).  The pipeline (main.c): load sources and parse them (source.c,
+ * grammar/), check names and types (check*.c), generate LLVM IR (cg*.c), emit an object
+ * file and link it against the runtime (emit.c). */
+#ifndef COMPILER_H
+#define COMPILER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- util.c: arena allocation, vectors, strings --------------------------------- */
+
+void *xalloc(size_t n);                /* zeroed, from the compiler's arena; never freed */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xformat(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void unreachable_at(const char *file, int line);
+#define unreachable() unreachable_at(__FILE__, __LINE__)
+
+/* A growable array of pointers. */
+typedef struct Vec {
+  void **data;
+  int len, cap;
+} Vec;
+void vec_push(Vec *v, void *x);
+#define VEC_AT(v, i) ((v).data[i])
+
+/* ---- source.c and diag.c: files, locations, diagnostics ------------------------- */
+
+typedef struct SrcFile {
+  const char *path;    /* as given or as resolved from a `use` */
+  const char *text;    /* contents (may contain NUL bytes) */
+  size_t size;
+  int index;           /* in load order; the root is 0 */
+} SrcFile;
+
+/* A source position: file, line and column (1-based, in bytes), and the length of the
+ * token or construct to underline.  This is also bison's YYLTYPE. */
+typedef struct Loc {
+  int file;
+  int line, col;
+  int end_line, end_col; /* one past the last column (bison's last_*) */
+} Loc;
+
+SrcFile *src_file(int index);
+int src_count(void);
+int src_add(const char *path, const char *text, size_t size);
+
+void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "actorc: error: ..." */
+int diag_count(void);
+bool diag_too_many(void);
+char *loc_str(Loc loc); /* "file.actor:12:5" (used in failure reports) */
+void diag_flush(void);   /* prints the collected diagnostics, sorted */
+
+/* ---- lexer (grammar/lexer.l) and parser (grammar/parser.y) ---------------------- */
+
+typedef struct Program Program;
+/* Parses one file, appending its items to prog.  Returns false on syntax errors. */
+bool parse_file(Program *prog, int file);
+
+/* ---- ast.c: the syntax tree ---------------------------------------------------- */
+
+typedef struct Type Type;
+typedef struct Decl Decl;
+typedef struct Sym Sym;
+typedef struct Closure Closure;
+
+typedef enum TypeExprKind {
+  TE_NAME, /* Int, Counter, ... */
+  TE_LIST, /* [T] */
+  TE_MAP,  /* {K: V} */
+} TypeExprKind;
+
+typedef struct TypeExpr {
+  TypeExprKind kind;
+  Loc loc;
+  const char *name;
+  struct TypeExpr *a, *b;
+} TypeExpr;
+
+typedef enum NodeKind {
+  /* expressions */
+  N_INT,      /* ival (uval holds the literal as written, for -9223372036854775808) */
+  N_FLOAT,    /* fval */
+  N_BOOL,     /* ival */
+  N_STR,      /* sval, slen: a literal without interpolation */
+  N_INTERP,   /* list: N_STR pieces and expressions, in order */
+  N_NONE,     /* none */
+  N_SELF,     /* self */
+  N_NAME,     /* name -> sym */
+  N_LIST,     /* list: elements */
+  N_MAP,      /* list: keys, list2: values */
+  N_UNARY,    /* op a */
+  N_BINARY,   /* a op b */
+  N_CALL,     /* name(list): built-in, function or method */
+  N_METHOD,   /* a.name(list): built-in method */
+  N_INDEX,    /* a[b] */
+  N_FIELD,    /* a.name: a supervisor's child */
+  N_SPAWN,    /* spawn name(list) */
+  N_TIMER,    /* after/every a { body }: ival = 1 for every */
+  /* statements */
+  N_LET,      /* let name[: te] = a */
+  N_VAR,      /* var name[: te] [= a] */
+  N_ASSIGN,   /* a op b, op is '=' or a compound operator */
+  N_IF,       /* if a { body } else { els } */
+  N_WHILE,    /* while a { body } */
+  N_FOR_RANGE,/* for name in a..b { body } */
+  N_FOR_EACH, /* for name[, name2] in a { body } */
+  N_BREAK,    /* break */
+  N_CONTINUE, /* continue */
+  N_RETURN,   /* return [a] */
+  N_EXPR,     /* a, standing alone */
+  N_SEND,     /* a ! name(list) */
+  N_REQUEST,  /* a ? name(list) [then (p) { body }] [else [(p)] { els }] */
+} NodeKind;
+
+/* Operators: single characters are themselves; two-character ones: */
+enum {
+  OP_EQ = 256, /* == */
+  OP_NE,       /* != */
+  OP_LE,       /* <= */
+  OP_GE,       /* >= */
+  OP_AND,      /* && */
+  OP_OR,       /* || */
+  OP_ADD_ASSIGN, OP_SUB_ASSIGN, OP_MUL_ASSIGN, OP_DIV_ASSIGN, OP_MOD_ASSIGN,
+};
+
+/* A block that runs later as a message: then/else of a request, a timer's body. */
+typedef struct Block {
+  Loc loc;
+  const char *param; /* then (x) / else (reason); NULL when absent */
+  Loc param_loc;
+  Vec stmts;         /* Node* */
+  Sym *param_sym;
+  Vec locals;        /* Sym*: set by the checker, for codegen */
+} Block;
+
+typedef struct Node Node;
+struct Node {
+  NodeKind kind;
+  Loc loc;           /* the operator, name or keyword: where errors and failures point */
+  Type *type;        /* expressions: set by the checker */
+  Node *a, *b;
+  Vec list, list2;   /* Node* */
+  Vec body, els;     /* Node*: statement lists */
+  const char *name, *name2;
+  Loc name_loc, name2_loc;
+  int op;
+  int64_t ival;
+  uint64_t uval;
+  double fval;
+  const char *sval;
+  int64_t slen;
+  TypeExpr *te;
+  Block *then_blk, *else_blk; /* N_REQUEST; N_TIMER uses then_blk */
+  /* resolution, set by the checker */
+  Sym *sym;          /* N_NAME, N_LET/N_VAR, loop variables (sym, sym2) */
+  Sym *sym2;
+  Decl *decl;        /* N_CALL (function/method), N_SPAWN (kind), N_SEND/N_REQUEST (handler) */
+  int builtin;       /* N_CALL/N_METHOD: enum Builtin */
+  int index;         /* N_FIELD: child index */
+  Closure *clo;      /* N_REQUEST, N_TIMER */
+  bool mutates;      /* expression may change actor state or a container variable */
+  bool negated_literal; /* N_INT: the operand of a unary minus */
+};
+
+Node *ast_node(NodeKind k, Loc loc);
+Node *ast_binary(int op, Node *a, Node *b, Loc loc);
+Node *ast_unary(int op, Node *a, Loc loc);
+TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
+Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
+
+typedef enum DeclKind {
+  D_ACTOR,      /* actor Name(params) { fields, handlers, methods } */
+  D_SUPERVISOR, /* supervisor Name(params) { strategy, intensity, children } */
+  D_FN,         /* fn name(params) -> ret { body }: top level, or a method (owner set) */
+  D_EXTERN,     /* extern fn name(params) -> ret */
+  D_HANDLER,    /* on name(params) -> ret { body } (owner set) */
+  D_USE,        /* use "path" / use std.name */
+} DeclKind;
+
+typedef struct Param {
+  const char *name;
+  Loc loc;
+  TypeExpr *te;
+  Type *type;
+  Sym *sym;
+} Param;
+
+typedef struct Child {
+  const char *name;
+  Loc loc;
+  const char *kind_name;
+  Loc kind_loc;
+  Vec args; /* Node* */
+  Decl *kind;
+  Sym *sym; /* the supervisor's field holding the child's reference */
+} Child;
+
+struct Decl {
+  DeclKind kind;
+  const char *name;
+  Loc loc;
+  Vec params;         /* Param* */
+  TypeExpr *ret_te;
+  Type *ret;          /* NULL: no value */
+  Vec body;           /* Node*: function and handler bodies */
+  Decl *owner;        /* the actor of a handler or method */
+  /* actors */
+  Vec fields;         /* Node*: N_LET/N_VAR */
+  Vec handlers;       /* Decl* (D_HANDLER) */
+  Vec methods;        /* Decl* (D_FN) */
+  Type *type;         /* the reference type of an actor or supervisor */
+  /* supervisors */
+  const char *strategy;
+  Loc strategy_loc;
+  int64_t intensity, period_ms;
+  bool has_strategy, has_intensity;
+  Loc intensity_loc;
+  Vec children;       /* Child* */
+  /* use */
+  const char *use_path; /* use "path" */
+  bool use_std;         /* use std.NAME: name is NAME */
+  int file;
+  /* set by the checker */
+  int index;          /* handler index within its actor; kind number for actors */
+  Vec state;          /* Sym*: actor parameters then fields (supervisors: params, children) */
+  int down_handler;   /* actors: index of down(), or -1 */
+  bool uses_monitor;
+  Loc first_monitor;
+  Vec locals;         /* Sym*: the locals of a body, initialisers or build */
+  void *cg;           /* codegen data */
+};
+
+struct Program {
+  Vec decls;  /* Decl*: every top-level item of every file, in load order */
+  Vec actors; /* Decl*: actors and supervisors */
+  Vec fns;    /* Decl*: top-level functions and externs */
+  Decl *main_actor;
+  Vec types;  /* Type*: every list and map type used (for codegen descriptors) */
+  Vec closures; /* Closure* */
+};
+
+/* ---- types.c: the checker's types ---------------------------------------------- */
+
+typedef enum TypeKind {
+  T_ERROR,  /* after an error: compatible with everything, so one mistake = one diag */
+  T_VOID,   /* no value */
+  T_INT,
+  T_FLOAT,
+  T_BOOL,
+  T_STRING,
+  T_LIST,   /* a = element */
+  T_MAP,    /* a = key, b = value */
+  T_ACTOR,  /* a reference to an actor of kind `decl` (actor or supervisor) */
+  T_ANYACTOR, /* Actor */
+  T_TIMER,
+  T_NONE,   /* the type of the literal `none` */
+  T_EMPTY,  /* the element type of `[]` / key and value of `{}` before inference */
+} TypeKind;
+
+struct Type {
+  TypeKind kind;
+  Type *a, *b;
+  Decl *decl;
+  int id;     /* index in Program.types for lists and maps */
+  void *cg;   /* codegen: the rt_type descriptor */
+};
+
+extern Type *ty_error, *ty_void, *ty_int, *ty_float, *ty_bool, *ty_string, *ty_anyactor,
+    *ty_timer, *ty_none, *ty_empty;
+void types_init(Program *p);
+Type *ty_list(Type *elem);
+Type *ty_map(Type *key, Type *val);
+Type *ty_actor(Decl *d);
+bool ty_is_ref(Type *t);        /* held by reference count at run time */
+bool ty_is_actor(Type *t);      /* T_ACTOR or T_ANYACTOR */
+bool ty_has_empty(Type *t);     /* contains T_EMPTY (an uninferred [] or {}) */
+bool ty_eq(Type *a, Type *b);
+bool ty_assignable(Type *to, Type *from); /* from converts to `to` without a cast */
+const char *ty_name(Type *t);   /* as written in source: [Int], {String: Int}, Counter */
+
+/* ---- check.c, check_expr.c, check_stmt.c: names and types ---------------------- */
+
+typedef enum SymKind {
+  SYM_LOCAL,   /* let/var/loop variable of a function, handler or block */
+  SYM_PARAM,   /* parameter of a function, handler or method */
+  SYM_FIELD,   /* actor parameter or field; supervisor parameter or child */
+  SYM_CAPTURE, /* inside a block: a copy of an enclosing local taken at creation */
+  SYM_BLOCKPARAM, /* then (x) / else (reason) */
+} SymKind;
+
+/* The function-like thing code runs in: a function, handler, method, field
+ * initialiser, supervisor build, or a block. */
+typedef struct FnCtx FnCtx;
+
+struct Sym {
+  SymKind kind;
+  const char *name;
+  Loc loc;
+  Type *type;
+  bool mutable;
+  int index;        /* SYM_FIELD: position in the actor's state; SYM_CAPTURE: in env */
+  FnCtx *ctx;       /* where it lives */
+  Sym *outer;       /* SYM_CAPTURE: the captured symbol */
+  void *cg;         /* codegen: its alloca or value */
+};
+
+struct Closure {
+  int id;
+  Loc loc;
+  Node *node;        /* the N_REQUEST or N_TIMER */
+  Type *answer;      /* then-parameter type (request's answer type; void for timers) */
+  Vec captures;      /* Sym* (SYM_CAPTURE), in env order */
+  Decl *actor;       /* the actor it runs in */
+  void *cg;
+};
+
+/* Built-in functions and methods (N_CALL/N_METHOD builtin field). ORDER BUILTIN */
+enum Builtin {
+  B_NONE = 0,
+  B_PRINT, B_EPRINT, B_STR, B_FLOAT, B_INT, B_PARSE_INT, B_PARSE_FLOAT, B_ABS, B_MIN,
+  B_MAX, B_SQRT, B_NOW_MS, B_RANDOM, B_FAIL, B_ASSERT, B_EXIT, B_MONITOR, B_CANCEL,
+  B_STOP,
+  /* String methods */
+  B_S_LEN, B_S_CONTAINS, B_S_STARTS_WITH, B_S_ENDS_WITH, B_S_FIND, B_S_SLICE, B_S_SPLIT,
+  B_S_TRIM, B_S_UPPER, B_S_LOWER, B_S_REPEAT,
+  /* List methods */
+  B_L_LEN, B_L_PUSH, B_L_POP, B_L_INSERT, B_L_REMOVE, B_L_CONTAINS, B_L_SLICE, B_L_SORT,
+  B_L_REVERSE, B_L_JOIN,
+  /* Map methods */
+  B_M_LEN, B_M_HAS, B_M_GET, B_M_REMOVE, B_M_KEYS, B_M_VALUES,
+  B_COUNT
+};
+
+/* Checks the whole program; reports errors through diag_error.  need_main: build/run. */
+void check_program(Program *p, bool need_main);
+
+/* ---- cg*.c: LLVM IR generation ------------------------------------------------- */
+
+typedef struct CgOptions {
+  int opt_level;     /* 0..3 */
+  bool debug_info;   /* -g */
+  const char *module_name;
+} CgOptions;
+
+/* Generates the program into an LLVM module and writes an object file (or .ll when
+ * ll_path is set).  Returns false on failure (after a diagnostic). */
+bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const char *ll_path);
+
+/* ---- link.c -------------------------------------------------------------------- */
+
+/* Links obj_path with the runtime into exe_path; extra_flags: -l/-L from the command
+ * line.  Returns false (after a diagnostic) on failure. */
+bool link_program(const char *obj_path, const char *exe_path, Vec *extra_flags);
+const char *find_stdlib_dir(void);
+void set_self_path(const char *argv0);
+
+#endif

@@ -1,0 +1,92 @@
+/* types.c — the checker's types: primitives are singletons; list, map and actor
+ * types are interned, so two types are equal exactly when their pointers are. */
+#include "compiler.h"
+
+#include <string.h>
+
+static Type t_error = {.kind = T_ERROR}, t_void = {.kind = T_VOID}, t_int = {.kind = T_INT}, t_float = {.kind = T_FLOAT},
+            t_bool = {.kind = T_BOOL}, t_string = {.kind = T_STRING}, t_anyactor = {.kind = T_ANYACTOR},
+            t_timer = {.kind = T_TIMER}, t_none = {.kind = T_NONE}, t_empty = {.kind = T_EMPTY};
+Type *ty_error = &t_error, *ty_void = &t_void, *ty_int = &t_int, *ty_float = &t_float,
+     *ty_bool = &t_bool, *ty_string = &t_string, *ty_anyactor = &t_anyactor,
+     *ty_timer = &t_timer, *ty_none = &t_none, *ty_empty = &t_empty;
+
+static Program *prog;
+static Vec interned; /* every list, map and actor type */
+
+void types_init(Program *p) { prog = p; }
+
+static Type *intern(TypeKind k, Type *a, Type *b, Decl *d) {
+  for (int i = 0; i < interned.len; i++) {
+    Type *t = interned.data[i];
+    if (t->kind == k && t->a == a && t->b == b && t->decl == d) return t;
+  }
+  Type *t = xalloc(sizeof *t);
+  t->kind = k;
+  t->a = a;
+  t->b = b;
+  t->decl = d;
+  vec_push(&interned, t);
+  if ((k == T_LIST || k == T_MAP) && !ty_has_empty(t) && a->kind != T_ERROR && (!b || b->kind != T_ERROR)) {
+    t->id = prog->types.len;
+    vec_push(&prog->types, t);
+  }
+  return t;
+}
+
+Type *ty_list(Type *elem) { return intern(T_LIST, elem, NULL, NULL); }
+Type *ty_map(Type *key, Type *val) { return intern(T_MAP, key, val, NULL); }
+Type *ty_actor(Decl *d) { return intern(T_ACTOR, NULL, NULL, d); }
+
+bool ty_is_ref(Type *t) {
+  switch (t->kind) {
+  case T_STRING: case T_LIST: case T_MAP: case T_ACTOR: case T_ANYACTOR: case T_TIMER:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool ty_is_actor(Type *t) { return t->kind == T_ACTOR || t->kind == T_ANYACTOR; }
+
+bool ty_has_empty(Type *t) {
+  if (t->kind == T_EMPTY) return true;
+  if (t->kind == T_LIST) return ty_has_empty(t->a);
+  if (t->kind == T_MAP) return ty_has_empty(t->a) || ty_has_empty(t->b);
+  return false;
+}
+
+bool ty_eq(Type *a, Type *b) { return a == b; }
+
+bool ty_assignable(Type *to, Type *from) {
+  if (to == from || to->kind == T_ERROR || from->kind == T_ERROR) return true;
+  if (from->kind == T_NONE) return ty_is_actor(to);
+  if (to->kind == T_ANYACTOR) return from->kind == T_ACTOR;
+  /* [] and {} take the type they are given */
+  if (from->kind == T_EMPTY) return true;
+  if (to->kind == T_LIST && from->kind == T_LIST) return ty_has_empty(from->a) && ty_assignable(to->a, from->a);
+  if (to->kind == T_MAP && from->kind == T_MAP)
+    return (ty_has_empty(from->a) || ty_has_empty(from->b)) && ty_assignable(to->a, from->a) &&
+           ty_assignable(to->b, from->b);
+  return false;
+}
+
+const char *ty_name(Type *t) {
+  switch (t->kind) {
+  case T_ERROR: return "<error>";
+  case T_VOID: return "no value";
+  case T_INT: return "Int";
+  case T_FLOAT: return "Float";
+  case T_BOOL: return "Bool";
+  case T_STRING: return "String";
+  case T_LIST: return t->a->kind == T_EMPTY ? "an empty list" : xformat("[%s]", ty_name(t->a));
+  case T_MAP:
+    return t->a->kind == T_EMPTY ? "an empty map" : xformat("{%s: %s}", ty_name(t->a), ty_name(t->b));
+  case T_ACTOR: return t->decl->name;
+  case T_ANYACTOR: return "Actor";
+  case T_TIMER: return "Timer";
+  case T_NONE: return "none";
+  case T_EMPTY: return "?";
+  }
+  unreachable();
+}
