@@ -1,0 +1,38 @@
+/* rt_obj.c — reference counting shared by every heap value: strings, lists, maps,
+ * actor references, timers and closures all start with an rt_hdr. */
+#include "rt_internal.h"
+
+void rt_retain(void *obj) {
+  if (!obj) return;
+  /* relaxed: taking a new reference needs no ordering; the holder we copy from keeps
+   * the object alive meanwhile (as in every reference-counting scheme). */
+  if (atomic_load_explicit(rt_rc(obj), memory_order_relaxed) != RT_RC_STATIC)
+    atomic_fetch_add_explicit(rt_rc(obj), 1, memory_order_relaxed);
+}
+
+void rt_release(void *obj) {
+  if (!obj) return;
+  /* relaxed: a static object's count never changes, whoever reads it. */
+  if (atomic_load_explicit(rt_rc(obj), memory_order_relaxed) == RT_RC_STATIC) return;
+  /* release: our earlier uses of the object happen before whoever frees it;
+   * the acquire fence on the last reference makes all holders' uses visible to the
+   * freeing thread. */
+  if (atomic_fetch_sub_explicit(rt_rc(obj), 1, memory_order_release) == 1) {
+    atomic_thread_fence(memory_order_acquire);
+    rt_obj_free(obj);
+  }
+}
+
+void rt_obj_free(void *obj) {
+  switch (rt_tag_of(obj)) {
+  case RT_TAG_STR: rt_free(obj); break;
+  case RT_TAG_LIST: rt_list_free(obj); break;
+  case RT_TAG_MAP: rt_map_free(obj); break;
+  case RT_TAG_ACTOR: rt_actor_free(obj); break;
+  case RT_TAG_TIMER: rt_timer_free(obj); break;
+  case RT_TAG_CLOSURE: rt_closure_free(obj); break;
+  default:
+    fprintf(stderr, "actor runtime: internal error: freeing an object with tag %u\n", rt_tag_of(obj));
+    abort();
+  }
+}
