@@ -9,7 +9,7 @@
  * A zero-filled rt_buf is an empty buffer. */
 #include "rt_internal.h"
 
-#include <pthread.h>
+#include <stdlib.h>
 
 #define RT_BUF_HDR offsetof(rt_str, data)
 
@@ -69,209 +69,72 @@ void rt_buf_free(rt_buf *b) {
 
 /* ---- Float: Python's repr ---------------------------------------------------------
  * repr gives the shortest decimal that reads back as the same double (of those, the
- * nearest; ties to even), then fixed notation when the decimal exponent e
- * (x = d.ddd * 10^e) is in [-4, 16), else scientific with a signed exponent of at
- * least two digits: 0.30000000000000004, 5.0, 1e+16, 1.5e-07, 0.0001, 1e-05.
+ * nearest), then fixed notation when the decimal exponent e (x = d.ddd * 10^e) is in
+ * [-4, 16), else scientific with a signed exponent of at least two digits:
+ * 0.30000000000000004, 5.0, 1e+16, 1.5e-07, 0.0001, 1e-05.
  *
- * The digits come from Ulf Adams' Ryu (PLDI 2018; github.com/ulfjack/ryu, d2s.c),
- * which computes exactly that shortest, nearest decimal with 128-bit integer
- * arithmetic.  Its two tables of 125-bit approximations of 5^i and 2^k / 5^i are
- * computed once, at first use, with a small bignum (ryu_init) instead of being
- * spelled out here. */
+ * The digits: glibc's printf rounds exactly, so "%.*e" with p digits gives the
+ * nearest p-digit decimal; the shortest repr is the nearest p-digit decimal for the
+ * smallest p that reads back.  One exception: at a power of two the doubles below
+ * are twice as close as those above, so the nearest p-digit decimal may fall just
+ * outside below while the next one up still reads back; that neighbour is tried too. */
 
-#define RYU_POW5_INV_BITCOUNT 125
-#define RYU_POW5_BITCOUNT 125
-#define RYU_POW5_INV_TABLE 342 /* q in [0, 342): decimal exponents of large doubles */
-#define RYU_POW5_TABLE 326     /* i in [0, 326): powers of 5 for small doubles */
-
-__extension__ typedef unsigned __int128 u128;
-
-static uint64_t ryu_pow5_inv[RYU_POW5_INV_TABLE][2]; /* {low, high}: floor(2^k / 5^q) + 1 */
-static uint64_t ryu_pow5[RYU_POW5_TABLE][2];         /* {low, high}: 5^i to 125 bits */
-static pthread_once_t ryu_once = PTHREAD_ONCE_INIT;
-
-/* ceil(log2(5^e)) for e > 0, 1 for e == 0: the bit length of 5^e. */
-static inline int32_t pow5bits(int32_t e) { return (int32_t)(((uint32_t)e * 1217359u) >> 19) + 1; }
-static inline uint32_t log10_pow2(int32_t e) { return ((uint32_t)e * 78913u) >> 18; }  /* floor(log10(2^e)) */
-static inline uint32_t log10_pow5(int32_t e) { return ((uint32_t)e * 732923u) >> 20; } /* floor(log10(5^e)) */
-
-/* Little-endian base-2^32 naturals, big enough for 2^1024. */
-#define BIG_LIMBS 34
-typedef struct big {
-  uint32_t d[BIG_LIMBS];
-} big;
-
-static int big_bits(const big *x) {
-  for (int i = BIG_LIMBS - 1; i >= 0; i--)
-    if (x->d[i]) return i * 32 + 32 - __builtin_clz(x->d[i]);
-  return 0;
-}
-
-/* Bits [shift, shift + 128) of x. */
-static u128 big_window(const big *x, int shift) {
-  u128 r = 0;
-  for (int b = 127; b >= 0; b--) {
-    int bit = shift + b;
-    r <<= 1;
-    if (bit < BIG_LIMBS * 32) r |= (x->d[bit / 32] >> (bit % 32)) & 1;
-  }
-  return r;
-}
-
-static void ryu_init(void) {
-  big x = {{0}};
-  /* ryu_pow5[i] = 5^i shifted to exactly 125 bits (floor when shifting right). */
-  x.d[0] = 1;
-  for (int i = 0; i < RYU_POW5_TABLE; i++) {
-    int bits = big_bits(&x);
-    u128 v = bits >= RYU_POW5_BITCOUNT ? big_window(&x, bits - RYU_POW5_BITCOUNT)
-                                       : big_window(&x, 0) << (RYU_POW5_BITCOUNT - bits);
-    ryu_pow5[i][0] = (uint64_t)v;
-    ryu_pow5[i][1] = (uint64_t)(v >> 64);
-    uint64_t carry = 0;
-    for (int k = 0; k < BIG_LIMBS; k++) {
-      uint64_t t = (uint64_t)x.d[k] * 5 + carry;
-      x.d[k] = (uint32_t)t;
-      carry = t >> 32;
-    }
-  }
-  /* ryu_pow5_inv[q] = floor(2^(pow5bits(q) - 1 + 125) / 5^q) + 1, through
-   * X_q = floor(2^1024 / 5^q) (divided by 5 once per step; floors compose) shifted
-   * right by 1024 - (pow5bits(q) - 1 + 125). */
-  memset(&x, 0, sizeof x);
-  x.d[1024 / 32] = 1;
-  for (int q = 0; q < RYU_POW5_INV_TABLE; q++) {
-    int k = pow5bits(q) - 1 + RYU_POW5_INV_BITCOUNT;
-    u128 v = big_window(&x, 1024 - k) + 1;
-    ryu_pow5_inv[q][0] = (uint64_t)v;
-    ryu_pow5_inv[q][1] = (uint64_t)(v >> 64);
-    uint64_t rem = 0;
-    for (int i = BIG_LIMBS - 1; i >= 0; i--) {
-      uint64_t cur = rem << 32 | x.d[i];
-      x.d[i] = (uint32_t)(cur / 5);
-      rem = cur % 5;
-    }
-  }
-}
-
-static inline uint32_t pow5_factor(uint64_t v) {
-  uint32_t n = 0;
-  while (v % 5 == 0) {
-    v /= 5;
-    n++;
-  }
+/* Parses "d[.ddd]e±XX" into digits (trailing zeros dropped) and the exponent. */
+static int parse_e(const char *buf, char dig[24], int *exp10) {
+  int n = 0;
+  const char *p = buf;
+  dig[n++] = *p++;
+  if (*p == '.')
+    for (p++; *p >= '0' && *p <= '9'; p++) dig[n++] = *p;
+  while (n > 1 && dig[n - 1] == '0') n--;
+  *exp10 = atoi(p + 1);
   return n;
 }
-static inline bool multiple_of_pow5(uint64_t v, uint32_t p) { return pow5_factor(v) >= p; }
-static inline bool multiple_of_pow2(uint64_t v, uint32_t p) { return (v & ((1ull << p) - 1)) == 0; }
 
-static inline uint64_t mul_shift(uint64_t m, const uint64_t mul[2], int32_t j) {
-  u128 b0 = (u128)m * mul[0], b2 = (u128)m * mul[1];
-  return (uint64_t)(((b0 >> 64) + b2) >> (j - 64));
+/* The p-digit decimal one unit above dig (p digits, exponent e), as a string. */
+static void next_up(const char *dig, int n, int p, int e, char out[40]) {
+  char d[24];
+  memcpy(d, dig, (size_t)n);
+  for (int i = n; i < p; i++) d[i] = '0';
+  int i = p - 1;
+  while (i >= 0 && d[i] == '9') d[i--] = '0';
+  if (i < 0) { /* 9.99 -> 10.0: one more power of ten */
+    d[0] = '1';
+    for (int j = 1; j < p; j++) d[j] = '0';
+    e++;
+  } else {
+    d[i]++;
+  }
+  int k = 0;
+  out[k++] = d[0];
+  if (p > 1) {
+    out[k++] = '.';
+    memcpy(out + k, d + 1, (size_t)p - 1);
+    k += p - 1;
+  }
+  snprintf(out + k, 40 - (size_t)k, "e%d", e);
 }
 
-/* The shortest, nearest decimal of a finite double > 0 given as its IEEE fields:
- * returns the digits as an integer and sets *exp10 (x = digits * 10^exp10). */
-static uint64_t ryu_d2d(uint64_t ieee_mant, uint32_t ieee_exp, int32_t *exp10) {
-  int32_t e2;
-  uint64_t m2;
-  if (ieee_exp == 0) { /* subnormal; 2 extra bits for the bounds */
-    e2 = 1 - 1023 - 52 - 2;
-    m2 = ieee_mant;
-  } else {
-    e2 = (int32_t)ieee_exp - 1023 - 52 - 2;
-    m2 = (1ull << 52) | ieee_mant;
-  }
-  const bool accept_bounds = (m2 & 1) == 0; /* round-half-even reading accepts the ends */
-  /* The interval of decimals that read back as x is [mm, mp] around mv = 4 * m2
-   * (in units of 2^e2); it is lopsided (mm closer) just above a power of two. */
-  const uint64_t mv = 4 * m2;
-  const uint32_t mm_shift = ieee_mant != 0 || ieee_exp <= 1;
-  uint64_t vr, vp, vm;
-  int32_t e10;
-  bool vm_trailing_zeros = false, vr_trailing_zeros = false;
-  if (e2 >= 0) {
-    const uint32_t q = log10_pow2(e2) - (e2 > 3);
-    e10 = (int32_t)q;
-    const int32_t k = RYU_POW5_INV_BITCOUNT + pow5bits((int32_t)q) - 1;
-    const int32_t i = -e2 + (int32_t)q + k;
-    vr = mul_shift(4 * m2, ryu_pow5_inv[q], i);
-    vp = mul_shift(4 * m2 + 2, ryu_pow5_inv[q], i);
-    vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5_inv[q], i);
-    if (q <= 21) { /* only one of mp, mv, mm can be a multiple of 5, if any */
-      if (mv % 5 == 0)
-        vr_trailing_zeros = multiple_of_pow5(mv, q);
-      else if (accept_bounds)
-        vm_trailing_zeros = multiple_of_pow5(mv - 1 - mm_shift, q);
-      else
-        vp -= multiple_of_pow5(mv + 2, q);
-    }
-  } else {
-    const uint32_t q = log10_pow5(-e2) - (-e2 > 1);
-    e10 = (int32_t)q + e2;
-    const int32_t i = -e2 - (int32_t)q;
-    const int32_t k = pow5bits(i) - RYU_POW5_BITCOUNT;
-    const int32_t j = (int32_t)q - k;
-    vr = mul_shift(4 * m2, ryu_pow5[i], j);
-    vp = mul_shift(4 * m2 + 2, ryu_pow5[i], j);
-    vm = mul_shift(4 * m2 - 1 - mm_shift, ryu_pow5[i], j);
-    if (q <= 1) { /* mv = 4 * m2 has at least 2 trailing zero bits */
-      vr_trailing_zeros = true;
-      if (accept_bounds)
-        vm_trailing_zeros = mm_shift == 1; /* mm = mv - 1 - mm_shift */
-      else
-        --vp; /* mp = mv + 2 has at least one */
-    } else if (q < 63) {
-      vr_trailing_zeros = multiple_of_pow2(mv, q); /* needs p2(mv) >= q, as -e2 >= q */
-    }
-  }
-
-  /* Drop digits while the interval still holds a shorter decimal. */
-  int32_t removed = 0;
-  uint32_t last_removed = 0;
-  uint64_t out;
-  if (vm_trailing_zeros || vr_trailing_zeros) { /* rare: exact ties and bounds */
-    while (vp / 10 > vm / 10) {
-      vm_trailing_zeros &= vm % 10 == 0;
-      vr_trailing_zeros &= last_removed == 0;
-      last_removed = (uint32_t)(vr % 10);
-      vr /= 10;
-      vp /= 10;
-      vm /= 10;
-      removed++;
-    }
-    if (vm_trailing_zeros) {
-      while (vm % 10 == 0) {
-        vr_trailing_zeros &= last_removed == 0;
-        last_removed = (uint32_t)(vr % 10);
-        vr /= 10;
-        vp /= 10;
-        vm /= 10;
-        removed++;
+/* The shortest digits of v (finite, > 0) that read back as v; returns their count. */
+static int shortest_digits(double v, char dig[24], int *exp10) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  bool pow2 = (bits & ((1ull << 52) - 1)) == 0 && (bits >> 52) > 1;
+  char buf[40];
+  for (int p = 1; p <= 17; p++) {
+    snprintf(buf, sizeof buf, "%.*e", p - 1, v);
+    if (strtod(buf, NULL) == v) return parse_e(buf, dig, exp10);
+    if (pow2) {
+      int e, n = parse_e(buf, dig, &e);
+      if (strtod(buf, NULL) < v) {
+        char up[40];
+        next_up(dig, n, p, e, up);
+        if (strtod(up, NULL) == v) return parse_e(up, dig, exp10);
       }
     }
-    if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0) last_removed = 4; /* to even */
-    out = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
-  } else {
-    bool round_up = false;
-    if (vp / 100 > vm / 100) { /* two digits at a time */
-      round_up = vr % 100 >= 50;
-      vr /= 100;
-      vp /= 100;
-      vm /= 100;
-      removed += 2;
-    }
-    while (vp / 10 > vm / 10) {
-      round_up = vr % 10 >= 5;
-      vr /= 10;
-      vp /= 10;
-      vm /= 10;
-      removed++;
-    }
-    out = vr + (vr == vm || round_up);
   }
-  *exp10 = e10 + removed;
-  return out;
+  snprintf(buf, sizeof buf, "%.16e", v); /* 17 digits always read back */
+  return parse_e(buf, dig, exp10);
 }
 
 /* Writes Python's repr of v to out (at most 32 bytes) and returns its length. */
@@ -294,16 +157,10 @@ static int fmt_float(double v, char out[32]) {
     memcpy(o, "0.0", 3);
     return (int)(o - out) + 3;
   }
-  pthread_once(&ryu_once, ryu_init);
-  int32_t exp10;
-  uint64_t d = ryu_d2d(mant, iexp, &exp10);
-  char buf[20], *dig = buf + 20; /* the digits of d, at the end of buf */
-  do {
-    *--dig = (char)('0' + d % 10);
-    d /= 10;
-  } while (d);
-  int n = (int)(buf + 20 - dig);
-  int e = exp10 + n - 1; /* x = d.ddd * 10^e */
+  char dig[24];
+  int exp10;
+  int n = shortest_digits(v < 0 ? -v : v, dig, &exp10);
+  int e = exp10; /* x = d.ddd * 10^e */
 
   if (e >= -4 && e < 16) { /* fixed */
     if (e >= 0) {
