@@ -384,7 +384,7 @@ static LLVMValueRef build_msg(Decl *h, Val *args, int n) {
   LLVMTypeRef mt = fcg(h)->msg_t;
   LLVMValueRef size = LLVMConstInt(cg.i32, abi_size(mt), 0);
   LLVMValueRef m = cg_call_rt(RT_MSG_ALLOC, &size, 1);
-  cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_gep(mt, m, 1));
+  cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_gep(cg.msg_t, m, 1)); /* the header's id */
   unsigned first = h->ret ? 2 : 1;
   for (int i = 0; i < n; i++) cg_store(args[i].v, cg_gep(mt, m, first + (unsigned)i));
   return m;

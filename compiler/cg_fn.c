@@ -83,6 +83,16 @@ static LLVMBasicBlockRef landing_pad(void) {
 }
 
 LLVMValueRef cg_call(LLVMValueRef fn, LLVMTypeRef fty, LLVMValueRef *args, unsigned n, bool may_fail) {
+  /* with typed pointers (LLVM 14) a pointer argument must have the parameter's exact
+   * type: cast it (a no-op with opaque pointers) */
+  unsigned np = LLVMCountParamTypes(fty);
+  if (np) {
+    LLVMTypeRef pts[16], *pt = np <= 16 ? pts : xalloc(sizeof(LLVMTypeRef) * np);
+    LLVMGetParamTypes(fty, pt);
+    for (unsigned i = 0; i < n && i < np; i++)
+      if (LLVMTypeOf(args[i]) != pt[i] && LLVMGetTypeKind(pt[i]) == LLVMPointerTypeKind)
+        args[i] = LLVMBuildBitCast(cg.b, args[i], pt[i], "");
+  }
   bool is_void = LLVMGetReturnType(fty) == cg.void_t;
   if (may_fail && cg.fn->slots.len > 0) {
     LLVMBasicBlockRef cont = cg_block("cont");

@@ -95,7 +95,10 @@ static Decl *resolve_handler(Node *n, bool request) {
   }
   Decl *a = t->decl;
   if (a->kind == D_SUPERVISOR) {
-    diag_error(n->name_loc, "supervisor %s has no handlers; send to one of its children (%s.child ! ...)", a->name, "s");
+    const char *names = "";
+    for (int i = 0; i < a->children.len; i++)
+      names = xformat("%s%s%s", names, i ? ", " : "", ((Child *)a->children.data[i])->name);
+    diag_error(n->name_loc, "supervisor %s has no handlers; send to one of its children (%s)", a->name, names);
     return NULL;
   }
   Decl *h = ck_find_handler(a, n->name);

@@ -13,13 +13,14 @@ typedef struct Diag {
   bool has_loc;
   bool is_note;
   int seq;     /* report order, to keep notes after their error */
-  int parent;  /* for notes: seq of the error they belong to */
+  struct Diag *parent; /* the error a note belongs to (an error: itself) */
   char *msg;
 } Diag;
 
 static Vec diags; /* Diag* */
 static int nerrors;
-static int last_error_seq = -1;
+static Diag *last_error; /* NULL after a dropped duplicate: its notes go too */
+static bool last_dropped;
 
 static void add(Loc loc, bool has_loc, bool note, const char *fmt, va_list ap) {
   Diag *d = xalloc(sizeof *d);
@@ -34,22 +35,23 @@ static void add(Loc loc, bool has_loc, bool note, const char *fmt, va_list ap) {
   d->is_note = note;
   d->seq = diags.len;
   if (note) {
-    d->parent = last_error_seq;
+    if (last_dropped || !last_error) return;
+    d->parent = last_error;
   } else {
     /* the same message at the same place once only (error recovery may repeat it) */
     for (int i = 0; i < diags.len; i++) {
       Diag *o = diags.data[i];
       if (!o->is_note && o->has_loc == has_loc && o->loc.file == loc.file &&
           o->loc.line == loc.line && o->loc.col == loc.col && !strcmp(o->msg, d->msg)) {
-        last_error_seq = -2; /* drop notes of the duplicate */
+        last_dropped = true; /* drop the duplicate's notes too */
         return;
       }
     }
-    d->parent = d->seq;
-    last_error_seq = d->seq;
+    d->parent = d;
+    last_error = d;
+    last_dropped = false;
     nerrors++;
   }
-  if (note && d->parent == -2) return;
   vec_push(&diags, d);
 }
 
@@ -154,7 +156,7 @@ static void show_line(Loc loc) {
 
 static int cmp_diag(const void *pa, const void *pb) {
   const Diag *a = *(Diag *const *)pa, *b = *(Diag *const *)pb;
-  const Diag *ea = diags.data[a->parent], *eb = diags.data[b->parent];
+  const Diag *ea = a->parent, *eb = b->parent;
   if (ea != eb) {
     if (ea->has_loc != eb->has_loc) return ea->has_loc ? 1 : -1;
     if (ea->loc.file != eb->loc.file) return ea->loc.file - eb->loc.file;

@@ -6,6 +6,8 @@
 %require "3.6"
 %define api.pure full
 %define parse.error custom
+%define parse.lac full
+%define lr.default-reduction consistent
 %define api.location.type {Loc}
 %locations
 %expect 0

@@ -1,0 +1,184 @@
+#!/bin/sh
+# tests/run.sh — the whole test suite (make test).  Prints one line per failure and ends
+# with "N passed, N failed"; exits non-zero when anything failed.
+#
+#   runtime unit tests     build/tests/test_* (C programs for the runtime's mechanisms)
+#   golden programs        tests/run/NAME.actor, NAME.out [.status .stderr .args .in .unordered]
+#   diagnostics            tests/diag/NAME.actor with NAME.diag: "LINE" or "LINE: text" per
+#                          expected error (text must appear in that line's message)
+#   robustness             garbage, empty, huge and deeply nested input: status 1, a
+#                          file:line:col: error, never a crash
+#   samples                samples/*.actor build and run (samples/NAME.out when given)
+#   conformance            ../shared/conformance/run.sh, at ACTOR_THREADS 1 and 4
+#
+# THREADS (default "1 4") sets the scheduler thread counts programs run with.
+# ONLY=golden|diag|rt|robust|samples|conformance runs one part.
+set -u
+cd "$(dirname "$0")/.."
+ACTORC=${ACTORC:-$PWD/build/actorc}
+THREADS=${THREADS:-"1 4"}
+ONLY=${ONLY:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+
+# ---- runtime unit tests -----------------------------------------------------------
+if want rt; then
+  for t in build/tests/test_*; do
+    [ -x "$t" ] || continue
+    case "$t" in *.*) continue ;; esac
+    for n in $THREADS; do
+      if ACTOR_THREADS=$n timeout 120 "$t" >"$work/rt.out" 2>&1; then ok; else
+        bad "$(basename "$t") (ACTOR_THREADS=$n)"; tail -5 "$work/rt.out" | sed 's/^/  | /'; fi
+    done
+  done
+fi
+
+# ---- golden programs ----------------------------------------------------------------
+# run_case DIR NAME: builds DIR/NAME.actor and compares what it prints
+run_case() {
+  dir=$1 name=$2 src="$1/$2.actor"
+  if ! "$ACTORC" build "$src" -o "$work/$name" >"$work/build.out" 2>&1; then
+    bad "$src: build failed"; head -20 "$work/build.out" | sed 's/^/  | /'; return
+  fi
+  for n in $THREADS; do
+    args_file="$dir/$name.args"
+    in_file="$dir/$name.in"; [ -f "$in_file" ] || in_file=/dev/null
+    if [ -f "$args_file" ]; then
+      # one argument per line
+      (IFS='
+'; set -f; ACTOR_THREADS=$n timeout 60 "$work/$name" $(cat "$args_file") <"$in_file" >"$work/out" 2>"$work/err"; echo $? >"$work/status")
+    else
+      ACTOR_THREADS=$n timeout 60 "$work/$name" <"$in_file" >"$work/out" 2>"$work/err"; echo $? >"$work/status"
+    fi
+    st=$(cat "$work/status")
+    want_st=0; [ -f "$dir/$name.status" ] && want_st=$(tr -d ' \n' <"$dir/$name.status")
+    if [ "$st" != "$want_st" ]; then
+      bad "$src (threads=$n): exit status $st, want $want_st"; head -5 "$work/err" | sed 's/^/  | /'; continue
+    fi
+    expect="$dir/$name.out"
+    if [ -f "$expect" ]; then
+      if [ -f "$dir/$name.unordered" ]; then
+        sort "$expect" >"$work/e1"; sort "$work/out" >"$work/o1"
+      else
+        cp "$expect" "$work/e1"; cp "$work/out" "$work/o1"
+      fi
+      if ! diff "$work/e1" "$work/o1" >"$work/diff"; then
+        bad "$src (threads=$n): output differs"; head -10 "$work/diff" | sed 's/^/  | /'; continue
+      fi
+    fi
+    if [ -f "$dir/$name.stderr" ]; then
+      missing=""
+      while IFS= read -r line; do
+        [ -z "$line" ] && continue
+        grep -qF -- "$line" "$work/err" || missing="$line"
+      done <"$dir/$name.stderr"
+      if [ -n "$missing" ]; then bad "$src (threads=$n): stderr lacks: $missing"; head -5 "$work/err" | sed 's/^/  | /'; continue; fi
+    fi
+    ok
+  done
+}
+
+if want golden; then
+  for src in tests/run/*.actor; do
+    [ -f "$src" ] || continue
+    run_case tests/run "$(basename "$src" .actor)"
+  done
+fi
+
+# ---- diagnostics ---------------------------------------------------------------------
+if want diag; then
+  for src in tests/diag/*.actor; do
+    [ -f "$src" ] || continue
+    name=$(basename "$src" .actor)
+    "$ACTORC" check "$src" >/dev/null 2>"$work/err"; st=$?
+    if [ "$st" != 1 ]; then bad "$src: check exited $st, want 1"; head -5 "$work/err" | sed 's/^/  | /'; continue; fi
+    base=$(basename "$src")
+    got=$(grep -oE "^[^ ]*$base:[0-9]+:[0-9]+: error" "$work/err" | sed -E 's/.*:([0-9]+):[0-9]+: error/\1/' | sort -un | tr '\n' ' ')
+    wantl=$(sed -E 's/^([0-9]+).*/\1/' "tests/diag/$name.diag" | grep -v '^$' | sort -un | tr '\n' ' ')
+    if [ "$got" != "$wantl" ]; then bad "$src: errors on lines [$got], want [$wantl]"; head -20 "$work/err" | sed 's/^/  | /'; continue; fi
+    msgok=1
+    while IFS= read -r line; do
+      case "$line" in *:*) ;; *) continue ;; esac
+      l=${line%%:*}; text=${line#*: }
+      grep -E "$base:$l:[0-9]+: error:" "$work/err" | grep -qF -- "$text" || { msgok=0; bad "$src: line $l: no error containing: $text"; grep -E "$base:$l:" "$work/err" | sed 's/^/  | /'; }
+    done <"tests/diag/$name.diag"
+    [ $msgok = 1 ] && ok
+  done
+fi
+
+# ---- robustness: the compiler answers anything with diagnostics, never a crash ---------
+# expect_error FILE [WHAT]: `actorc check FILE` exits 1 with a file:line:col: error
+expect_error() {
+  timeout 60 "$ACTORC" check "$1" >/dev/null 2>"$work/err"; st=$?
+  if [ "$st" = 1 ] && grep -qE "^[^ ]+:[0-9]+:[0-9]+: error: " "$work/err"; then ok; else
+    bad "robustness ${2:-$1}: exit $st"; head -5 "$work/err" | sed 's/^/  | /'; fi
+}
+if want robust; then
+  r="$work/robust"; mkdir -p "$r"
+  : >"$r/empty.actor"
+  "$ACTORC" build "$r/empty.actor" -o "$r/x" >/dev/null 2>"$work/err"; st=$?
+  if [ $st = 1 ] && grep -q "empty.actor:1:1: error" "$work/err"; then ok; else bad "robustness: build of an empty file: exit $st"; fi
+  head -c 65536 /dev/urandom >"$r/random.actor"; expect_error "$r/random.actor" "random bytes"
+  for seed in 1 2 3 4 5 6 7 8; do
+    awk -v s=$seed 'BEGIN { srand(s); for (i = 0; i < 20000; i++) printf "%c", int(rand() * 95) + 32 + (rand() < 0.05 ? -22 : 0) }' >"$r/noise$seed.actor"
+    timeout 60 "$ACTORC" check "$r/noise$seed.actor" >/dev/null 2>"$work/err"; st=$?
+    if [ "$st" = 1 ] || [ "$st" = 0 ]; then ok; else bad "robustness printable noise seed $seed: exit $st"; head -3 "$work/err"; fi
+  done
+  awk 'BEGIN { printf "actor Main { on start() { print("; for (i = 0; i < 300; i++) printf "("; printf "1"; for (i = 0; i < 300; i++) printf ")"; print ") } }" }' >"$r/deep.actor"
+  expect_error "$r/deep.actor" "300 nested parentheses"
+  if grep -q "nesting too deep" "$work/err"; then ok; else bad "robustness: deep nesting not reported as 'nesting too deep'"; fi
+  awk 'BEGIN { printf "actor Main { on start() { print(1"; for (i = 0; i < 100000; i++) printf " + 1"; print ") } }" }' >"$r/chain.actor"
+  expect_error "$r/chain.actor" "100000-term expression"
+  awk 'BEGIN { printf "actor Main { on start() { let x = "; for (i = 0; i < 50000; i++) printf "-"; print "1 } }" }' >"$r/unary.actor"
+  expect_error "$r/unary.actor" "50000 unary minus"
+  awk 'BEGIN { printf "actor Main {\n on start() {\n"; for (i = 0; i < 200000; i++) printf "  print(\"line %d\")\n", i; print "  undefined()\n }\n}" }' >"$r/huge.actor"
+  expect_error "$r/huge.actor" "200000-line file"
+  awk 'BEGIN { printf "actor Main { on start() { let s = \""; for (i = 0; i < 1000000; i++) printf "x"; print "\" ; nope() } }" }' >"$r/longline.actor"
+  expect_error "$r/longline.actor" "1 MB line"
+  printf 'actor Main { on start() { print("\xff\xfe bad utf-8 \xc3") } }\nlet \xe2\x82\xac = 1\n' >"$r/utf8.actor"
+  expect_error "$r/utf8.actor" "invalid UTF-8"
+  printf 'actor Main { on start() { print(99999999999999999999999) } }\n' >"$r/bigint.actor"
+  expect_error "$r/bigint.actor" "huge integer literal"
+  printf 'actor Main { on start() { print("unterminated) }\n' >"$r/unterminated.actor"
+  expect_error "$r/unterminated.actor" "unterminated string"
+  printf '/* never closed\nactor Main {}\n' >"$r/comment.actor"
+  expect_error "$r/comment.actor" "unterminated comment"
+  printf 'actor Main { on start() { print("a {"b {1 + "c {2}"}"}") } }\n' >"$r/interp.actor"
+  expect_error "$r/interp.actor" "nested interpolation with a type error"
+  printf 'fn f() -> Int { return 1 }\n' >"$r/nomain.actor"
+  if "$ACTORC" check "$r/nomain.actor" 2>"$work/err"; then ok; else bad "robustness: check of a library file without Main"; fi
+  "$ACTORC" build "$r/nomain.actor" -o "$r/x" >/dev/null 2>"$work/err"; st=$?
+  if [ $st = 1 ] && grep -q "nomain.actor:1:1: error: .*Main" "$work/err" && [ ! -e "$r/x" ]; then ok; else bad "robustness: build without Main: exit $st"; fi
+fi
+
+# ---- samples ---------------------------------------------------------------------------
+if want samples; then
+  for src in samples/*.actor; do
+    [ -f "$src" ] || continue
+    run_case samples "$(basename "$src" .actor)"
+  done
+fi
+
+# ---- conformance ---------------------------------------------------------------------
+if want conformance; then
+  conf=../shared/conformance/run.sh
+  if [ -x "$conf" ] || [ -f "$conf" ]; then
+    THREADS="$THREADS" bash "$conf" "$ACTORC" >"$work/conf.out" 2>&1
+    grep '^FAIL' -A6 "$work/conf.out" | sed 's/^/  | /'
+    line=$(tail -1 "$work/conf.out")
+    cp=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+    cf=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+    echo "$line"
+    pass=$((pass + ${cp:-0})); fail=$((fail + ${cf:-1}))
+  else
+    bad "conformance: $conf not found (the shared folder belongs beside the project)"
+  fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
