@@ -17,10 +17,15 @@ void rt_release(void *obj) {
   /* release: our earlier uses of the object happen before whoever frees it;
    * the acquire fence on the last reference makes all holders' uses visible to the
    * freeing thread. */
+#ifdef RT_TSAN
+  /* ThreadSanitizer ignores the fence below: let the decrement itself acquire. */
+  if (atomic_fetch_sub_explicit(rt_rc(obj), 1, memory_order_acq_rel) == 1) rt_obj_free(obj);
+#else
   if (atomic_fetch_sub_explicit(rt_rc(obj), 1, memory_order_release) == 1) {
     atomic_thread_fence(memory_order_acquire);
     rt_obj_free(obj);
   }
+#endif
 }
 
 void rt_obj_free(void *obj) {

@@ -31,8 +31,8 @@ if want rt; then
   for t in build/tests/test_*; do
     [ -x "$t" ] || continue
     case "$t" in *.*) continue ;; esac
-    for n in $THREADS; do
-      if ACTOR_THREADS=$n timeout 120 "$t" >"$work/rt.out" 2>&1; then ok; else
+    for n in ${RT_THREADS:-1 2 8}; do
+      if ACTOR_THREADS=$n timeout 300 "$t" >"$work/rt.out" 2>&1; then ok; else
         bad "$(basename "$t") (ACTOR_THREADS=$n)"; tail -5 "$work/rt.out" | sed 's/^/  | /'; fi
     done
   done
@@ -169,7 +169,7 @@ if want conformance; then
   conf=../shared/conformance/run.sh
   if [ -x "$conf" ] || [ -f "$conf" ]; then
     THREADS="$THREADS" bash "$conf" "$ACTORC" >"$work/conf.out" 2>&1
-    grep '^FAIL' -A6 "$work/conf.out" | sed 's/^/  | /'
+    awk '/^FAIL/ { show = 1 } /^PASS/ { show = 0 } show' "$work/conf.out" | sed 's/^/  | /'
     line=$(tail -1 "$work/conf.out")
     cp=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
     cf=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p')

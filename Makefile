@@ -1,0 +1,159 @@
+# The actor language: compiler (actorc), runtime (libactorrt.a), stdlib, tests.
+#
+#   make run        set up what is missing (as root), build, compile and run a sample
+#   make test       build and run the whole test suite (ends with "N passed, N failed")
+#   make bench      time ../shared/bench against the peers (not part of make test)
+#   make test-asan  golden tests and samples under AddressSanitizer + UBSan + LeakSanitizer
+#   make test-tsan  runtime stress tests and concurrent samples under ThreadSanitizer
+#   make install PREFIX=/usr/local
+#
+# LLVM_CONFIG picks the LLVM to build against (Debian 12: llvm-config = LLVM 14);
+# `make LLVM_CONFIG=llvm-config-19` builds against a newer one.
+
+LLVM_CONFIG ?= llvm-config
+CC ?= cc
+PREFIX ?= /usr/local
+B := build
+
+# Set-up first: flex, bison, LLVM's -dev package and clang, installed by a script when
+# missing (as root).  Every build target depends on this stamp.
+DEPS_STAMP := $(B)/.deps-ok
+
+CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -g
+COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen $(LLVM_CFLAGS)
+RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer -Iruntime
+
+# Evaluated lazily: llvm-config exists only once set-up has run.
+LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags | sed 's/-std=[^ ]*//g') -DACTORC_LLVM_MAJOR=$(shell $(LLVM_CONFIG) --version | cut -d. -f1)
+LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs core target native passes 2>/dev/null || $(LLVM_CONFIG) --libs) $(shell $(LLVM_CONFIG) --system-libs)
+
+COMPILER_SRC := $(wildcard compiler/*.c)
+COMPILER_OBJ := $(patsubst compiler/%.c,$(B)/compiler/%.o,$(COMPILER_SRC)) $(B)/gen/lexer.o $(B)/gen/parser.o
+RT_SRC := $(wildcard runtime/*.c)
+RT_OBJ := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRC))
+RT_HDR := $(wildcard runtime/*.h runtime/include/*.h)
+
+ACTORC := $(B)/actorc
+RTLIB := $(B)/libactorrt.a
+
+.PHONY: all deps run test test-bins test-rt test-rt-asan test-asan test-tsan bench bench-core install clean samples fuzz
+all: $(ACTORC) $(RTLIB) $(B)/stdlib
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps.sh
+	@LLVM_CONFIG=$(LLVM_CONFIG) sh scripts/install-deps.sh
+	@mkdir -p $(B) && touch $@
+
+# ---- the compiler -----------------------------------------------------------------
+$(B)/gen/parser.c $(B)/gen/parser.h: grammar/parser.y $(DEPS_STAMP)
+	@mkdir -p $(B)/gen
+	bison -Wall -Werror --defines=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
+
+$(B)/gen/lexer.c $(B)/gen/lexer.h: grammar/lexer.l $(B)/gen/parser.h $(DEPS_STAMP)
+	@mkdir -p $(B)/gen
+	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
+
+$(B)/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/gen/lexer.h compiler/compiler.h
+	$(CC) $(COMPILER_CFLAGS) -Wno-sign-compare -Wno-unused-function -c $< -o $@
+
+$(B)/compiler/%.o: compiler/%.c compiler/compiler.h $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAMP)
+	@mkdir -p $(B)/compiler
+	$(CC) $(COMPILER_CFLAGS) -c $< -o $@
+
+$(ACTORC): $(COMPILER_OBJ)
+	$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread
+
+# ---- the runtime ------------------------------------------------------------------
+$(B)/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(B)/runtime
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+
+$(RTLIB): $(RT_OBJ)
+	rm -f $@
+	ar rcs $@ $(RT_OBJ)
+
+# The stdlib is found next to the compiler in the build tree.
+$(B)/stdlib: $(DEPS_STAMP)
+	@mkdir -p $(B)
+	ln -sfn ../stdlib $@
+
+# ---- using it ----------------------------------------------------------------------
+run: all
+	$(ACTORC) run samples/hello.actor
+	$(ACTORC) run samples/pingpong.actor
+
+test: all test-bins
+	@sh tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/actor $(DESTDIR)$(PREFIX)/lib/actor/stdlib
+	install -m 755 $(ACTORC) $(DESTDIR)$(PREFIX)/bin/actorc
+	install -m 644 $(RTLIB) $(DESTDIR)$(PREFIX)/lib/actor/libactorrt.a
+	cp -R stdlib/. $(DESTDIR)$(PREFIX)/lib/actor/stdlib/
+
+clean:
+	rm -rf $(B)
+
+# ---- value library unit test
+# Built straight from the value modules' sources with a stub for the core they call
+# (tests/rt/stub_core.c), so it does not need the rest of libactorrt.a.
+VALUES_SRC := runtime/rt_str.c runtime/rt_fmt.c runtime/rt_list.c runtime/rt_map.c \
+  runtime/rt_conv.c runtime/rt_value.c runtime/rt_mem.c runtime/rt_obj.c
+$(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC) $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(B)/tests
+	$(CC) $(RT_CFLAGS) -o $@ tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC) -lm
+
+# ---- runtime unit tests
+# tests/rt/test_<name>.c exercise the core (mailbox, scheduler, actors, failure,
+# requests, timers) the way compiled programs use it; each prints "test_<name>: N
+# passed, N failed".  test-rt runs every one with ACTOR_THREADS=1, 2 and 8 and ends
+# with one "N passed, N failed" line.  test-tsan builds the runtime and the tests with
+# clang -fsanitize=thread into build/tsan/ and runs them the same way (sizes divided
+# by RT_TEST_SCALE); test-rt-asan does it with AddressSanitizer, UBSan and
+# LeakSanitizer into build/asan/.
+RT_TESTS := mailbox messaging sched quiesce timer fail request dead main
+RT_TEST_BINS := $(patsubst %,$(B)/tests/test_%,$(RT_TESTS))
+
+$(RT_TEST_BINS): $(B)/tests/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(RTLIB)
+	@mkdir -p $(B)/tests
+	$(CC) $(RT_CFLAGS) -o $@ $< $(RTLIB) -pthread -lm
+
+test-bins: $(RT_TEST_BINS) $(B)/tests/test_values
+
+test-rt: $(RT_TEST_BINS)
+	@sh tests/rt/run.sh $(RT_TEST_BINS)
+
+SAN_CC := clang
+SAN_CFLAGS := -std=gnu11 -g -O1 -pthread -fexceptions -fno-omit-frame-pointer -Iruntime
+TSAN_FLAGS := $(SAN_CFLAGS) -fsanitize=thread
+ASAN_FLAGS := $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+$(B)/tsan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(B)/tsan/runtime
+	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
+$(B)/tsan/libactorrt.a: $(patsubst runtime/%.c,$(B)/tsan/runtime/%.o,$(RT_SRC))
+	rm -f $@
+	ar rcs $@ $^
+$(B)/tsan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/tsan/libactorrt.a
+	$(SAN_CC) $(TSAN_FLAGS) -o $@ $< $(B)/tsan/libactorrt.a -lm
+
+test-tsan: $(patsubst %,$(B)/tsan/test_%,$(RT_TESTS))
+	@RT_TEST_SCALE=10 TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" sh tests/rt/run.sh $^
+
+$(B)/asan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(B)/asan/runtime
+	$(SAN_CC) $(ASAN_FLAGS) -c $< -o $@
+$(B)/asan/libactorrt.a: $(patsubst runtime/%.c,$(B)/asan/runtime/%.o,$(RT_SRC))
+	rm -f $@
+	ar rcs $@ $^
+$(B)/asan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/asan/libactorrt.a
+	$(SAN_CC) $(ASAN_FLAGS) -o $@ $< $(B)/asan/libactorrt.a -lm
+
+test-rt-asan: $(patsubst %,$(B)/asan/test_%,$(RT_TESTS))
+	@RT_TEST_SCALE=4 ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 $(ASAN_OPTIONS)" sh tests/rt/run.sh $^
+
+# Not a test: the benchmarks written by hand against the runtime (see the file).
+bench-core: $(B)/tests/bench_core
+$(B)/tests/bench_core: tests/rt/bench_core.c tests/rt/rt_test.h $(RTLIB)
+	@mkdir -p $(B)/tests
+	$(CC) $(RT_CFLAGS) -o $@ $< $(RTLIB) -pthread -lm

@@ -1,0 +1,256 @@
+/* rt_actor.c — an actor's life: spawning and starting it, sending to it, running its
+ * turns (a batch of messages on the worker that took it), failing, stopping, ending
+ * (dead letters) and freeing it.
+ *
+ * Ownership of an actor: rc counts references held in values plus one "alive"
+ * reference, dropped when the actor ends, so a dead actor's header stays readable
+ * (printing Worker#5) while anything refers to it.  The thread running an actor is
+ * its mailbox's consumer; only that thread marks it dead, drops its state, drains its
+ * mailbox and marks it empty.  A sender whose push finds a dead actor's mailbox empty
+ * and unscheduled becomes its consumer and drains it (rt_send).
+ *
+ * Failing goes through one function, actor_fail: the place where supervision (a
+ * restart in place) will intercept it. */
+#include "rt_mailbox.h"
+
+#define RT_BATCH 64 /* messages per turn before the actor yields its worker */
+
+__thread rt_actor_ctx rt_cur;
+
+static _Atomic uint64_t actor_numbers; /* the last number given */
+static _Atomic bool any_failed;        /* an actor failed unsupervised: exit status 1 */
+
+/* Static strings for the reasons the runtime gives itself (never freed). */
+#define STATIC_STR(name, text)                                                                                  \
+  static struct {                                                                                               \
+    rt_hdr h;                                                                                                   \
+    int64_t len;                                                                                                \
+    char data[sizeof text];                                                                                     \
+  } name##_s = {{RT_RC_STATIC, RT_TAG_STR}, sizeof text - 1, text};                                            \
+  rt_str *const rt_reason_##name = (rt_str *)&name##_s;
+STATIC_STR(dead, "dead")
+STATIC_STR(none, "none")
+STATIC_STR(stopped, "stopped")
+
+/* relaxed: read at exit, after every worker has been joined (or by tests, likewise). */
+bool rt_actor_any_failed(void) { return atomic_load_explicit(&any_failed, memory_order_relaxed); }
+void rt_actor_reset_failed(void) { atomic_store_explicit(&any_failed, false, memory_order_relaxed); }
+
+const char *rt_actor_kind_name(const rt_actor *a) { return a->kind->name; }
+uint64_t rt_actor_number(const rt_actor *a) { return a->number; }
+uint64_t rt_incarnation(rt_actor *self) { return self->incarnation; }
+
+/* relaxed: flags are written only by the thread running the actor (or before the
+ * actor is shared); other threads read DEAD after synchronising through the mailbox. */
+static inline uint32_t flags_of(rt_actor *a) { return atomic_load_explicit(&a->flags, memory_order_relaxed); }
+static inline void flags_set(rt_actor *a, uint32_t f) {
+  atomic_store_explicit(&a->flags, f, memory_order_relaxed);
+}
+
+rt_actor_ext *rt_actor_ext_get(rt_actor *a) {
+  /* acquire: see the extension's initialisation by whoever installed it. */
+  rt_actor_ext *e = atomic_load_explicit(&a->ext, memory_order_acquire);
+  if (RT_LIKELY(e != NULL)) return e;
+  rt_actor_ext *n = rt_zalloc(sizeof *n);
+  pthread_mutex_init(&n->lock, NULL);
+  /* seq_cst: rt_monitor pairs this with its read of DEAD, and actor_end its setting
+   * of DEAD with its read of ext (see rt_monitor.c). */
+  if (atomic_compare_exchange_strong_explicit(&a->ext, &e, n, memory_order_seq_cst, memory_order_acquire))
+    return n;
+  pthread_mutex_destroy(&n->lock);
+  rt_free(n);
+  return e;
+}
+
+/* ---- spawning ---------------------------------------------------------------------- */
+
+rt_actor *rt_spawn(const rt_kind *k) {
+  rt_actor *a = rt_pool_alloc_actor(k->size);
+  a->h.rc = 2; /* the caller's reference and the "alive" one */
+  a->h.tag = RT_TAG_ACTOR;
+  rt_mb_init(&a->mb, false);
+  a->kind = k;
+  /* relaxed: only uniqueness and per-thread order matter; the number is published
+   * with the actor itself. */
+  a->number = atomic_fetch_add_explicit(&actor_numbers, 1, memory_order_relaxed) + 1;
+  a->rq_next = NULL;
+  atomic_init(&a->ext, NULL);
+  atomic_init(&a->flags, 0);
+  a->incarnation = 0;
+  memset((char *)a + RT_ACTOR_STATE_OFFSET, 0, k->size - RT_ACTOR_STATE_OFFSET);
+  rt_stat_add(&rt_stats_local()->spawned, 1);
+  return a;
+}
+
+rt_actor *rt_spawn_child(rt_actor *sup, const rt_kind *k, uint32_t index) {
+  /* Supervision (restarts) is not there yet: a child is an ordinary actor. */
+  (void)sup, (void)index;
+  return rt_spawn(k);
+}
+
+void rt_actor_start(rt_actor *a) {
+  const rt_kind *k = a->kind;
+  if (k->sup && k->sup->build) k->sup->build(a);
+  if (k->init) {
+    flags_set(a, flags_of(a) | RT_AF_INIT);
+    /* relaxed: the actor is not shared yet; scheduling publishes it. */
+    atomic_store_explicit(&a->mb.head, &a->mb.stub, memory_order_relaxed); /* scheduled */
+    rt_sched_ready(a);
+  }
+}
+
+/* ---- dead letters and ending ------------------------------------------------------- */
+
+static void dead_letter(rt_msg *m, void *arg) {
+  rt_actor *a = arg;
+  rt_stat_add(&rt_stats_local()->dead_letters, 1);
+  if (m->id < RT_MSG_SYSTEM) {
+    const rt_kind *k = a->kind;
+    k->drop_msg(m);
+    if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_fail((rt_reqinfo *)(m + 1), rt_reason_dead);
+  } else if (m->id == RT_MSG_TIMER) {
+    rt_timer_drop(m);
+  } else {
+    rt_request_drop(m);
+  }
+}
+
+/* The running thread ends a (reason NULL: stopped).  Afterwards a may be freed. */
+static void actor_end(rt_actor *a, rt_str *reason) {
+  /* seq_cst: pairs with rt_monitor's read of DEAD after installing the extension. */
+  atomic_store_explicit(&a->flags, (flags_of(a) | RT_AF_DEAD) & ~(RT_AF_STOP | RT_AF_INIT), memory_order_seq_cst);
+  rt_timer_cancel_all(a);
+  if (a->kind->drop_state) a->kind->drop_state(a);
+  rt_monitor_notify(a, reason ? reason : rt_reason_stopped);
+  rt_mb_drain(&a->mb, dead_letter, a);
+  rt_pool_actor_ended(a);
+  rt_release(a); /* the "alive" reference */
+}
+
+/* Every failure of an actor comes here (supervision will intercept it). */
+static void actor_fail(rt_actor *a, rt_str *reason) {
+  atomic_store_explicit(&any_failed, true, memory_order_relaxed);
+  actor_end(a, reason);
+}
+
+void rt_stop(rt_actor *self) { flags_set(self, flags_of(self) | RT_AF_STOP); }
+
+void rt_actor_free(rt_actor *a) {
+  if (a->kind->drop_params) a->kind->drop_params(a);
+  rt_mb_fini(&a->mb);
+  /* acquire: the extension's contents, whoever installed it (the count's acquire on
+   * the last release orders this anyway). */
+  rt_actor_ext *e = atomic_load_explicit(&a->ext, memory_order_acquire);
+  if (e) rt_actor_ext_free(e);
+  rt_pool_free_actor(a, a->kind->size);
+}
+
+/* ---- sending ------------------------------------------------------------------------ */
+
+void rt_send(rt_actor *to, rt_msg *m) {
+  if (rt_mb_push(&to->mb, m)) {
+    /* We made the mailbox non-empty: schedule the actor, or, if it has ended, drain it
+     * (we are its consumer now).  The push's acquire made the DEAD flag visible. */
+    if (RT_UNLIKELY(flags_of(to) & RT_AF_DEAD))
+      rt_mb_drain(&to->mb, dead_letter, to);
+    else
+      rt_sched_ready(to);
+  }
+  rt_sched_count_send();
+}
+
+/* ---- running a turn ------------------------------------------------------------------ */
+
+static void handle_system(rt_actor *a, rt_msg *m) {
+  if (m->id == RT_MSG_TIMER)
+    rt_timer_handle(a, m);
+  else
+    rt_request_handle(a, m);
+}
+
+/* Takes messages until the budget is spent, the mailbox looks empty or the actor
+ * stops.  A failure unwinds out of here (to the worker's guard), with rt_cur telling
+ * what was running. */
+static void actor_turn(rt_actor *a) {
+  if (RT_UNLIKELY(flags_of(a) & RT_AF_INIT)) {
+    flags_set(a, flags_of(a) & ~RT_AF_INIT);
+    rt_cur.handler = "init";
+    rt_cur.msg = NULL;
+    a->kind->init(a);
+    if (flags_of(a) & RT_AF_STOP) return;
+  }
+  const rt_kind *k = a->kind;
+  rt_stats *st = rt_stats_local();
+  while (rt_cur.budget) {
+    rt_msg *m = rt_mb_pop(&a->mb);
+    if (!m) break;
+    rt_cur.budget--;
+    rt_cur.msg = m;
+    if (RT_LIKELY(m->id < RT_MSG_SYSTEM)) {
+      rt_cur.handler = k->handler_names[m->id];
+      k->dispatch(a, m);
+      k->drop_msg(m);
+      if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_finish((rt_reqinfo *)(m + 1));
+    } else {
+      handle_system(a, m);
+    }
+    rt_cur.msg = NULL;
+    rt_stat_add(&st->handled, 1);
+    if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) break;
+  }
+}
+
+/* After a turn (or what a failure left of it): end, yield or let go of the actor. */
+static void actor_turn_end(rt_actor *a) {
+  rt_cur.actor = NULL;
+  if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) {
+    actor_end(a, NULL);
+    return;
+  }
+  /* Budget spent: to the back of the queue.  Otherwise the mailbox looked empty: mark
+   * it so, unless a push got in first (then keep it: the message is on its way). */
+  if (rt_cur.budget == 0 || !rt_mb_markempty(&a->mb)) rt_sched_yield(a);
+  /* From here on another worker may be running a. */
+}
+
+void rt_actor_run(rt_actor *a) {
+  rt_cur.actor = a;
+  rt_cur.budget = RT_BATCH;
+  actor_turn(a);
+  actor_turn_end(a);
+}
+
+void rt_actor_report_failure(const char *reason, const char *pos) {
+  rt_actor *a = rt_cur.actor;
+  char line[1400];
+  int n;
+  if (a)
+    n = snprintf(line, sizeof line, "actor %s#%llu failed in %s at %s: %s", a->kind->name,
+                 (unsigned long long)a->number, rt_cur.handler ? rt_cur.handler : "?", pos ? pos : "?", reason);
+  else
+    n = snprintf(line, sizeof line, "actor ? failed at %s: %s", pos ? pos : "?", reason);
+  if (n > 0) rt_out_line(stderr, line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+}
+
+void rt_actor_after_failure(void) {
+  rt_actor *a = rt_cur.actor;
+  rt_msg *m = rt_cur.msg;
+  rt_cur.msg = NULL;
+  rt_str *reason = rt_fail_take_reason();
+  rt_stat_add(&rt_stats_local()->failures, 1);
+  rt_stat_add(&rt_stats_local()->handled, m ? 1 : 0);
+  if (m) { /* the message is dropped; a request's requester hears the reason */
+    if (m->id < RT_MSG_SYSTEM) {
+      const rt_kind *k = a->kind;
+      k->drop_msg(m);
+      if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_fail((rt_reqinfo *)(m + 1), reason);
+    } else if (m->id == RT_MSG_TIMER) {
+      rt_timer_drop(m);
+    } else {
+      rt_request_drop(m);
+    }
+  }
+  rt_cur.actor = NULL;
+  actor_fail(a, reason);
+  rt_release(reason);
+}

@@ -1,0 +1,571 @@
+/* rt_sched.c — the scheduler: ACTOR_THREADS workers (the main thread is worker 0)
+ * that run runnable actors, and the quiescence detection that ends the program.
+ *
+ * Where runnable actors wait (Go's design):
+ *   runnext   one slot per worker, private to it.  An actor made runnable by the
+ *             running actor goes here, displacing the previous one into the local
+ *             queue, and runs next: ping-pong pairs and rings stay on one worker with
+ *             no cross-thread hand-off.  After RUNNEXT_STREAK runnext picks in a row
+ *             the local queue gets a turn.
+ *   local     a bounded ring per worker (RQ_SIZE).  The owner puts at the tail and
+ *             takes at the head; idle workers steal half from the head (CAS).  A full
+ *             ring moves half of itself to the global queue.
+ *   global    a locked FIFO through rt_actor.rq_next: wake-ups from threads that are
+ *             not workers (the timer thread), and overflow.  Checked when the local
+ *             queue is empty and every GLOBAL_EVERY picks.
+ *
+ * Idle workers: a worker with nothing local looks at the global queue and steals
+ * (a bounded number of rounds, as a "spinning" worker; at most half the busy workers
+ * spin), then parks on a futex.  Work put where others could take it (runnext
+ * displaced into the ring, a full ring, the global queue, a long handler's queued
+ * actors -- see rt_sched_share) wakes one parked worker, and only when no worker is
+ * already spinning: a ping-pong on one worker wakes nobody.
+ *
+ * Quiescence: the program is over when every worker is parked (each parks only with
+ * its runnext and ring empty), the global queue is empty and no hold is taken (a
+ * pending timer, later an open I/O handle).  Both the last worker to park and the
+ * last unhold check this under the scheduler lock, which also guards the global
+ * queue and the idle list, so neither can miss the other. */
+#include "rt_internal.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define RQ_SIZE 256        /* local ring capacity (a power of two) */
+#define RUNNEXT_STREAK 64  /* runnext picks in a row before the ring gets a turn */
+#define GLOBAL_EVERY 61    /* picks between two looks at the global queue */
+#define STEAL_ROUNDS 4     /* passes over the other workers before parking */
+#define MAX_THREADS 1024
+
+enum { WAKE_NONE = 0, WAKE_SPIN = 1, WAKE_EXIT = 2 };
+
+typedef struct rt_worker {
+  /* Written by the owner and by thieves (compare-exchange). */
+  alignas(64) _Atomic uint32_t rq_head;
+  /* Written by the owner only. */
+  alignas(64) _Atomic uint32_t rq_tail;
+  rt_actor *runnext; /* private to the owner: never stolen */
+  uint32_t tick;     /* picks, for GLOBAL_EVERY */
+  uint32_t streak;   /* runnext picks in a row */
+  bool spinning;     /* counted in S.nspinning */
+  uint64_t rng;      /* victim order when stealing */
+  int index;
+  pthread_t thread;
+  _Atomic(rt_actor *) rq_buf[RQ_SIZE]; /* written by the owner, read by thieves */
+  /* Parking: park_word is written by wakers (and reset by the owner); on_idle and
+   * idle_next under S.lock. */
+  alignas(64) _Atomic uint32_t park_word;
+  bool on_idle;
+  struct rt_worker *idle_next;
+} rt_worker;
+
+static struct {
+  int n;        /* workers */
+  rt_worker *w; /* the workers; w[0] is the thread that called rt_sched_init */
+  bool running; /* inside rt_sched_run (under lock) */
+  /* Under lock: the global queue and the idle list. */
+  alignas(64) pthread_mutex_t lock;
+  rt_actor *gq_head, *gq_tail;
+  rt_worker *idle;
+  /* Written under lock, read without it as hints (or, for the quiescence check,
+   * under it). */
+  alignas(64) _Atomic size_t gq_len;
+  _Atomic int nidle;     /* workers on the idle list */
+  _Atomic int nspinning; /* workers looking for work */
+  _Atomic bool shutdown; /* quiescent: workers leave */
+  /* Any thread. */
+  alignas(64) _Atomic int64_t holds;
+} S = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+__thread uint32_t rt_sched_sends;
+static __thread rt_worker *self_worker;
+
+/* ---- parking --------------------------------------------------------------------- */
+
+static void futex_wait(_Atomic uint32_t *addr, uint32_t val) {
+  syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *addr) {
+  syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void post(rt_worker *w, uint32_t why) {
+  /* release: the woken worker (acquire load) sees what the waker did before. */
+  atomic_store_explicit(&w->park_word, why, memory_order_release);
+  futex_wake(&w->park_word);
+}
+
+static uint32_t wait_posted(rt_worker *w) {
+  uint32_t v;
+  /* acquire: pairs with post's release. */
+  while ((v = atomic_load_explicit(&w->park_word, memory_order_acquire)) == WAKE_NONE)
+    futex_wait(&w->park_word, WAKE_NONE);
+  /* relaxed: only the owner resets its word, and only one post comes per parking. */
+  atomic_store_explicit(&w->park_word, WAKE_NONE, memory_order_relaxed);
+  return v;
+}
+
+/* Under lock: takes an idle worker to wake as a spinner, if none is spinning. */
+static rt_worker *take_idle_locked(void) {
+  rt_worker *w = S.idle;
+  /* seq_cst: see found_work.  A spinner that stops spinning without finding our work
+   * parks, and parking looks at the global queue under this lock. */
+  if (!w || atomic_load_explicit(&S.nspinning, memory_order_seq_cst) != 0) return NULL;
+  S.idle = w->idle_next;
+  w->on_idle = false;
+  /* relaxed: under the lock; readers outside it use these as hints. */
+  atomic_fetch_sub_explicit(&S.nidle, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&S.nspinning, 1, memory_order_relaxed);
+  return w;
+}
+
+/* Wakes a worker to take surplus work, unless one is looking already. */
+static void wakep(void) {
+  /* seq_cst: a parking worker increments nidle (seq_cst) and then looks at the rings;
+   * our ring store came before this fence, so one of us sees the other. */
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load_explicit(&S.nidle, memory_order_relaxed) == 0 ||
+      atomic_load_explicit(&S.nspinning, memory_order_relaxed) != 0)
+    return;
+  pthread_mutex_lock(&S.lock);
+  rt_worker *w = take_idle_locked();
+  pthread_mutex_unlock(&S.lock);
+  if (w) post(w, WAKE_SPIN);
+}
+
+/* Under lock: the program is over; every parked worker leaves. */
+static void quiesce_locked(void) {
+  atomic_store_explicit(&S.shutdown, true, memory_order_release);
+  while (S.idle) {
+    rt_worker *w = S.idle;
+    S.idle = w->idle_next;
+    w->on_idle = false;
+    post(w, WAKE_EXIT);
+  }
+  atomic_store_explicit(&S.nidle, 0, memory_order_relaxed); /* relaxed: under the lock */
+}
+
+/* ---- the local ring ---------------------------------------------------------------- */
+
+static inline uint32_t rq_len(rt_worker *v) {
+  /* acquire/acquire: a hint for thieves and the parking re-check. */
+  uint32_t h = atomic_load_explicit(&v->rq_head, memory_order_acquire);
+  uint32_t t = atomic_load_explicit(&v->rq_tail, memory_order_acquire);
+  return t - h;
+}
+
+static void gq_push_chain(rt_actor *first, rt_actor *last, size_t n);
+
+/* The ring is full: move its older half and `a` to the global queue.  False when a
+ * thief took some meanwhile (then there is room: retry). */
+static bool rq_put_slow(rt_worker *w, rt_actor *a, uint32_t h, uint32_t t) {
+  uint32_t n = (t - h) / 2;
+  rt_actor *batch[RQ_SIZE / 2 + 1];
+  /* relaxed: our own slots. */
+  for (uint32_t i = 0; i < n; i++)
+    batch[i] = atomic_load_explicit(&w->rq_buf[(h + i) % RQ_SIZE], memory_order_relaxed);
+  /* acq_rel: as a thief's take (rq_grab). */
+  if (!atomic_compare_exchange_strong_explicit(&w->rq_head, &h, h + n, memory_order_acq_rel,
+                                               memory_order_relaxed))
+    return false;
+  batch[n] = a;
+  for (uint32_t i = 0; i < n; i++) batch[i]->rq_next = batch[i + 1];
+  gq_push_chain(batch[0], batch[n], n + 1);
+  return true;
+}
+
+/* The owner: a at the tail. */
+static void rq_put(rt_worker *w, rt_actor *a) {
+  for (;;) {
+    /* acquire: pairs with the thieves' release on head, so their reads of the slots
+     * they took are done before we reuse the slots. */
+    uint32_t h = atomic_load_explicit(&w->rq_head, memory_order_acquire);
+    /* relaxed: only we write tail. */
+    uint32_t t = atomic_load_explicit(&w->rq_tail, memory_order_relaxed);
+    if (t - h < RQ_SIZE) {
+      /* relaxed: the slot is published by the release store of tail. */
+      atomic_store_explicit(&w->rq_buf[t % RQ_SIZE], a, memory_order_relaxed);
+      /* release: a thief that reads the new tail (acquire) sees the slot and the
+       * actor's state as we left it. */
+      atomic_store_explicit(&w->rq_tail, t + 1, memory_order_release);
+      return;
+    }
+    if (rq_put_slow(w, a, h, t)) return;
+  }
+}
+
+/* The owner: the actor at the head, or NULL. */
+static rt_actor *rq_get(rt_worker *w) {
+  for (;;) {
+    /* acquire: see the slots thieves left behind consistently with head. */
+    uint32_t h = atomic_load_explicit(&w->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&w->rq_tail, memory_order_relaxed); /* ours */
+    if (t == h) return NULL;
+    /* relaxed: we wrote the slot ourselves. */
+    rt_actor *a = atomic_load_explicit(&w->rq_buf[h % RQ_SIZE], memory_order_relaxed);
+    /* acq_rel: a compare-exchange against thieves; release orders our slot read
+     * before a later overwrite (by us, so acquire is what matters for ordering with
+     * the thieves' takes). */
+    if (atomic_compare_exchange_weak_explicit(&w->rq_head, &h, h + 1, memory_order_acq_rel,
+                                              memory_order_relaxed))
+      return a;
+  }
+}
+
+/* A thief: takes half of v's ring (rounded up) into batch; returns how many. */
+static uint32_t rq_grab(rt_worker *v, rt_actor **batch) {
+  for (;;) {
+    /* acquire both: the slots up to tail were published by the owner's release. */
+    uint32_t h = atomic_load_explicit(&v->rq_head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&v->rq_tail, memory_order_acquire);
+    uint32_t n = t - h;
+    n = n - n / 2;
+    if (n == 0) return 0;
+    if (n > RQ_SIZE / 2) continue; /* h and t read at different times: retry */
+    for (uint32_t i = 0; i < n; i++)
+      batch[i] = atomic_load_explicit(&v->rq_buf[(h + i) % RQ_SIZE], memory_order_relaxed);
+    /* acq_rel: release: our slot reads happen before the owner reuses them (it loads
+     * head with acquire); acquire: nothing more, but it costs nothing on a CAS. */
+    if (atomic_compare_exchange_strong_explicit(&v->rq_head, &h, h + n, memory_order_acq_rel,
+                                                memory_order_relaxed))
+      return n;
+  }
+}
+
+/* ---- the global queue ------------------------------------------------------------- */
+
+static void gq_push_chain(rt_actor *first, rt_actor *last, size_t n) {
+  last->rq_next = NULL;
+  pthread_mutex_lock(&S.lock);
+  if (S.gq_tail)
+    S.gq_tail->rq_next = first;
+  else
+    S.gq_head = first;
+  S.gq_tail = last;
+  /* seq_cst: see found_work (the load is relaxed: writes are under the lock). */
+  atomic_store_explicit(&S.gq_len, atomic_load_explicit(&S.gq_len, memory_order_relaxed) + n,
+                        memory_order_seq_cst);
+  rt_worker *wake = take_idle_locked();
+  pthread_mutex_unlock(&S.lock);
+  if (wake) post(wake, WAKE_SPIN);
+}
+
+/* Takes a fair share of the global queue, at most `max` and no more than w's ring has
+ * room for: one to run, the rest into w's ring. */
+static rt_actor *gq_get(rt_worker *w, size_t max) {
+  rt_actor *batch[RQ_SIZE / 2];
+  size_t take = 0;
+  size_t room = RQ_SIZE - rq_len(w) + 1; /* +1: the one we run */
+  if (max > room) max = room;
+  if (max > RQ_SIZE / 2) max = RQ_SIZE / 2;
+  pthread_mutex_lock(&S.lock);
+  size_t len = atomic_load_explicit(&S.gq_len, memory_order_relaxed); /* relaxed: under the lock */
+  if (len) {
+    take = len / (size_t)S.n + 1;
+    if (take > len) take = len;
+    if (take > max) take = max;
+    for (size_t i = 0; i < take; i++) {
+      batch[i] = S.gq_head;
+      S.gq_head = S.gq_head->rq_next;
+    }
+    if (!S.gq_head) S.gq_tail = NULL;
+    atomic_store_explicit(&S.gq_len, len - take, memory_order_relaxed); /* relaxed: under the lock */
+  }
+  pthread_mutex_unlock(&S.lock);
+  if (!take) return NULL;
+  for (size_t i = 1; i < take; i++) rq_put(w, batch[i]);
+  return batch[0];
+}
+
+/* ---- finding work ---------------------------------------------------------------- */
+
+/* A spinning worker found work: it stops spinning, and if it leaves surplus behind
+ * (more than it runs now) and was the last spinner, wakes another. */
+static void found_work(rt_worker *w, bool surplus) {
+  if (!w->spinning) return;
+  w->spinning = false;
+  /* seq_cst (with the load of gq_len): gq_push_chain stores gq_len and then loads
+   * nspinning, both seq_cst; so either it sees us still spinning and we see its
+   * work here, or it sees no spinner and wakes a worker itself. */
+  int left = atomic_fetch_sub_explicit(&S.nspinning, 1, memory_order_seq_cst) - 1;
+  if (left == 0 && (surplus || atomic_load_explicit(&S.gq_len, memory_order_seq_cst))) wakep();
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static rt_actor *steal(rt_worker *w) {
+  int n = S.n;
+  if (n == 1) return NULL;
+  if (!w->spinning) {
+    /* relaxed: hints; at most half the busy workers spin. */
+    int busy = n - atomic_load_explicit(&S.nidle, memory_order_relaxed);
+    if (2 * atomic_load_explicit(&S.nspinning, memory_order_relaxed) >= busy) return NULL;
+    w->spinning = true;
+    atomic_fetch_add_explicit(&S.nspinning, 1, memory_order_relaxed); /* relaxed: a hint */
+  }
+  rt_actor *batch[RQ_SIZE / 2];
+  for (int round = 0; round < STEAL_ROUNDS; round++) {
+    w->rng = w->rng * 6364136223846793005ull + 1442695040888963407ull;
+    int start = (int)((w->rng >> 33) % (uint64_t)n);
+    for (int i = 0; i < n; i++) {
+      rt_worker *v = &S.w[(start + i) % n];
+      if (v == w) continue;
+      uint32_t got = rq_grab(v, batch);
+      if (got) {
+        for (uint32_t j = 1; j < got; j++) rq_put(w, batch[j]);
+        found_work(w, got > 1);
+        return batch[0];
+      }
+    }
+    /* relaxed: a hint; gq_get looks again under the lock. */
+    if (atomic_load_explicit(&S.gq_len, memory_order_relaxed)) {
+      rt_actor *a = gq_get(w, RQ_SIZE / 2);
+      if (a) {
+        found_work(w, true);
+        return a;
+      }
+    }
+    for (int k = 0; k < 32; k++) cpu_relax();
+  }
+  return NULL;
+}
+
+#define PARK_RETRY ((rt_actor *)1)
+
+/* Parks w until there may be work.  Returns PARK_RETRY to look again, NULL when the
+ * program is over. */
+static rt_actor *park(rt_worker *w) {
+  if (w->spinning) {
+    w->spinning = false;
+    /* relaxed: a counter of hints (see take_idle_locked). */
+    atomic_fetch_sub_explicit(&S.nspinning, 1, memory_order_relaxed);
+  }
+  pthread_mutex_lock(&S.lock);
+  /* relaxed (shutdown, gq_len): written under the lock we hold. */
+  if (atomic_load_explicit(&S.shutdown, memory_order_relaxed)) {
+    pthread_mutex_unlock(&S.lock);
+    return NULL;
+  }
+  if (atomic_load_explicit(&S.gq_len, memory_order_relaxed)) {
+    pthread_mutex_unlock(&S.lock);
+    return PARK_RETRY;
+  }
+  w->on_idle = true;
+  w->idle_next = S.idle;
+  S.idle = w;
+  /* seq_cst: pairs with the fence in wakep (see there). */
+  int idle = atomic_fetch_add_explicit(&S.nidle, 1, memory_order_seq_cst) + 1;
+  /* acquire: pairs with rt_sched_unhold's decrement (acq_rel): what the holder did
+   * before letting go (queued a message) is visible. */
+  if (idle == S.n && atomic_load_explicit(&S.holds, memory_order_acquire) == 0) {
+    quiesce_locked();
+    pthread_mutex_unlock(&S.lock);
+    wait_posted(w); /* our own post from quiesce_locked */
+    return NULL;
+  }
+  pthread_mutex_unlock(&S.lock);
+
+  /* Surplus that appeared while we were registering: a worker that displaced work
+   * into its ring saw nidle == 0 or a spinner, and woke nobody. */
+  for (int i = 0; i < S.n; i++) {
+    rt_worker *v = &S.w[i];
+    if (v == w || rq_len(v) == 0) continue;
+    pthread_mutex_lock(&S.lock);
+    if (w->on_idle) { /* take ourselves off the list and go and steal */
+      rt_worker **pp = &S.idle;
+      while (*pp != w) pp = &(*pp)->idle_next;
+      *pp = w->idle_next;
+      w->on_idle = false;
+      atomic_fetch_sub_explicit(&S.nidle, 1, memory_order_relaxed); /* relaxed: under the lock */
+      pthread_mutex_unlock(&S.lock);
+      return PARK_RETRY;
+    }
+    pthread_mutex_unlock(&S.lock);
+    break; /* already woken: consume the post below */
+  }
+
+  rt_out_flush(); /* the scheduler is going idle: let output out */
+  uint32_t why = wait_posted(w);
+  if (why == WAKE_EXIT) return NULL;
+  w->spinning = true; /* the waker counted us in nspinning */
+  return PARK_RETRY;
+}
+
+static rt_actor *find_work_slow(rt_worker *w) {
+  for (;;) {
+    rt_actor *a;
+    /* relaxed: a hint; gq_get looks again under the lock. */
+    if (atomic_load_explicit(&S.gq_len, memory_order_relaxed) && (a = gq_get(w, RQ_SIZE / 2)) != NULL) {
+      found_work(w, true);
+      return a;
+    }
+    if ((a = steal(w)) != NULL) return a;
+    a = park(w);
+    if (a != PARK_RETRY) return a;
+  }
+}
+
+static inline rt_actor *find_work(rt_worker *w) {
+  rt_actor *a;
+  /* relaxed: a hint; gq_get looks again under the lock. */
+  if (RT_UNLIKELY(++w->tick % GLOBAL_EVERY == 0) && atomic_load_explicit(&S.gq_len, memory_order_relaxed) &&
+      (a = gq_get(w, 1)) != NULL) /* fairness: just one */
+    return a;
+  if ((a = w->runnext) != NULL) {
+    w->runnext = NULL;
+    if (w->streak < RUNNEXT_STREAK || rq_len(w) == 0) {
+      w->streak++;
+      return a;
+    }
+    rq_put(w, a); /* the ring's turn */
+  }
+  w->streak = 0;
+  if ((a = rq_get(w)) != NULL) return a;
+  return find_work_slow(w);
+}
+
+/* ---- making actors runnable ------------------------------------------------------- */
+
+void rt_sched_ready(rt_actor *a) {
+  rt_worker *w = self_worker;
+  if (RT_UNLIKELY(!w)) { /* not a worker (the timer thread) */
+    gq_push_chain(a, a, 1);
+    return;
+  }
+  rt_actor *old = w->runnext;
+  w->runnext = a;
+  if (old) {
+    rq_put(w, old);
+    wakep();
+  }
+}
+
+void rt_sched_yield(rt_actor *a) { rq_put(self_worker, a); }
+
+void rt_sched_share(void) {
+  rt_sched_sends = 0;
+  rt_worker *w = self_worker;
+  if (!w) return;
+  /* relaxed: hints. */
+  if (atomic_load_explicit(&S.nidle, memory_order_relaxed) == 0 &&
+      atomic_load_explicit(&S.nspinning, memory_order_relaxed) == 0)
+    return;
+  if (w->runnext) { /* make it stealable: this handler may run for long */
+    rq_put(w, w->runnext);
+    w->runnext = NULL;
+  }
+  if (rq_len(w)) wakep();
+}
+
+/* ---- holds and quiescence --------------------------------------------------------- */
+
+void rt_sched_hold(void) {
+  /* relaxed: the holder is running (a worker, or a thread that will unhold later);
+   * the program cannot end while it runs. */
+  atomic_fetch_add_explicit(&S.holds, 1, memory_order_relaxed);
+}
+
+void rt_sched_unhold(void) {
+  /* acq_rel: release publishes what the holder did before (queued a message) to the
+   * worker that reads holds == 0 while parking. */
+  if (atomic_fetch_sub_explicit(&S.holds, 1, memory_order_acq_rel) != 1) return;
+  pthread_mutex_lock(&S.lock);
+  /* relaxed: shutdown, nidle and gq_len are written under the lock we hold; acquire
+   * on holds: as in park. */
+  if (S.running && !atomic_load_explicit(&S.shutdown, memory_order_relaxed) &&
+      atomic_load_explicit(&S.nidle, memory_order_relaxed) == S.n &&
+      atomic_load_explicit(&S.gq_len, memory_order_relaxed) == 0 &&
+      atomic_load_explicit(&S.holds, memory_order_acquire) == 0)
+    quiesce_locked();
+  pthread_mutex_unlock(&S.lock);
+}
+
+/* ---- the workers ------------------------------------------------------------------- */
+
+/* The failure guard lives in this frame: rt_fail unwinds the failing handler up to
+ * here and longjmps back; rt_actor_after_failure finishes that actor's turn. */
+static __attribute__((noinline)) void worker_loop(rt_worker *w) {
+  rt_fail_guard g;
+  rt_fail_push(&g, false);
+  if (setjmp(g.jb) != 0) rt_actor_after_failure();
+  for (;;) {
+    rt_actor *a = find_work(w);
+    if (!a) break;
+    rt_sched_sends = 0;
+    rt_actor_run(a);
+  }
+  rt_fail_pop(&g);
+}
+
+static void *worker_main(void *p) {
+  rt_worker *w = p;
+  self_worker = w;
+  worker_loop(w);
+  rt_pool_thread_exit();
+  return NULL;
+}
+
+void rt_sched_init(void) {
+  if (S.w) return;
+  int n = 0;
+  const char *e = getenv("ACTOR_THREADS");
+  if (e && *e) {
+    char *end;
+    long v = strtol(e, &end, 10);
+    if (*end == 0 && v > 0) n = v > MAX_THREADS ? MAX_THREADS : (int)v;
+  }
+  if (n <= 0) {
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    n = c > 0 ? (c > MAX_THREADS ? MAX_THREADS : (int)c) : 1;
+  }
+  S.n = n;
+  S.w = aligned_alloc(64, sizeof(rt_worker) * (size_t)n);
+  if (!S.w) rt_out_of_memory(sizeof(rt_worker) * (size_t)n);
+  memset(S.w, 0, sizeof(rt_worker) * (size_t)n);
+  for (int i = 0; i < n; i++) {
+    S.w[i].index = i;
+    S.w[i].rng = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+  }
+  self_worker = &S.w[0];
+}
+
+int rt_sched_threads(void) { return S.n; }
+
+void rt_sched_run(void) {
+  rt_sched_init();
+  pthread_mutex_lock(&S.lock);
+  S.running = true;
+  /* relaxed: no other worker runs yet; pthread_create publishes these. */
+  atomic_store_explicit(&S.shutdown, false, memory_order_relaxed);
+  atomic_store_explicit(&S.nidle, 0, memory_order_relaxed);
+  atomic_store_explicit(&S.nspinning, 0, memory_order_relaxed);
+  S.idle = NULL;
+  for (int i = 0; i < S.n; i++) {
+    atomic_store_explicit(&S.w[i].park_word, WAKE_NONE, memory_order_relaxed);
+    S.w[i].spinning = false;
+    S.w[i].on_idle = false;
+  }
+  pthread_mutex_unlock(&S.lock);
+
+  for (int i = 1; i < S.n; i++) {
+    int err = pthread_create(&S.w[i].thread, NULL, worker_main, &S.w[i]);
+    if (err) {
+      fprintf(stderr, "actor runtime: cannot start worker thread: %s\n", strerror(err));
+      exit(70);
+    }
+  }
+  self_worker = &S.w[0];
+  worker_loop(&S.w[0]);
+  for (int i = 1; i < S.n; i++) pthread_join(S.w[i].thread, NULL);
+
+  pthread_mutex_lock(&S.lock);
+  S.running = false;
+  pthread_mutex_unlock(&S.lock);
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# run.sh BIN... — runs each runtime unit test with ACTOR_THREADS=1, 2 and 8 (or the
+# counts in $RT_THREADS), prints each run's summary line, and ends with one
+# "test-rt: N passed, N failed" line counting runs.  A run that exits non-zero or
+# takes longer than $RT_TIMEOUT seconds (default 300) fails.
+pass=0
+fail=0
+for bin in "$@"; do
+  for t in ${RT_THREADS:-1 2 8}; do
+    out=$(ACTOR_THREADS=$t timeout "${RT_TIMEOUT:-300}" "$bin" 2>&1)
+    rc=$?
+    line=$(printf '%s\n' "$out" | grep -E '^test_[a-z_]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
+    if [ $rc -eq 0 ]; then
+      pass=$((pass + 1))
+      echo "ok   [threads=$t] ${line:-$(basename "$bin")}"
+    else
+      fail=$((fail + 1))
+      echo "FAIL [threads=$t] $(basename "$bin") (exit $rc)"
+      printf '%s\n' "$out" | tail -40 | sed 's/^/    /'
+    fi
+  done
+done
+echo "test-rt: $pass passed, $fail failed"
+[ $fail -eq 0 ]
