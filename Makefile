@@ -36,7 +36,7 @@ RT_HDR := $(wildcard runtime/*.h runtime/include/*.h)
 ACTORC := $(B)/actorc
 RTLIB := $(B)/libactorrt.a
 
-.PHONY: all deps run test test-bins test-rt test-rt-asan test-asan test-tsan bench bench-core install clean samples fuzz
+.PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core install clean samples fuzz
 all: $(ACTORC) $(RTLIB) $(B)/stdlib
 
 deps: $(DEPS_STAMP)
@@ -138,6 +138,7 @@ $(B)/tsan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/tsan/libactorrt.a
 	$(SAN_CC) $(TSAN_FLAGS) -o $@ $< $(B)/tsan/libactorrt.a -lm
 
 test-tsan: $(patsubst %,$(B)/tsan/test_%,$(RT_TESTS))
+	@$(MAKE) --no-print-directory test-tsan-programs
 	@RT_TEST_SCALE=10 TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" sh tests/rt/run.sh $^
 
 $(B)/asan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
@@ -151,6 +152,21 @@ $(B)/asan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/asan/libactorrt.a
 
 test-rt-asan: $(patsubst %,$(B)/asan/test_%,$(RT_TESTS))
 	@RT_TEST_SCALE=4 ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 $(ASAN_OPTIONS)" sh tests/rt/run.sh $^
+
+# Compiled programs under the sanitizers: actorc links them against the sanitizer build
+# of the runtime with clang (ACTOR_RUNTIME / ACTOR_CC / ACTOR_LDFLAGS), then the golden
+# programs, samples and conformance cases run as in make test; LeakSanitizer fails a
+# program (exit 23) that leaks.
+test-asan: all $(B)/asan/libactorrt.a
+	@$(MAKE) --no-print-directory test-rt-asan
+	@ACTOR_RUNTIME=$(CURDIR)/$(B)/asan/libactorrt.a ACTOR_CC=$(SAN_CC) \
+	  ACTOR_LDFLAGS="-fsanitize=address,undefined" ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
+	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples conformance" sh tests/run.sh
+
+# The runtime's stress tests and the concurrent programs under ThreadSanitizer.
+test-tsan-programs: all $(B)/tsan/libactorrt.a
+	@ACTOR_RUNTIME=$(CURDIR)/$(B)/tsan/libactorrt.a ACTOR_CC=$(SAN_CC) ACTOR_LDFLAGS="-fsanitize=thread" \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples conformance" sh tests/run.sh
 
 # Not a test: the benchmarks written by hand against the runtime (see the file).
 bench-core: $(B)/tests/bench_core
