@@ -85,6 +85,10 @@ run: all
 test: all test-bins
 	@sh tests/run.sh
 
+# Not part of make test: times ../shared/bench beside the peers (bench/run.sh).
+bench: all
+	@sh bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/actor $(DESTDIR)$(PREFIX)/lib/actor/stdlib
 	install -m 755 $(ACTORC) $(DESTDIR)$(PREFIX)/bin/actorc
