@@ -10,7 +10,12 @@
 # LLVM_CONFIG picks the LLVM to build against (Debian 12: llvm-config = LLVM 14);
 # `make LLVM_CONFIG=llvm-config-19` builds against a newer one.
 
-LLVM_CONFIG ?= llvm-config
+# Default: llvm-config, else Debian's versioned one (llvm-14-dev has no unversioned
+# llvm-config; that comes with the `llvm` package).  Evaluated when used, so after
+# set-up has installed it.
+ifeq ($(origin LLVM_CONFIG),undefined)
+LLVM_CONFIG = $(firstword $(shell command -v llvm-config llvm-config-14 /usr/lib/llvm-14/bin/llvm-config 2>/dev/null) llvm-config)
+endif
 CC ?= cc
 PREFIX ?= /usr/local
 B := build

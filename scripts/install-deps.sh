@@ -8,6 +8,10 @@ set -eu
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config}
 missing=""
 have() { command -v "$1" >/dev/null 2>&1; }
+# the default accepts Debian's versioned llvm-config-14 as well
+if [ "$LLVM_CONFIG" = llvm-config ] && ! have llvm-config && have llvm-config-14; then
+  LLVM_CONFIG=llvm-config-14
+fi
 
 have flex || missing="$missing flex"
 have bison || missing="$missing bison"
