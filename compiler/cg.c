@@ -178,11 +178,13 @@ static bool setup(const CgOptions *opt) {
   cg.type_actor = extern_desc("rt_type_actor");
   cg.type_timer = extern_desc("rt_type_timer");
   cg_rt_declare();
+  cg_debug_init();
   return true;
 }
 
 static bool finish(const char *obj_path, const char *ll_path) {
   char *err = NULL;
+  cg_debug_finish();
   if (LLVMVerifyModule(cg.mod, LLVMReturnStatusAction, &err)) {
     fprintf(stderr, "actorc: internal error: invalid LLVM module:\n%s\n", err);
     LLVMDisposeMessage(err);

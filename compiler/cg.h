@@ -1,5 +1,6 @@
 /* cg.h — what the code generator's files share (not used outside cg*.c):
  *   cg.c        the context, target, module, type descriptors, emitting the object
+ *   cg_debug.c  DWARF line information for -g
  *   cg_rt.c     every runtime entry point, declared once with its C prototype
  *   cg_fn.c     functions: entry, slots for owned values, landing pads, scopes, calls
  *   cg_expr.c   expressions
@@ -71,6 +72,7 @@ typedef struct CgFn {
   Decl *actor;            /* whose state `self` is */
   Decl *sup;              /* supervisor build: whose state the names are */
   bool in_init;           /* field initialisers */
+  LLVMMetadataRef di_scope, di_loc; /* -g: the subprogram and current location */
 } CgFn;
 
 /* A value during expression generation.  slot != NULL: owned, held in that slot. */
@@ -112,11 +114,19 @@ LLVMValueRef cg_cstr(const char *s);         /* a private C string constant (i8*
 LLVMValueRef cg_str_literal(const char *s, int64_t len); /* a static rt_str (i8*) */
 LLVMTypeRef cg_ptr_to(LLVMTypeRef t);
 
+/* cg_debug.c: DWARF line information (-g); no-ops without it */
+void cg_debug_init(void);
+void cg_debug_fn(LLVMValueRef fn, Loc loc);
+void cg_debug_loc(Loc loc);
+void cg_debug_builder(LLVMBuilderRef b);
+void cg_debug_fn_end(void);
+void cg_debug_finish(void);
+
 /* cg_rt.c */
 void cg_rt_declare(void);
 
 /* cg_fn.c */
-CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret);
+CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret, Loc loc); /* loc: for -g */
 void cg_fn_end(void);
 LLVMValueRef cg_alloca(LLVMTypeRef t, const char *name);
 LLVMValueRef cg_slot(const char *name);      /* a new owned slot (i8*), null at entry */

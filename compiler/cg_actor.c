@@ -168,7 +168,7 @@ static void bind_params(Vec *params, LLVMValueRef fn, unsigned first) {
 
 static void gen_body(Decl *d, Decl *actor) {
   LLVMValueRef fn = fcg(d)->fn;
-  CgFn *f = cg_fn_begin(fn, d->ret);
+  CgFn *f = cg_fn_begin(fn, d->ret, d->loc);
   f->actor = actor;
   if (actor) f->self = LLVMGetParam(fn, 0);
   bind_params(&d->params, fn, actor ? 1 : 0);
@@ -179,7 +179,7 @@ static void gen_body(Decl *d, Decl *actor) {
 static void gen_init(Decl *a) {
   KindCg *k = kcg(a);
   if (!k->init) return;
-  CgFn *f = cg_fn_begin(k->init, NULL);
+  CgFn *f = cg_fn_begin(k->init, NULL, a->loc);
   f->actor = a;
   f->self = LLVMGetParam(k->init, 0);
   f->in_init = true;
@@ -194,7 +194,7 @@ static void gen_init(Decl *a) {
 
 static void gen_dispatch(Decl *a) {
   KindCg *k = kcg(a);
-  CgFn *f = cg_fn_begin(k->dispatch, NULL);
+  CgFn *f = cg_fn_begin(k->dispatch, NULL, a->loc);
   f->actor = a;
   LLVMValueRef self = LLVMGetParam(k->dispatch, 0), msg = LLVMGetParam(k->dispatch, 1);
   LLVMValueRef id = cg_load(cg.i32, cg_gep(cg.msg_t, msg, 1), "id");
@@ -229,7 +229,7 @@ static void gen_dispatch(Decl *a) {
 
 static void gen_drop_msg(Decl *a) {
   KindCg *k = kcg(a);
-  cg_fn_begin(k->drop_msg, NULL);
+  cg_fn_begin(k->drop_msg, NULL, a->loc);
   LLVMValueRef msg = LLVMGetParam(k->drop_msg, 0);
   if (a->kind == D_ACTOR && a->handlers.len) {
     LLVMValueRef id = cg_load(cg.i32, cg_gep(cg.msg_t, msg, 1), "id");
@@ -255,7 +255,7 @@ static void gen_drop_msg(Decl *a) {
 /* Fields (not parameters) released and zeroed; a supervisor keeps its children. */
 static void gen_drop_state(Decl *a) {
   KindCg *k = kcg(a);
-  cg_fn_begin(k->drop_state, NULL);
+  cg_fn_begin(k->drop_state, NULL, a->loc);
   LLVMValueRef self = LLVMGetParam(k->drop_state, 0);
   if (a->kind == D_ACTOR)
     for (int i = a->params.len; i < a->state.len; i++) {
@@ -269,7 +269,7 @@ static void gen_drop_state(Decl *a) {
 
 static void gen_drop_params(Decl *a) {
   KindCg *k = kcg(a);
-  cg_fn_begin(k->drop_params, NULL);
+  cg_fn_begin(k->drop_params, NULL, a->loc);
   LLVMValueRef self = LLVMGetParam(k->drop_params, 0);
   int n = a->kind == D_SUPERVISOR ? a->state.len : a->params.len;
   for (int i = 0; i < n; i++) {
@@ -289,7 +289,7 @@ static void store_params(LLVMValueRef actor, Decl *kind, Val *args, int n) {
 
 static void gen_build(Decl *s) {
   KindCg *k = kcg(s);
-  CgFn *f = cg_fn_begin(k->build, NULL);
+  CgFn *f = cg_fn_begin(k->build, NULL, s->loc);
   f->sup = s;
   f->self = LLVMGetParam(k->build, 0);
   for (int i = 0; i < s->children.len; i++) {
@@ -316,7 +316,7 @@ static void gen_closure(Closure *c) {
   for (int b = 0; b < 2; b++) {
     if (!blocks[b]) continue;
     Block *blk = blocks[b];
-    CgFn *f = cg_fn_begin(fns[b], NULL);
+    CgFn *f = cg_fn_begin(fns[b], NULL, blk->loc);
     f->actor = c->actor;
     f->clo = c;
     f->self = LLVMGetParam(fns[b], 0);
@@ -331,7 +331,7 @@ static void gen_closure(Closure *c) {
     cg_stmts(&blk->stmts);
     cg_fn_end();
   }
-  cg_fn_begin(cc->drop, NULL);
+  cg_fn_begin(cc->drop, NULL, c->loc);
   LLVMValueRef env = LLVMGetParam(cc->drop, 0);
   for (int i = 0; i < c->captures.len; i++) {
     Sym *s = c->captures.data[i];
@@ -543,7 +543,7 @@ void cg_actors_define(void) {
       gen_dispatch(a);
     } else {
       gen_build(a);
-      cg_fn_begin(kcg(a)->dispatch, NULL);
+      cg_fn_begin(kcg(a)->dispatch, NULL, a->loc);
       cg_fn_end();
     }
     gen_drop_msg(a);

@@ -655,6 +655,7 @@ static Val child_ref(Node *n) {
 /* ---- the dispatcher ---------------------------------------------------------------- */
 
 Val cg_expr(Node *n) {
+  cg_debug_loc(n->loc);
   switch (n->kind) {
   case N_INT: return cg_borrowed(LLVMConstInt(cg.i64, n->uval, 0), ty_int);
   case N_FLOAT: return cg_borrowed(LLVMConstReal(cg.f64, n->fval), ty_float);

@@ -11,7 +11,7 @@ static LLVMAttributeRef enum_attr(const char *name, uint64_t val) {
   return LLVMCreateEnumAttribute(cg.ctx, k, val);
 }
 
-CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret) {
+CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret, Loc loc) {
   CgFn *f = xalloc(sizeof *f);
   f->fn = fn;
   f->ret = ret;
@@ -29,6 +29,7 @@ CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret) {
   LLVMPositionBuilderAtEnd(f->alloca_b, entry);
   LLVMBasicBlockRef start = LLVMAppendBasicBlockInContext(cg.ctx, fn, "start");
   LLVMPositionBuilderAtEnd(cg.b, start);
+  cg_debug_fn(fn, loc);
   cg_push_scope();
   return f;
 }
@@ -49,6 +50,7 @@ void cg_fn_end(void) {
   if (f->lpad) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(cg.ctx);
     LLVMPositionBuilderAtEnd(b, f->lpad);
+    cg_debug_builder(b);
     LLVMTypeRef elems[2] = {cg.ptr, cg.i32};
     LLVMTypeRef lp_t = LLVMStructTypeInContext(cg.ctx, elems, 2, 0);
     LLVMValueRef lp = LLVMBuildLandingPad(b, lp_t, cg.personality, 0, "lp");
@@ -63,6 +65,7 @@ void cg_fn_end(void) {
     LLVMSetPersonalityFn(f->fn, cg.personality);
   }
   LLVMDisposeBuilder(f->alloca_b);
+  cg_debug_fn_end();
   cg.fn = NULL;
 }
 

@@ -245,6 +245,7 @@ static void jump(Node *n) {
 }
 
 static void stmt(Node *n) {
+  cg_debug_loc(n->loc);
   switch (n->kind) {
   case N_LET:
   case N_VAR: decl(n); return;

@@ -6,6 +6,7 @@
 #   golden programs        tests/run/NAME.actor, NAME.out [.status .stderr .args .in .unordered]
 #   diagnostics            tests/diag/NAME.actor with NAME.diag: "LINE" or "LINE: text" per
 #                          expected error (text must appear in that line's message)
+#   debug                  -g: gdb breaks at ring.actor:LINE and shows .actor frames
 #   robustness             garbage, empty, huge and deeply nested input: status 1, a
 #                          file:line:col: error, never a crash
 #   samples                samples/*.actor build and run (samples/NAME.out when given)
@@ -154,6 +155,17 @@ if want robust; then
   if "$ACTORC" check "$r/nomain.actor" 2>"$work/err"; then ok; else bad "robustness: check of a library file without Main"; fi
   "$ACTORC" build "$r/nomain.actor" -o "$r/x" >/dev/null 2>"$work/err"; st=$?
   if [ $st = 1 ] && grep -q "nomain.actor:1:1: error: .*Main" "$work/err" && [ ! -e "$r/x" ]; then ok; else bad "robustness: build without Main: exit $st"; fi
+fi
+
+# ---- debug information: gdb shows .actor files and lines --------------------------
+if want debug && command -v gdb >/dev/null 2>&1; then
+  "$ACTORC" build samples/ring.actor -g -O0 -o "$work/ring_g" >"$work/err" 2>&1 || bad "debug: build -g failed"
+  line=$(grep -n 'print("node {id}' samples/ring.actor | cut -d: -f1)
+  gdb -batch -ex "break ring.actor:$line" -ex run -ex bt -ex "info source" --args "$work/ring_g" 5 7 >"$work/gdb.out" 2>&1
+  if grep -q "Breakpoint 1, Node.on.token .* at .*ring.actor:$line" "$work/gdb.out" &&
+     grep -q "Node.dispatch .* at .*ring.actor" "$work/gdb.out" &&
+     grep -q "print(\"node {id}" "$work/gdb.out"; then ok; else
+    bad "debug: gdb did not stop at ring.actor:$line with an .actor backtrace and source"; sed 's/^/  | /' "$work/gdb.out" | head -20; fi
 fi
 
 # ---- samples ---------------------------------------------------------------------------
