@@ -14,7 +14,7 @@
 # llvm-config; that comes with the `llvm` package).  Evaluated when used, so after
 # set-up has installed it.
 ifeq ($(origin LLVM_CONFIG),undefined)
-LLVM_CONFIG = $(firstword $(shell command -v llvm-config llvm-config-14 /usr/lib/llvm-14/bin/llvm-config 2>/dev/null) llvm-config)
+LLVM_CONFIG = $(firstword $(shell for c in llvm-config llvm-config-14 /usr/lib/llvm-14/bin/llvm-config; do command -v $$c && break; done 2>/dev/null) llvm-config)
 endif
 CC ?= cc
 PREFIX ?= /usr/local
