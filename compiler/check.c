@@ -500,6 +500,7 @@ static void check_main(bool need_main) {
 
 void check_program(Program *p, bool need_main) {
   ck_prog = p;
+  ck_expr_reset();
   types_init(p);
   collect();
   resolve_signatures();

@@ -51,6 +51,7 @@ FnCtx *ck_new_ctx(CtxKind k, FnCtx *up, Decl *actor);
 
 /* check_expr.c */
 Type *ck_expr(Node *n, Type *expected); /* checks n, sets and returns n->type */
+void ck_expr_reset(void);
 void ck_coerce(Node *n, Type *t);       /* gives [] and {} inside n their type t */
 bool ck_require(Node *n, Type *want, const char *what); /* assignable, else a diagnostic */
 bool ck_is_lvalue_root_mutable(Node *n, bool report);

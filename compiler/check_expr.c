@@ -790,6 +790,11 @@ static Type *expr_inner(Node *n, Type *expected) {
   unreachable();
 }
 
+void ck_expr_reset(void) {
+  depth = 0;
+  depth_reported = false;
+}
+
 Type *ck_expr(Node *n, Type *expected) {
   if (depth >= MAX_EXPR_DEPTH) {
     if (!depth_reported) diag_error(n->loc, "nesting too deep (expressions nest more than %d levels)", MAX_EXPR_DEPTH);

@@ -17,6 +17,7 @@ void *xalloc(size_t n);                /* zeroed, from the compiler's arena; nev
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xformat(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void arena_reset(void);             /* frees all of it (the fuzzer compiles many inputs) */
 _Noreturn void unreachable_at(const char *file, int line);
 #define unreachable() unreachable_at(__FILE__, __LINE__)
 
@@ -48,6 +49,7 @@ typedef struct Loc {
 SrcFile *src_file(int index);
 int src_count(void);
 int src_add(const char *path, const char *text, size_t size);
+void src_reset(void);
 
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -56,6 +58,8 @@ int diag_count(void);
 bool diag_too_many(void);
 char *loc_str(Loc loc); /* "file.actor:12:5" (used in failure reports) */
 void diag_flush(void);   /* prints the collected diagnostics, sorted */
+void diag_reset(void);   /* forgets them (the fuzzer) */
+extern FILE *diag_out;  /* where diag_flush prints (NULL: stderr) */
 
 /* ---- lexer (grammar/lexer.l) and parser (grammar/parser.y) ---------------------- */
 

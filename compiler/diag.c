@@ -18,6 +18,7 @@ typedef struct Diag {
 } Diag;
 
 static Vec diags; /* Diag* */
+FILE *diag_out;   /* where diag_flush prints; NULL: stderr */
 static int nerrors;
 static Diag *last_error; /* NULL after a dropped duplicate: its notes go too */
 static bool last_dropped;
@@ -107,7 +108,7 @@ static int utf8_len(const unsigned char *p, size_t n) {
 }
 
 /* Prints the source line (a window of it if it is very long) and the caret line. */
-static void show_line(Loc loc) {
+static void show_line(FILE *out, Loc loc) {
   SrcFile *f = src_file(loc.file);
   size_t len;
   const char *p = line_text(f, loc.line, &len);
@@ -151,7 +152,7 @@ static void show_line(Loc loc) {
   while (c > 0 && (car[c - 1] == ' ' || car[c - 1] == '\t')) c--;
   src[s] = 0;
   car[c] = 0;
-  fprintf(stderr, "%5d | %s\n      | %s\n", loc.line, src, car);
+  fprintf(out, "%5d | %s\n      | %s\n", loc.line, src, car);
 }
 
 static int cmp_diag(const void *pa, const void *pb) {
@@ -169,21 +170,29 @@ static int cmp_diag(const void *pa, const void *pb) {
 
 void diag_flush(void) {
   if (!diags.len) return;
+  FILE *out = diag_out ? diag_out : stderr;
   qsort(diags.data, (size_t)diags.len, sizeof(void *), cmp_diag);
   int shown = 0;
   for (int i = 0; i < diags.len; i++) {
     Diag *d = diags.data[i];
     if (!d->is_note && ++shown > MAX_ERRORS) {
-      fprintf(stderr, "actorc: error: too many errors (%d); stopping\n", nerrors);
+      fprintf(out, "actorc: error: too many errors (%d); stopping\n", nerrors);
       break;
     }
     if (!d->has_loc) {
-      fprintf(stderr, "actorc: %s: %s\n", d->is_note ? "note" : "error", d->msg);
+      fprintf(out, "actorc: %s: %s\n", d->is_note ? "note" : "error", d->msg);
       continue;
     }
-    fprintf(stderr, "%s:%d:%d: %s: %s\n", src_file(d->loc.file)->path, d->loc.line, d->loc.col,
+    fprintf(out, "%s:%d:%d: %s: %s\n", src_file(d->loc.file)->path, d->loc.line, d->loc.col,
             d->is_note ? "note" : "error", d->msg);
-    show_line(d->loc);
+    show_line(out, d->loc);
   }
   diags.len = 0;
+}
+
+void diag_reset(void) {
+  diags = (Vec){0};
+  nerrors = 0;
+  last_error = NULL;
+  last_dropped = false;
 }

@@ -16,3 +16,5 @@ int src_add(const char *path, const char *text, size_t size) {
 
 SrcFile *src_file(int index) { return files.data[index]; }
 int src_count(void) { return files.len; }
+
+void src_reset(void) { files = (Vec){0}; }

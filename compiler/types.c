@@ -14,7 +14,12 @@ Type *ty_error = &t_error, *ty_void = &t_void, *ty_int = &t_int, *ty_float = &t_
 static Program *prog;
 static Vec interned; /* every list, map and actor type */
 
-void types_init(Program *p) { prog = p; }
+void types_init(Program *p) {
+  prog = p;
+  interned = (Vec){0};
+  Type *prims[] = {ty_error, ty_void, ty_int, ty_float, ty_bool, ty_string, ty_anyactor, ty_timer, ty_none, ty_empty};
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) prims[i]->cg = NULL;
+}
 
 static Type *intern(TypeKind k, Type *a, Type *b, Decl *d) {
   for (int i = 0; i < interned.len; i++) {

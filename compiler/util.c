@@ -9,6 +9,30 @@ enum { ARENA_CHUNK = 1 << 20 };
 
 static char *arena_ptr;
 static size_t arena_left;
+static void **blocks;   /* every block allocated, so arena_reset can free them */
+static size_t nblocks, capblocks;
+
+static void *new_block(size_t n) {
+  void *p = calloc(1, n);
+  if (!p) return NULL;
+  if (nblocks == capblocks) {
+    size_t cap = capblocks ? capblocks * 2 : 64;
+    void **b = realloc(blocks, cap * sizeof *b);
+    if (!b) return NULL;
+    blocks = b;
+    capblocks = cap;
+  }
+  blocks[nblocks++] = p;
+  return p;
+}
+
+/* Frees everything xalloc gave out (for the fuzzer, which compiles many inputs). */
+void arena_reset(void) {
+  for (size_t i = 0; i < nblocks; i++) free(blocks[i]);
+  nblocks = 0;
+  arena_ptr = NULL;
+  arena_left = 0;
+}
 
 static _Noreturn void out_of_memory(size_t n) {
   fprintf(stderr, "actorc: error: out of memory (allocating %zu bytes)\n", n);
@@ -18,12 +42,12 @@ static _Noreturn void out_of_memory(size_t n) {
 void *xalloc(size_t n) {
   n = (n + 15) & ~(size_t)15;
   if (n > ARENA_CHUNK / 4) {
-    void *p = calloc(1, n);
+    void *p = new_block(n);
     if (!p) out_of_memory(n);
     return p;
   }
   if (n > arena_left) {
-    arena_ptr = calloc(1, ARENA_CHUNK);
+    arena_ptr = new_block(ARENA_CHUNK);
     if (!arena_ptr) out_of_memory(ARENA_CHUNK);
     arena_left = ARENA_CHUNK;
   }

@@ -151,6 +151,11 @@ if want robust; then
   expect_error "$r/comment.actor" "unterminated comment"
   printf 'actor Main { on start() { print("a {"b {1 + "c {2}"}"}") } }\n' >"$r/interp.actor"
   expect_error "$r/interp.actor" "nested interpolation with a type error"
+  for f in tests/fuzz/regressions/*; do  # inputs that once crashed the fuzz target
+    [ -f "$f" ] || continue
+    timeout 60 "$ACTORC" check "$f" >/dev/null 2>&1; st=$?
+    if [ "$st" = 0 ] || [ "$st" = 1 ]; then ok; else bad "fuzz regression $f: exit $st"; fi
+  done
   printf 'fn f() -> Int { return 1 }\n' >"$r/nomain.actor"
   if "$ACTORC" check "$r/nomain.actor" 2>"$work/err"; then ok; else bad "robustness: check of a library file without Main"; fi
   "$ACTORC" build "$r/nomain.actor" -o "$r/x" >/dev/null 2>"$work/err"; st=$?
