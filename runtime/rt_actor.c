@@ -9,8 +9,11 @@
  * mailbox and marks it empty.  A sender whose push finds a dead actor's mailbox empty
  * and unscheduled becomes its consumer and drains it (rt_send).
  *
- * Failing goes through one function, actor_fail: the place where supervision (a
- * restart in place) will intercept it. */
+ * Failing goes through one function, actor_fail: an unsupervised actor ends; a
+ * supervised one stays (same object, same mailbox) and is restarted in place by
+ * rt_supervise.c.  A restart, like init, happens in the actor itself between two
+ * messages: the turn peeks at the next message, and only takes it once no restart
+ * is pending (RT_AF_RESTART), so a failing init leaves the message queued. */
 #include "rt_mailbox.h"
 
 #define RT_BATCH 64 /* messages per turn before the actor yields its worker */
@@ -40,11 +43,17 @@ const char *rt_actor_kind_name(const rt_actor *a) { return a->kind->name; }
 uint64_t rt_actor_number(const rt_actor *a) { return a->number; }
 uint64_t rt_incarnation(rt_actor *self) { return self->incarnation; }
 
-/* relaxed: flags are written only by the thread running the actor (or before the
- * actor is shared); other threads read DEAD after synchronising through the mailbox. */
+/* relaxed: INIT, STOP and DEAD are changed only by the thread running the actor (or
+ * before the actor is shared), and other threads read DEAD after synchronising through
+ * the mailbox.  RESTART is set by other threads; the running thread reads it after
+ * the acquire of a peek, which orders it (see actor_turn).  Every change is a
+ * read-modify-write, so a RESTART set meanwhile is never lost. */
 static inline uint32_t flags_of(rt_actor *a) { return atomic_load_explicit(&a->flags, memory_order_relaxed); }
-static inline void flags_set(rt_actor *a, uint32_t f) {
-  atomic_store_explicit(&a->flags, f, memory_order_relaxed);
+static inline void flags_or(rt_actor *a, uint32_t f) {
+  atomic_fetch_or_explicit(&a->flags, f, memory_order_relaxed);
+}
+static inline void flags_clear(rt_actor *a, uint32_t f) {
+  atomic_fetch_and_explicit(&a->flags, ~f, memory_order_relaxed);
 }
 
 rt_actor_ext *rt_actor_ext_get(rt_actor *a) {
@@ -82,20 +91,24 @@ rt_actor *rt_spawn(const rt_kind *k) {
   return a;
 }
 
-rt_actor *rt_spawn_child(rt_actor *sup, const rt_kind *k, uint32_t index) {
-  /* Supervision (restarts) is not there yet: a child is an ordinary actor. */
-  (void)sup, (void)index;
-  return rt_spawn(k);
-}
+/* rt_spawn_child is in rt_supervise.c. */
 
 void rt_actor_start(rt_actor *a) {
   const rt_kind *k = a->kind;
-  if (k->sup && k->sup->build) k->sup->build(a);
+  if (k->sup) {
+    rt_sup_init(a);
+    if (k->sup->build) k->sup->build(a);
+  }
+  bool child = rt_sup_is_child(a);
   if (k->init) {
-    flags_set(a, flags_of(a) | RT_AF_INIT);
-    /* relaxed: the actor is not shared yet; scheduling publishes it. */
+    flags_or(a, RT_AF_INIT);
+    /* relaxed: nobody can send to the actor yet (a child becomes reachable to its
+     * supervisor's restarts only at rt_sup_register, below); scheduling publishes it. */
     atomic_store_explicit(&a->mb.head, &a->mb.stub, memory_order_relaxed); /* scheduled */
+    if (child) rt_sup_register(a);
     rt_sched_ready(a);
+  } else if (child) {
+    rt_sup_register(a);
   }
 }
 
@@ -103,6 +116,7 @@ void rt_actor_start(rt_actor *a) {
 
 static void dead_letter(rt_msg *m, void *arg) {
   rt_actor *a = arg;
+  if (m->id == RT_MSG_RESTART) return; /* a wake-up for an actor that ended meanwhile */
   rt_stat_add(&rt_stats_local()->dead_letters, 1);
   if (m->id < RT_MSG_SYSTEM) {
     const rt_kind *k = a->kind;
@@ -118,7 +132,8 @@ static void dead_letter(rt_msg *m, void *arg) {
 /* The running thread ends a (reason NULL: stopped).  Afterwards a may be freed. */
 static void actor_end(rt_actor *a, rt_str *reason) {
   /* seq_cst: pairs with rt_monitor's read of DEAD after installing the extension. */
-  atomic_store_explicit(&a->flags, (flags_of(a) | RT_AF_DEAD) & ~(RT_AF_STOP | RT_AF_INIT), memory_order_seq_cst);
+  atomic_fetch_or_explicit(&a->flags, RT_AF_DEAD, memory_order_seq_cst);
+  flags_clear(a, RT_AF_STOP | RT_AF_INIT | RT_AF_RESTART);
   rt_timer_cancel_all(a);
   if (a->kind->drop_state) a->kind->drop_state(a);
   rt_monitor_notify(a, reason ? reason : rt_reason_stopped);
@@ -127,13 +142,23 @@ static void actor_end(rt_actor *a, rt_str *reason) {
   rt_release(a); /* the "alive" reference */
 }
 
-/* Every failure of an actor comes here (supervision will intercept it). */
+/* Every failure of an actor comes here, on the thread running it, its message
+ * dropped.  A supervised actor is not ended: its supervisor decides (rt_supervise.c),
+ * which leaves RESTART set on it, and it stays scheduled so that it restarts at its
+ * next turn, before its next message, even if its mailbox is empty. */
 static void actor_fail(rt_actor *a, rt_str *reason) {
+  if (rt_sup_is_child(a)) {
+    flags_clear(a, RT_AF_STOP); /* its handler did not return: stop() is void */
+    rt_sup_child_failed(a, reason);
+    rt_sched_yield(a);
+    return;
+  }
+  /* relaxed: read at exit, after every worker has been joined. */
   atomic_store_explicit(&any_failed, true, memory_order_relaxed);
   actor_end(a, reason);
 }
 
-void rt_stop(rt_actor *self) { flags_set(self, flags_of(self) | RT_AF_STOP); }
+void rt_stop(rt_actor *self) { flags_or(self, RT_AF_STOP); }
 
 void rt_actor_free(rt_actor *a) {
   if (a->kind->drop_params) a->kind->drop_params(a);
@@ -168,22 +193,39 @@ static void handle_system(rt_actor *a, rt_msg *m) {
     rt_request_handle(a, m);
 }
 
-/* Takes messages until the budget is spent, the mailbox looks empty or the actor
- * stops.  A failure unwinds out of here (to the worker's guard), with rt_cur telling
- * what was running. */
-static void actor_turn(rt_actor *a) {
-  if (RT_UNLIKELY(flags_of(a) & RT_AF_INIT)) {
-    flags_set(a, flags_of(a) & ~RT_AF_INIT);
+/* Between two messages (or before the first): a restart requested by a supervisor,
+ * then the field initialisers.  False when init called stop(): the turn ends. */
+static bool actor_refresh(rt_actor *a) {
+  if (flags_of(a) & RT_AF_RESTART) rt_sup_restart_self(a);
+  if (flags_of(a) & RT_AF_INIT) {
+    flags_clear(a, RT_AF_INIT);
     rt_cur.handler = "init";
     rt_cur.msg = NULL;
     a->kind->init(a);
-    if (flags_of(a) & RT_AF_STOP) return;
+    if (flags_of(a) & RT_AF_STOP) return false;
   }
+  return true;
+}
+
+/* Takes messages until the budget is spent, the mailbox looks empty or the actor
+ * stops.  A failure unwinds out of here (to the worker's guard), with rt_cur telling
+ * what was running.  Each message is peeked at first and taken only when no restart
+ * is pending: a restart (and its init, which may fail) never loses the message. */
+static void actor_turn(rt_actor *a) {
+  if (RT_UNLIKELY(flags_of(a) & (RT_AF_INIT | RT_AF_RESTART)) && !actor_refresh(a)) return;
   const rt_kind *k = a->kind;
   rt_stats *st = rt_stats_local();
   while (rt_cur.budget) {
-    rt_msg *m = rt_mb_pop(&a->mb);
+    rt_msg *m = rt_mb_peek(&a->mb);
     if (!m) break;
+    /* Read after the peek's acquire: a restart decided before m was sent (m's send
+     * happens after it) is seen here, so m goes to the restarted actor. */
+    uint32_t f = flags_of(a);
+    if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_RESTART))) {
+      if ((f & RT_AF_STOP) || !actor_refresh(a)) break;
+      continue;
+    }
+    rt_mb_take(&a->mb, m);
     rt_cur.budget--;
     rt_cur.msg = m;
     if (RT_LIKELY(m->id < RT_MSG_SYSTEM)) {
@@ -191,12 +233,14 @@ static void actor_turn(rt_actor *a) {
       k->dispatch(a, m);
       k->drop_msg(m);
       if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_finish((rt_reqinfo *)(m + 1));
+    } else if (m->id == RT_MSG_RESTART) {
+      rt_cur.msg = NULL; /* a wake-up: the restart (if still due) was done above */
+      continue;
     } else {
       handle_system(a, m);
     }
     rt_cur.msg = NULL;
     rt_stat_add(&st->handled, 1);
-    if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) break;
   }
 }
 

@@ -175,15 +175,19 @@ struct rt_actor {
   uint64_t number;                   /* spawn order, Main = 1; set at spawn */
   struct rt_actor *rq_next;          /* the global run queue's link (scheduler lock) */
   _Atomic(struct rt_actor_ext *) ext; /* monitors and timers; installed once (CAS) */
-  _Atomic uint32_t flags;            /* RT_AF_*: written by the running thread */
+  _Atomic uint32_t flags;            /* RT_AF_*: the running thread; RESTART: any (RMW) */
   uint32_t incarnation;              /* restarts; written by the running thread */
 };
 _Static_assert(sizeof(struct rt_actor) == RT_ACTOR_STATE_OFFSET, "actor header size");
 
+/* Every change to flags is a read-modify-write (fetch_or / fetch_and): the running
+ * thread changes INIT, STOP and DEAD while a supervisor's decision on another thread
+ * may set RESTART at the same time. */
 enum {
-  RT_AF_INIT = 1u << 0, /* kind->init has yet to run */
-  RT_AF_STOP = 1u << 1, /* stop() was called: end after the current handler */
-  RT_AF_DEAD = 1u << 2, /* ended: messages are dead letters */
+  RT_AF_INIT = 1u << 0,    /* kind->init has yet to run */
+  RT_AF_STOP = 1u << 1,    /* stop() was called: end after the current handler */
+  RT_AF_DEAD = 1u << 2,    /* ended: messages are dead letters */
+  RT_AF_RESTART = 1u << 3, /* restart before the next message (rt_supervise.c) */
 };
 
 /* What most actors never need, allocated on first use. */
@@ -193,6 +197,11 @@ typedef struct rt_actor_ext {
   uint32_t nwatch, capwatch;
   rt_actor **watch;          /* actors to tell `down` (owned references) */
   struct rt_timer *timers;   /* pending timers, under rt_timer.c's lock */
+  /* Supervision (rt_supervise.c).  parent and child_index are written at spawn,
+   * before the actor is shared; sup before its children are built. */
+  struct rt_actor *parent;   /* the supervisor (weak: supervisors never end), or NULL */
+  uint32_t child_index;      /* its place among the parent's children */
+  struct rt_sup *sup;        /* a supervisor's own record */
 } rt_actor_ext;
 
 rt_actor_ext *rt_actor_ext_get(rt_actor *a); /* any thread */
@@ -211,6 +220,7 @@ enum {
   RT_MSG_REPLY = RT_MSG_SYSTEM, /* rt_request.c: an answer for a then-block */
   RT_MSG_REPLY_FAIL,            /* rt_request.c: a failure reason for an else-block */
   RT_MSG_TIMER,                 /* rt_timer.c: a firing */
+  RT_MSG_RESTART,               /* rt_supervise.c: wakes an actor to act on RESTART */
 };
 
 void rt_actor_run(rt_actor *a);       /* scheduler: one turn (exclusive consumer) */
@@ -230,6 +240,28 @@ void rt_request_drop(rt_msg *m);
 /* rt_monitor.c */
 void rt_monitor_notify(rt_actor *a, rt_str *reason); /* a ended: tell its watchers */
 void rt_actor_ext_free(rt_actor_ext *ext);
+
+/* ---- supervision (rt_supervise.c) ---------------------------------------------- */
+
+/* rt_actor_start, before a supervisor's children are built: its record. */
+void rt_sup_init(rt_actor *sup);
+/* rt_actor_start, once a supervised actor is scheduled (or built): enter it in its
+ * parent's table of children, where restart decisions find it. */
+void rt_sup_register(rt_actor *a);
+static inline bool rt_sup_is_child(rt_actor *a) {
+  /* acquire: the extension's initialisation (rt_actor_ext_get). */
+  rt_actor_ext *e = atomic_load_explicit(&a->ext, memory_order_acquire);
+  return e && e->parent;
+}
+/* The running thread: supervised actor a failed (its message already dropped).
+ * Decides under the supervision lock: restarts (RESTART on the actors concerned, and
+ * a wake-up message to each but a), escalation, or a root's give-up, which ends the
+ * process with status 1.  Afterwards a has RESTART set. */
+void rt_sup_child_failed(rt_actor *a, rt_str *reason);
+/* The running thread, between two messages of a (RESTART set): cancel a's timers,
+ * drop its state, bump its incarnation and mark its init to run again. */
+void rt_sup_restart_self(rt_actor *a);
+void rt_sup_free(struct rt_sup *s); /* rt_actor_ext_free */
 
 /* ---- scheduler (rt_sched.c) ------------------------------------------------------ */
 

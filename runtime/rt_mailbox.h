@@ -47,16 +47,27 @@ static inline bool rt_mb_push(rt_mailbox *mb, rt_msg *m) {
   return ((uintptr_t)prev & RT_MB_EMPTY) != 0;
 }
 
-/* The consumer only.  The next message, or NULL when none is linked yet.  The message
- * stays the queue's stub until the next pop frees it: the caller uses it but never
- * frees it, and must not touch m->next (a sender may be writing it). */
-static inline rt_msg *rt_mb_pop(rt_mailbox *mb) {
-  rt_msg *tail = mb->tail;
+/* The consumer only.  The next message, without taking it (rt_mb_take does), or NULL
+ * when none is linked yet.  The message stays in the queue: the consumer may look at
+ * it and at anything its sender wrote before sending it, then leave it for later. */
+static inline rt_msg *rt_mb_peek(rt_mailbox *mb) {
   /* acquire: pairs with the sender's release store of the link; m's contents. */
-  rt_msg *next = __atomic_load_n(&tail->next, __ATOMIC_ACQUIRE);
-  if (!next) return NULL;
+  return __atomic_load_n(&mb->tail->next, __ATOMIC_ACQUIRE);
+}
+
+/* The consumer only: takes `next`, what rt_mb_peek just returned.  It stays the
+ * queue's stub until the next take frees it: the caller uses it but never frees it,
+ * and must not touch next->next (a sender may be writing it). */
+static inline void rt_mb_take(rt_mailbox *mb, rt_msg *next) {
+  rt_msg *tail = mb->tail;
   mb->tail = next;
   if (tail != &mb->stub) rt_msg_free(tail);
+}
+
+/* The consumer only: rt_mb_peek and rt_mb_take in one. */
+static inline rt_msg *rt_mb_pop(rt_mailbox *mb) {
+  rt_msg *next = rt_mb_peek(mb);
+  if (next) rt_mb_take(mb, next);
   return next;
 }
 

@@ -70,6 +70,7 @@ void rt_monitor_notify(rt_actor *a, rt_str *reason) {
 void rt_actor_ext_free(rt_actor_ext *e) {
   for (uint32_t i = 0; i < e->nwatch; i++) rt_release(e->watch[i]);
   rt_free(e->watch);
+  if (e->sup) rt_sup_free(e->sup);
   pthread_mutex_destroy(&e->lock);
   rt_free(e);
 }

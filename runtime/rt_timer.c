@@ -12,7 +12,10 @@
  * each queued firing.  The owner pointer is weak: it is valid while PENDING, because
  * an ending actor cancels its timers (under T.lock) before letting go of itself.
  * An `every` has at most one firing queued at a time: ticks that come while one
- * waits are skipped, so a slow owner is not flooded. */
+ * waits are skipped, so a slow owner is not flooded.
+ * A restart cancels the owner's pending timers (rt_timer_cancel_all); a firing of
+ * an `after` already queued then is skipped by its incarnation, which must be the
+ * owner's current one for the block to run. */
 #include "rt_internal.h"
 
 #include <time.h>
@@ -28,6 +31,7 @@ struct rt_timer {
   rt_actor *owner;               /* weak; NULL once no longer PENDING (T.lock) */
   int64_t due;                   /* CLOCK_MONOTONIC ns (T.lock) */
   int64_t period;                /* ns; 0 for `after` */
+  uint64_t incarnation;          /* the owner's, when the timer was started */
   size_t heap_idx;               /* (T.lock) */
   struct rt_timer *onext, *oprev; /* the owner's pending list (T.lock) */
   _Atomic uint32_t state;        /* T_* */
@@ -212,6 +216,7 @@ rt_timer *rt_timer_start(rt_actor *self, int64_t ms, bool every, rt_closure *bod
   t->number = atomic_fetch_add_explicit(&timer_numbers, 1, memory_order_relaxed) + 1;
   t->body = body;
   t->owner = self;
+  t->incarnation = rt_incarnation(self);
   if (ms < 0) ms = 0;
   if (every && ms == 0) ms = 1;
   if (ms > INT64_MAX / 2000000) ms = INT64_MAX / 2000000; /* far enough: never */
@@ -280,6 +285,10 @@ void rt_timer_cancel_all(rt_actor *a) {
 
 void rt_timer_handle(rt_actor *a, rt_msg *m) {
   rt_timer *t = ((fire_msg *)m)->t;
+  if (t->incarnation != rt_incarnation(a)) { /* the owner restarted since: skip */
+    rt_timer_drop(m);
+    return;
+  }
   if (t->period) {
     /* release: lets the timer thread queue the next firing. */
     atomic_store_explicit(&t->queued, false, memory_order_release);

@@ -1,0 +1,216 @@
+/* rt_supervise.c — supervision: supervisors' records (their children, their restart
+ * history), restart decisions by strategy and intensity, escalation, a root's give-up,
+ * and the restart of an actor in place.
+ *
+ * The tree.  rt_spawn_child marks the child with its parent and index (in the child's
+ * extension); rt_actor_start enters the started child in its parent's table.  A
+ * supervisor never runs (no handlers, no init) and never ends, so the weak pointers
+ * between parent and child stay valid: the supervisor's state owns the children, and
+ * nothing ever drops the supervisor's own "alive" reference.
+ *
+ * A failure.  The failing actor's thread, after dropping the message, calls
+ * rt_sup_child_failed.  Under one lock for the whole tree (sup_lock: failures are
+ * rare, and one lock gives decisions a total order with no lock-ordering questions)
+ * the supervisor prunes its restart history to the window, and either admits one more
+ * restart -- then asks each actor its strategy names to restart -- or gives up: it
+ * reports, and fails itself to its own parent, which decides the same way about it;
+ * with no parent the process ends at once with status 1.
+ *
+ * Asking an actor to restart sets RT_AF_RESTART on it (a supervisor is restarted at
+ * once, under the lock: its history is cleared and its children are asked in turn;
+ * ended children are skipped: stop() is for good).  After the lock is released each
+ * asked actor gets an RT_MSG_RESTART message, a wake-up: it may be idle with an empty
+ * mailbox.  The actor itself acts on the flag between two messages (rt_actor.c peeks at
+ * the next message, sees the flag, restarts, then takes the message): a handler in
+ * flight on another thread finishes first, no message is lost or handled twice, and
+ * any message sent after the decision is handled by the restarted actor (its send
+ * happens after the flag was set; the peek's acquire makes the flag visible).  The
+ * failing actor is asked like the others, and its worker keeps it scheduled.
+ *
+ * A failure of an actor whose restart is already pending (a sibling's decision came
+ * first) is absorbed: the pending restart covers it, and it is not counted again --
+ * as an Erlang supervisor ignores the exit of a child it has already replaced.
+ *
+ * Halting: when a supervisor gives up, the decision that follows (its parent's) is
+ * made in the same critical section and restarts the given-up supervisor with all its
+ * children -- every outcome of an escalation does, short of the root's give-up, which
+ * ends the process.  So a given-up supervisor's children are halted in the sense that
+ * none handles another message before it has been rebuilt in place, behind the same
+ * reference, with its pending messages kept. */
+#include "rt_mailbox.h"
+
+typedef struct rt_sup rt_sup;
+
+struct rt_sup {
+  const rt_sup_desc *desc;
+  rt_actor **child;   /* [desc->nchildren]: weak; NULL until the child is started */
+  int64_t *times;     /* restart times (ns): a ring of `cap`, oldest at `head` */
+  uint32_t cap, head, len;
+};
+
+static pthread_mutex_t sup_lock = PTHREAD_MUTEX_INITIALIZER; /* every rt_sup, decisions */
+
+/* Actors to wake after a decision (their RESTART was set by it). */
+typedef struct wake_list {
+  rt_actor **a;
+  size_t n, cap;
+} wake_list;
+
+static void wake_push(wake_list *w, rt_actor *a) {
+  if (w->n == w->cap) {
+    w->cap = w->cap ? 2 * w->cap : 8;
+    w->a = rt_realloc(w->a, w->cap * sizeof *w->a);
+  }
+  w->a[w->n++] = a;
+}
+
+static rt_actor_ext *ext_of(rt_actor *a) {
+  /* acquire: the extension's initialisation (rt_actor_ext_get). */
+  return atomic_load_explicit(&a->ext, memory_order_acquire);
+}
+
+static rt_sup *sup_of(rt_actor *s) { return ext_of(s)->sup; }
+
+/* ---- building the tree ----------------------------------------------------------- */
+
+rt_actor *rt_spawn_child(rt_actor *sup, const rt_kind *k, uint32_t index) {
+  rt_actor *a = rt_spawn(k);
+  if (sup && sup->kind->sup && index < sup->kind->sup->nchildren) {
+    rt_actor_ext *e = rt_actor_ext_get(a); /* not shared yet: plain writes */
+    e->parent = sup;
+    e->child_index = index;
+  }
+  return a;
+}
+
+void rt_sup_init(rt_actor *s) {
+  const rt_sup_desc *d = s->kind->sup;
+  rt_sup *r = rt_zalloc(sizeof *r);
+  r->desc = d;
+  r->child = rt_zalloc(sizeof *r->child * (d->nchildren ? d->nchildren : 1));
+  rt_actor_ext_get(s)->sup = r; /* before any child is started: nobody reads it yet */
+}
+
+void rt_sup_register(rt_actor *a) {
+  rt_actor_ext *e = ext_of(a);
+  pthread_mutex_lock(&sup_lock);
+  sup_of(e->parent)->child[e->child_index] = a;
+  pthread_mutex_unlock(&sup_lock);
+}
+
+void rt_sup_free(rt_sup *r) {
+  rt_free(r->child);
+  rt_free(r->times);
+  rt_free(r);
+}
+
+/* ---- intensity ---------------------------------------------------------------------- */
+
+/* sup_lock: forgets restarts older than the window; records one at `now` and returns
+ * true if that stays within the intensity, else returns false (give up). */
+static bool admit_restart(rt_sup *r, int64_t now) {
+  int64_t window = r->desc->period_ms > 0 ? r->desc->period_ms * 1000000 : 0;
+  while (r->len && now - r->times[r->head] >= window) {
+    r->head = (r->head + 1) % r->cap;
+    r->len--;
+  }
+  int64_t max = r->desc->intensity > 0 ? r->desc->intensity : 0;
+  if ((int64_t)r->len >= max) return false;
+  if (r->len == r->cap) { /* grow the ring (at most to the intensity) */
+    uint32_t ncap = r->cap ? 2 * r->cap : 4;
+    if ((int64_t)ncap > max) ncap = (uint32_t)(max > UINT32_MAX / 2 ? UINT32_MAX / 2 : max);
+    int64_t *nt = rt_alloc(sizeof *nt * ncap);
+    for (uint32_t i = 0; i < r->len; i++) nt[i] = r->times[(r->head + i) % r->cap];
+    rt_free(r->times);
+    r->times = nt;
+    r->cap = ncap;
+    r->head = 0;
+  }
+  r->times[(r->head + r->len) % r->cap] = now;
+  r->len++;
+  return true;
+}
+
+/* ---- restarting ---------------------------------------------------------------------- */
+
+/* sup_lock: asks x to restart.  A supervisor restarts here and now (a fresh window)
+ * and asks its children; an ended actor stays ended. */
+static void request_restart(rt_actor *x, wake_list *w) {
+  if (x->kind->flags & RT_KIND_SUPERVISOR) {
+    rt_sup *r = sup_of(x);
+    r->head = r->len = 0;
+    rt_stat_add(&rt_stats_local()->restarts, 1);
+    for (uint32_t i = 0; i < r->desc->nchildren; i++)
+      if (r->child[i]) request_restart(r->child[i], w);
+    return;
+  }
+  /* relaxed: a stale "alive" only costs a wake-up that becomes a silent dead letter. */
+  if (atomic_load_explicit(&x->flags, memory_order_relaxed) & RT_AF_DEAD) return;
+  /* relaxed: the actor reads the flag after synchronising with whatever it handles
+   * next (see the top of the file); the wake-up's send publishes it too. */
+  uint32_t old = atomic_fetch_or_explicit(&x->flags, RT_AF_RESTART, memory_order_relaxed);
+  if (!(old & RT_AF_RESTART)) wake_push(w, x); /* else a wake-up is already on its way */
+}
+
+static void report_give_up(rt_actor *s, const rt_sup_desc *d, rt_str *reason) {
+  char line[1400];
+  int n = snprintf(line, sizeof line, "supervisor %s#%llu gave up: more than %lld restart%s in %lld ms (last failure: %s)",
+                   s->kind->name, (unsigned long long)s->number, (long long)d->intensity,
+                   d->intensity == 1 ? "" : "s", (long long)d->period_ms, reason ? reason->data : "?");
+  if (n > 0) rt_out_line(stderr, line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+}
+
+/* sup_lock: `failed`, a child of `sup`, failed.  Applies sup's strategy, or gives up
+ * and escalates; a root's give-up does not return. */
+static void decide(rt_actor *sup, rt_actor *failed, rt_str *reason, wake_list *w) {
+  for (;;) {
+    rt_sup *r = sup_of(sup);
+    if (admit_restart(r, rt_mono_ns())) {
+      uint32_t at = ext_of(failed)->child_index, n = r->desc->nchildren;
+      uint32_t from = r->desc->strategy == RT_ONE_FOR_ALL ? 0 : at;
+      uint32_t to = r->desc->strategy == RT_ONE_FOR_ONE ? at + 1 : n;
+      for (uint32_t i = from; i < to; i++)
+        if (r->child[i]) request_restart(r->child[i], w);
+      if (r->child[at] != failed) request_restart(failed, w); /* not registered yet */
+      return;
+    }
+    report_give_up(sup, r->desc, reason);
+    rt_stat_add(&rt_stats_local()->failures, 1); /* the supervisor failed */
+    rt_actor *parent = ext_of(sup)->parent;
+    if (!parent) rt_exit(1); /* a root: the program ends at once (flushing output) */
+    failed = sup;
+    sup = parent;
+  }
+}
+
+void rt_sup_child_failed(rt_actor *a, rt_str *reason) {
+  wake_list w = {0};
+  pthread_mutex_lock(&sup_lock);
+  /* relaxed: under the lock every setter of RESTART is ordered with us. */
+  if (!(atomic_load_explicit(&a->flags, memory_order_relaxed) & RT_AF_RESTART)) {
+    decide(ext_of(a)->parent, a, reason, &w);
+    /* relaxed: as in request_restart.  Always true by now; this makes sure. */
+    atomic_fetch_or_explicit(&a->flags, RT_AF_RESTART, memory_order_relaxed);
+  } /* else absorbed: a restart decided before this failure is still pending */
+  pthread_mutex_unlock(&sup_lock);
+  for (size_t i = 0; i < w.n; i++) {
+    if (w.a[i] == a) continue; /* the failing actor: its worker keeps it scheduled */
+    rt_msg *m = rt_msg_alloc(sizeof *m);
+    m->id = RT_MSG_RESTART;
+    rt_send(w.a[i], m);
+  }
+  rt_free(w.a);
+}
+
+void rt_sup_restart_self(rt_actor *a) {
+  const rt_kind *k = a->kind;
+  /* relaxed: a later request sets it again (RMWs on flags are totally ordered), and
+   * then the actor restarts once more, which that request wants. */
+  atomic_fetch_and_explicit(&a->flags, ~RT_AF_RESTART, memory_order_relaxed);
+  rt_timer_cancel_all(a);
+  if (k->drop_state) k->drop_state(a);
+  a->incarnation++; /* then-blocks and timer firings of the old one are skipped */
+  /* relaxed: the running thread's own flag. */
+  if (k->init) atomic_fetch_or_explicit(&a->flags, RT_AF_INIT, memory_order_relaxed);
+  rt_stat_add(&rt_stats_local()->restarts, 1);
+}
