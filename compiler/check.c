@@ -298,6 +298,16 @@ static void resolve_signatures(void) {
       }
       if (d->ret && !ffi_type_ok(d->ret))
         diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool or String, not %s", ty_name(d->ret));
+      for (int j = 0; j < d->delivers.len; j++) {
+        Decl *h = d->delivers.data[j];
+        resolve_params(&h->params);
+        for (int k = 0; k < h->params.len; k++) {
+          Param *p = h->params.data[k];
+          /* the runtime lays these messages out as one 64-bit word per argument */
+          if (p->type->kind != T_INT && p->type->kind != T_FLOAT && p->type->kind != T_STRING && p->type->kind != T_ERROR)
+            diag_error(p->te->loc, "a delivered message carries Int, Float or String arguments, not %s", ty_name(p->type));
+        }
+      }
       break;
     case D_ACTOR:
       resolve_params(&d->params);

@@ -397,6 +397,35 @@ static Type *check_method(Node *n) {
 
 /* ---- calls -------------------------------------------------------------------- */
 
+static const char *signature(Decl *h) {
+  const char *s = xformat("%s(", h->name);
+  for (int i = 0; i < h->params.len; i++) {
+    Param *p = h->params.data[i];
+    s = xformat("%s%s%s: %s", s, i ? ", " : "", p->name, ty_name(p->type));
+  }
+  return xformat("%s)", s);
+}
+
+/* A call of an extern fn that delivers messages to the calling actor: that actor must
+ * declare each handler, with the same parameter types and no answer. */
+static void check_delivered(Node *n, Decl *d) {
+  if (!has_self() || !ck_ctx->actor) {
+    diag_error(n->loc, "%s() delivers messages to the actor that calls it, but this code does not run in one", d->name);
+    return;
+  }
+  Decl *a = ck_ctx->actor;
+  for (int i = 0; i < d->delivers.len; i++) {
+    Decl *want = d->delivers.data[i];
+    Decl *h = ck_find_handler(a, want->name);
+    bool ok = h && !h->ret && h->params.len == want->params.len;
+    for (int j = 0; ok && j < h->params.len; j++)
+      ok = ((Param *)h->params.data[j])->type == ((Param *)want->params.data[j])->type;
+    if (!ok)
+      diag_error(n->loc, "actor %s calls %s(), which delivers messages to it, but has no handler on %s", a->name,
+                 d->name, signature(want));
+  }
+}
+
 static Type *check_call(Node *n) {
   Decl *actor = has_self() ? ck_ctx->actor : NULL;
   Decl *m = actor ? ck_find_method(actor, n->name) : NULL;
@@ -410,6 +439,7 @@ static Type *check_call(Node *n) {
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     n->decl = d;
     ck_check_args(n, &d->params, &n->list, n->name);
+    if (d->delivers.len) check_delivered(n, d);
     return d->ret ? d->ret : ty_void;
   }
   int b = ck_builtin_fn(n->name);

@@ -219,6 +219,7 @@ struct Decl {
   Vec fields;         /* Node*: N_LET/N_VAR */
   Vec handlers;       /* Decl* (D_HANDLER) */
   Vec methods;        /* Decl* (D_FN) */
+  Vec delivers;       /* extern fn: Decl* (D_HANDLER signatures) the caller must declare */
   Type *type;         /* the reference type of an actor or supervisor */
   /* supervisors */
   const char *strategy;

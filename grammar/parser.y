@@ -87,8 +87,8 @@ static Vec vec1(void *x) { Vec v = {0}; vec_push(&v, x); return v; }
 %left '*' '/' '%'
 %precedence UNARY
 
-%type <decl> item actor supervisor fn handler
-%type <vec> params param_list opt_args arg_list stmts block members member_list sup_items sup_list map_entries interp_rest
+%type <decl> item actor supervisor fn handler delivered_sig
+%type <vec> delivered params param_list opt_args arg_list stmts block members member_list sup_items sup_list map_entries interp_rest
 %type <param> param
 %type <te> type opt_ret opt_type
 %type <node> expr postfix primary stmt simple_stmt if_stmt field string
@@ -114,8 +114,12 @@ item
   : actor
   | supervisor
   | fn
-  | EXTERN FN IDENT '(' params ')' opt_ret
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $5; $$->ret_te = $7; }
+  | EXTERN FN IDENT params opt_ret
+      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5; }
+  | EXTERN FN IDENT params opt_ret IDENT delivered
+      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5;
+        $$->delivers = $7;
+        if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
   | USE STRING
       { $$ = xalloc(sizeof(Decl)); $$->kind = D_USE; $$->use_path = $2.p; $$->loc = @2; $$->name = "use"; }
   | USE IDENT '.' IDENT
@@ -249,6 +253,17 @@ param_list
 
 param
   : IDENT ':' type              { $$ = xalloc(sizeof(Param)); $$->name = $1; $$->loc = @1; $$->te = $3; }
+  ;
+
+/* extern fn ... delivers on_a(x: Int), on_b(s: String): the handlers the calling
+ * actor must declare to receive what the function sends it (as down for monitor). */
+delivered
+  : delivered_sig               { $$ = vec1($1); }
+  | delivered ',' delivered_sig { $$ = $1; vec_push(&$$, $3); }
+  ;
+
+delivered_sig
+  : IDENT params                { $$ = xalloc(sizeof(Decl)); $$->kind = D_HANDLER; $$->name = $1; $$->loc = @1; $$->params = $2; }
   ;
 
 opt_ret
