@@ -74,12 +74,29 @@ static void declare_fn(Decl *d, const char *name, bool with_self) {
   d->cg = f;
 }
 
+/* An extern fn's C signature: Any parameters pass (rt_word value, const rt_type *its
+ * type); an Any result comes back as an rt_word, with (const rt_type *wanted, const
+ * char *pos) appended to the arguments. */
 static void declare_extern(Decl *d) {
-  unsigned n;
-  LLVMTypeRef *pt = param_types(&d->params, false, &n);
+  unsigned n = 0;
+  LLVMTypeRef *pt = xalloc(sizeof(LLVMTypeRef) * (size_t)(2 * d->params.len + 2));
+  for (int i = 0; i < d->params.len; i++) {
+    Type *t = ((Param *)d->params.data[i])->type;
+    if (t == ty_any) {
+      pt[n++] = cg.i64;
+      pt[n++] = cg.ptr;
+    } else {
+      pt[n++] = cg_llvm_type(t);
+    }
+  }
+  if (d->ret == ty_any) {
+    pt[n++] = cg.ptr;
+    pt[n++] = cg.ptr;
+  }
   FnCg *f = xalloc(sizeof *f);
   LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, d->name);
-  f->fn = existing ? existing : add_fn(d->name, d->ret ? cg_llvm_type(d->ret) : cg.void_t, pt, n, false);
+  LLVMTypeRef ret = !d->ret ? cg.void_t : d->ret == ty_any ? cg.i64 : cg_llvm_type(d->ret);
+  f->fn = existing ? existing : add_fn(d->name, ret, pt, n, false);
   unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
   for (unsigned i = 0; i < n; i++)
     if (pt[i] == cg.i1) LLVMAddAttributeAtIndex(f->fn, i + 1, LLVMCreateEnumAttribute(cg.ctx, zext, 0));

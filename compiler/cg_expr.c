@@ -486,15 +486,30 @@ static Val call(Node *n) {
   /* a method may change the actor's fields: give it arguments no field change can
    * free under it */
   cg_args(&n->list, args, method);
-  LLVMValueRef *argv = xalloc(sizeof(LLVMValueRef) * (size_t)(na + 1));
+  LLVMValueRef *argv = xalloc(sizeof(LLVMValueRef) * (size_t)(2 * na + 3));
   int k = 0;
   if (method) argv[k++] = cg.fn->self;
-  for (int i = 0; i < na; i++) argv[k++] = args[i].v;
+  for (int i = 0; i < na; i++) {
+    if (d->kind == D_EXTERN && ((Param *)d->params.data[i])->type == ty_any) { /* (word, type) */
+      argv[k++] = cg_to_word(args[i].v, args[i].t);
+      argv[k++] = cg_type_desc(args[i].t);
+    } else {
+      argv[k++] = args[i].v;
+    }
+  }
+  if (d->ret == ty_any) { /* (wanted type, position) */
+    argv[k++] = cg_type_desc(n->type);
+    argv[k++] = cg_pos(n->loc);
+  }
   LLVMValueRef fn = cg_fn_decl(d);
   LLVMTypeRef fty = LLVMGlobalGetValueType(fn);
   LLVMValueRef r = cg_call(fn, fty, argv, (unsigned)k, true);
   for (int i = 0; i < na; i++) cg_drop(args[i]);
   if (!d->ret) return cg_borrowed(NULL, ty_void);
+  if (d->ret == ty_any) {
+    LLVMValueRef v = cg_from_word(r, n->type);
+    return ty_is_ref(n->type) ? cg_owned(v, n->type) : cg_borrowed(v, n->type);
+  }
   if (d->kind == D_EXTERN && d->ret->kind == T_STRING) return cg_owned(r, ty_string);
   return ty_is_ref(d->ret) ? cg_owned(r, d->ret) : cg_borrowed(r, d->ret);
 }

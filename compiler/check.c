@@ -172,7 +172,14 @@ static bool valid_key(Type *t) {
          t->kind == T_ANYACTOR || t->kind == T_ERROR;
 }
 
+static bool allow_any; /* while resolving an extern fn's signature */
+
 Type *ck_resolve_type(TypeExpr *te) {
+  if (te->kind == TE_NAME && !strcmp(te->name, "Any")) {
+    if (allow_any) return ty_any;
+    diag_error(te->loc, "Any is only for the parameters and results of extern fn");
+    return ty_error;
+  }
   switch (te->kind) {
   case TE_LIST: return ty_list(ck_resolve_type(te->a));
   case TE_MAP: {
@@ -252,7 +259,7 @@ static void collect(void) {
 
 static bool ffi_type_ok(Type *t) {
   return t->kind == T_INT || t->kind == T_FLOAT || t->kind == T_BOOL || t->kind == T_STRING ||
-         t->kind == T_ERROR;
+         t->kind == T_ANY || t->kind == T_ERROR;
 }
 
 static void check_fn_handler_conflicts(Decl *a) {
@@ -289,15 +296,17 @@ static void resolve_signatures(void) {
       d->ret = d->ret_te ? ck_resolve_type(d->ret_te) : NULL;
       break;
     case D_EXTERN:
+      allow_any = true;
       resolve_params(&d->params);
       d->ret = d->ret_te ? ck_resolve_type(d->ret_te) : NULL;
+      allow_any = false;
       for (int j = 0; j < d->params.len; j++) {
         Param *p = d->params.data[j];
         if (!ffi_type_ok(p->type))
-          diag_error(p->te->loc, "an extern function takes Int, Float, Bool or String, not %s", ty_name(p->type));
+          diag_error(p->te->loc, "an extern function takes Int, Float, Bool, String or Any, not %s", ty_name(p->type));
       }
       if (d->ret && !ffi_type_ok(d->ret))
-        diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool or String, not %s", ty_name(d->ret));
+        diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool, String or Any, not %s", ty_name(d->ret));
       for (int j = 0; j < d->delivers.len; j++) {
         Decl *h = d->delivers.data[j];
         resolve_params(&h->params);

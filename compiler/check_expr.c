@@ -58,7 +58,7 @@ bool ck_require(Node *n, Type *want, const char *what) {
 }
 
 void ck_coerce(Node *n, Type *t) {
-  if (!t || t->kind == T_ERROR) return;
+  if (!t || t->kind == T_ERROR || t->kind == T_ANY) return;
   if (n->type->kind == T_NONE && ty_is_actor(t)) {
     n->type = t;
     return;
@@ -426,7 +426,7 @@ static void check_delivered(Node *n, Decl *d) {
   }
 }
 
-static Type *check_call(Node *n) {
+static Type *check_call(Node *n, Type *expected) {
   Decl *actor = has_self() ? ck_ctx->actor : NULL;
   Decl *m = actor ? ck_find_method(actor, n->name) : NULL;
   if (m) {
@@ -440,6 +440,18 @@ static Type *check_call(Node *n) {
     n->decl = d;
     ck_check_args(n, &d->params, &n->list, n->name);
     if (d->delivers.len) check_delivered(n, d);
+    for (int i = 0; i < d->params.len && i < n->list.len; i++)
+      if (((Param *)d->params.data[i])->type == ty_any) concrete(n->list.data[i], "the argument");
+    if (d->ret == ty_any) {
+      /* the result is whatever the context wants (as [] takes its type) */
+      if (!expected || expected->kind == T_ERROR || ty_has_empty(expected) || expected->kind == T_ANY) {
+        if (!expected || expected->kind != T_ERROR)
+          diag_error(n->loc, "say what %s() should give: its result takes the type its place wants (let x: [Int] = %s(...))",
+                     n->name, n->name);
+        return ty_error;
+      }
+      return expected;
+    }
     return d->ret ? d->ret : ty_void;
   }
   int b = ck_builtin_fn(n->name);
@@ -809,7 +821,7 @@ static Type *expr_inner(Node *n, Type *expected) {
     return t;
   }
   case N_BINARY: return check_binary(n);
-  case N_CALL: return check_call(n);
+  case N_CALL: return check_call(n, expected);
   case N_METHOD: return check_method(n);
   case N_INDEX: return check_index(n);
   case N_FIELD: return check_field(n);

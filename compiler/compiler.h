@@ -267,6 +267,7 @@ typedef enum TypeKind {
   T_TIMER,
   T_NONE,   /* the type of the literal `none` */
   T_EMPTY,  /* the element type of `[]` / key and value of `{}` before inference */
+  T_ANY,    /* extern fn only: any value (a parameter), or the type the context wants (a result) */
 } TypeKind;
 
 struct Type {
@@ -278,7 +279,7 @@ struct Type {
 };
 
 extern Type *ty_error, *ty_void, *ty_int, *ty_float, *ty_bool, *ty_string, *ty_anyactor,
-    *ty_timer, *ty_none, *ty_empty;
+    *ty_timer, *ty_none, *ty_empty, *ty_any;
 void types_init(Program *p);
 Type *ty_list(Type *elem);
 Type *ty_map(Type *key, Type *val);

@@ -6,10 +6,11 @@
 
 static Type t_error = {.kind = T_ERROR}, t_void = {.kind = T_VOID}, t_int = {.kind = T_INT}, t_float = {.kind = T_FLOAT},
             t_bool = {.kind = T_BOOL}, t_string = {.kind = T_STRING}, t_anyactor = {.kind = T_ANYACTOR},
-            t_timer = {.kind = T_TIMER}, t_none = {.kind = T_NONE}, t_empty = {.kind = T_EMPTY};
+            t_timer = {.kind = T_TIMER}, t_none = {.kind = T_NONE}, t_empty = {.kind = T_EMPTY},
+            t_any = {.kind = T_ANY};
 Type *ty_error = &t_error, *ty_void = &t_void, *ty_int = &t_int, *ty_float = &t_float,
      *ty_bool = &t_bool, *ty_string = &t_string, *ty_anyactor = &t_anyactor,
-     *ty_timer = &t_timer, *ty_none = &t_none, *ty_empty = &t_empty;
+     *ty_timer = &t_timer, *ty_none = &t_none, *ty_empty = &t_empty, *ty_any = &t_any;
 
 static Program *prog;
 static Vec interned; /* every list, map and actor type */
@@ -69,6 +70,7 @@ bool ty_assignable(Type *to, Type *from) {
   if (to->kind == T_ANYACTOR) return from->kind == T_ACTOR;
   /* [] and {} take the type they are given */
   if (from->kind == T_EMPTY) return true;
+  if (to->kind == T_ANY) return from->kind != T_VOID; /* an extern fn's Any parameter */
   if (to->kind == T_LIST && from->kind == T_LIST) return ty_has_empty(from->a) && ty_assignable(to->a, from->a);
   if (to->kind == T_MAP && from->kind == T_MAP)
     return (ty_has_empty(from->a) || ty_has_empty(from->b)) && ty_assignable(to->a, from->a) &&
@@ -92,6 +94,7 @@ const char *ty_name(Type *t) {
   case T_TIMER: return "Timer";
   case T_NONE: return "none";
   case T_EMPTY: return "?";
+  case T_ANY: return "Any";
   }
   unreachable();
 }
