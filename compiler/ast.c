@@ -43,3 +43,15 @@ Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts) {
   b->stmts = stmts;
   return b;
 }
+
+/* The arithmetic operator of a compound assignment (+= gives '+'), or 0 for '='. */
+int ast_compound_op(int op) {
+  switch (op) {
+  case OP_ADD_ASSIGN: return '+';
+  case OP_SUB_ASSIGN: return '-';
+  case OP_MUL_ASSIGN: return '*';
+  case OP_DIV_ASSIGN: return '/';
+  case OP_MOD_ASSIGN: return '%';
+  }
+  return 0;
+}

@@ -23,17 +23,6 @@ static void decl(Node *n) {
   cg_store(v, a);
 }
 
-static int compound_op(int op) {
-  switch (op) {
-  case OP_ADD_ASSIGN: return '+';
-  case OP_SUB_ASSIGN: return '-';
-  case OP_MUL_ASSIGN: return '*';
-  case OP_DIV_ASSIGN: return '/';
-  case OP_MOD_ASSIGN: return '%';
-  }
-  return 0;
-}
-
 /* Replaces the value at addr (a variable, field or element, holding type t as a word
  * when `word`) with the owned value v, releasing the old one. */
 static void replace(LLVMValueRef addr, Type *t, LLVMValueRef v, bool word) {
@@ -50,7 +39,7 @@ static void replace(LLVMValueRef addr, Type *t, LLVMValueRef v, bool word) {
 static void assign(Node *n) {
   Node *target = n->a;
   Type *t = target->type;
-  int op = compound_op(n->op);
+  int op = ast_compound_op(n->op);
   Val rhs = cg_expr(n->b);
   if (!op) rhs = cg_own(rhs);
   if (target->kind == N_NAME) {

@@ -154,15 +154,23 @@ static int edit_distance(const char *a, const char *b) {
   return d[la][lb];
 }
 
-const char *ck_suggest(const char *name, const char **cands, int n) {
+/* "; did you mean 'x'?" for the candidate (const char *) closest to name, or "". */
+const char *ck_did_you_mean(const char *name, Vec *cands) {
   const char *best = NULL;
   int bestd = (int)strlen(name) / 3 + 1;
   if (bestd > 3) bestd = 3;
-  for (int i = 0; i < n; i++) {
-    int d = edit_distance(name, cands[i]);
-    if (d <= bestd && (!best || d < edit_distance(name, best))) best = cands[i];
+  for (int i = 0; i < cands->len; i++) {
+    int d = edit_distance(name, cands->data[i]);
+    if (d <= bestd && (!best || d < edit_distance(name, best))) best = cands->data[i];
   }
-  return best;
+  return best ? xformat("; did you mean '%s'?", best) : "";
+}
+
+/* The names of decls (Decl *) or children (Child *), for ck_did_you_mean. */
+Vec ck_decl_names(Vec *decls) {
+  Vec v = {0};
+  for (int i = 0; i < decls->len; i++) vec_push(&v, (void *)((Decl *)decls->data[i])->name);
+  return v;
 }
 
 /* ---- types ----------------------------------------------------------------------- */
@@ -200,15 +208,9 @@ Type *ck_resolve_type(TypeExpr *te) {
     if (!strcmp(te->name, prims[i].name)) return *prims[i].t;
   Decl *d = ck_find_decl(te->name);
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) return d->type;
-  const char *cands[256];
-  int n = 0;
-  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) cands[n++] = prims[i].name;
-  for (int i = 0; i < ck_prog->actors.len && n < 256; i++) cands[n++] = ((Decl *)ck_prog->actors.data[i])->name;
-  const char *s = ck_suggest(te->name, cands, n);
-  if (s)
-    diag_error(te->loc, "unknown type '%s'; did you mean '%s'?", te->name, s);
-  else
-    diag_error(te->loc, "unknown type '%s'", te->name);
+  Vec cands = ck_decl_names(&ck_prog->actors);
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) vec_push(&cands, (void *)prims[i].name);
+  diag_error(te->loc, "unknown type '%s'%s", te->name, ck_did_you_mean(te->name, &cands));
   return ty_error;
 }
 
@@ -354,20 +356,25 @@ static void resolve_signatures(void) {
   }
 }
 
+/* The first entries of an actor's or supervisor's state: its parameters. */
+static void state_params(Decl *d, FnCtx *ctx) {
+  for (int i = 0; i < d->params.len; i++) {
+    Param *p = d->params.data[i];
+    Sym *s = xalloc(sizeof *s);
+    *s = (Sym){.kind = SYM_FIELD, .name = p->name, .loc = p->loc, .type = p->type, .index = d->state.len, .ctx = ctx};
+    p->sym = s;
+    vec_push(&d->state, s);
+  }
+  ctx->fields_visible = d->state.len;
+}
+
 /* Actor state: parameters, then fields whose types come from their initialisers. */
 static void check_actor_state(Decl *a) {
   FnCtx *ctx = ck_new_ctx(CTX_INIT, NULL, a);
   ck_ctx = ctx;
   ck_scope = NULL;
   ck_push_scope();
-  for (int i = 0; i < a->params.len; i++) {
-    Param *p = a->params.data[i];
-    Sym *s = xalloc(sizeof *s);
-    *s = (Sym){.kind = SYM_FIELD, .name = p->name, .loc = p->loc, .type = p->type, .index = a->state.len, .ctx = ctx};
-    p->sym = s;
-    vec_push(&a->state, s);
-  }
-  ctx->fields_visible = a->state.len;
+  state_params(a, ctx);
   for (int i = 0; i < a->fields.len; i++) {
     Node *f = a->fields.data[i];
     for (int j = 0; j < a->state.len; j++) {
@@ -417,20 +424,15 @@ static void check_supervisor(Decl *s) {
   ck_ctx = ctx;
   ck_scope = NULL;
   ck_push_scope();
-  for (int i = 0; i < s->params.len; i++) {
-    Param *p = s->params.data[i];
-    Sym *sym = xalloc(sizeof *sym);
-    *sym = (Sym){.kind = SYM_FIELD, .name = p->name, .loc = p->loc, .type = p->type, .index = s->state.len, .ctx = ctx};
-    p->sym = sym;
-    vec_push(&s->state, sym);
-  }
-  ctx->fields_visible = s->state.len;
+  state_params(s, ctx);
   if (s->has_strategy && strcmp(s->strategy, "one_for_one") && strcmp(s->strategy, "one_for_all") &&
       strcmp(s->strategy, "rest_for_one")) {
-    static const char *names[] = {"one_for_one", "one_for_all", "rest_for_one"};
-    const char *sug = ck_suggest(s->strategy, names, 3);
-    diag_error(s->strategy_loc, "unknown strategy '%s'%s%s%s (the strategies are one_for_one, one_for_all and rest_for_one)",
-               s->strategy, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+    Vec names = {0};
+    vec_push(&names, "one_for_one");
+    vec_push(&names, "one_for_all");
+    vec_push(&names, "rest_for_one");
+    diag_error(s->strategy_loc, "unknown strategy '%s'%s (the strategies are one_for_one, one_for_all and rest_for_one)",
+               s->strategy, ck_did_you_mean(s->strategy, &names));
   }
   if (!s->has_strategy) s->strategy = "one_for_one";
   if (!s->has_intensity) {

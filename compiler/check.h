@@ -46,7 +46,8 @@ Decl *ck_find_decl(const char *name);       /* top-level actor, supervisor or fu
 Decl *ck_find_handler(Decl *actor, const char *name);
 Decl *ck_find_method(Decl *actor, const char *name);
 Type *ck_resolve_type(TypeExpr *te);
-const char *ck_suggest(const char *name, const char **cands, int n);
+const char *ck_did_you_mean(const char *name, Vec *cands); /* "; did you mean 'x'?" or "" */
+Vec ck_decl_names(Vec *decls);
 FnCtx *ck_new_ctx(CtxKind k, FnCtx *up, Decl *actor);
 
 /* check_expr.c */
@@ -56,6 +57,7 @@ void ck_coerce(Node *n, Type *t);       /* gives [] and {} inside n their type t
 bool ck_require(Node *n, Type *want, const char *what); /* assignable, else a diagnostic */
 bool ck_is_lvalue_root_mutable(Node *n, bool report);
 void ck_check_args(Node *call, Vec *params, Vec *args, const char *what);
+void ck_arity_error(Loc loc, const char *what, int want, int got);
 int ck_builtin_fn(const char *name);
 
 /* check_stmt.c */

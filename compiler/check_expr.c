@@ -73,6 +73,11 @@ void ck_coerce(Node *n, Type *t) {
   }
 }
 
+void ck_arity_error(Loc loc, const char *what, int want, int got) {
+  diag_error(loc, "%s takes %d argument%s, but %d %s given", what, want, want == 1 ? "" : "s", got,
+             got == 1 ? "was" : "were");
+}
+
 /* Checks call arguments against parameters: count first, then each type. */
 void ck_check_args(Node *call, Vec *params, Vec *args, const char *what) {
   for (int i = 0; i < args->len; i++) {
@@ -82,8 +87,7 @@ void ck_check_args(Node *call, Vec *params, Vec *args, const char *what) {
     call->mutates |= a->mutates;
   }
   if (args->len != params->len) {
-    diag_error(call->loc, "%s takes %d argument%s, but %d %s given", what, params->len,
-               params->len == 1 ? "" : "s", args->len, args->len == 1 ? "was" : "were");
+    ck_arity_error(call->loc, what, params->len, args->len);
     return;
   }
   for (int i = 0; i < args->len; i++) {
@@ -159,8 +163,7 @@ int ck_builtin_fn(const char *name) {
 
 static bool arity(Node *n, int want) {
   if (n->list.len == want) return true;
-  diag_error(n->loc, "%s() takes %d argument%s, but %d %s given", n->name, want, want == 1 ? "" : "s",
-             n->list.len, n->list.len == 1 ? "was" : "were");
+  ck_arity_error(n->loc, xformat("%s()", n->name), want, n->list.len);
   return false;
 }
 
@@ -299,11 +302,10 @@ static Type *check_method(Node *n) {
   }
   TypeKind rk = rt->kind;
   const MethodInfo *mi = NULL;
-  const char *cands[32];
-  int nc = 0;
+  Vec cands = {0};
   for (int i = 0; i < NMETHODS; i++) {
     if (methods[i].recv != rk) continue;
-    cands[nc++] = methods[i].name;
+    vec_push(&cands, (void *)methods[i].name);
     if (!strcmp(methods[i].name, n->name)) mi = &methods[i];
   }
   if (!mi) {
@@ -313,11 +315,7 @@ static Type *check_method(Node *n) {
                  n->name, ty_name(rt), n->name);
       return ty_error;
     }
-    const char *s = nc ? ck_suggest(n->name, cands, nc) : NULL;
-    if (s)
-      diag_error(n->loc, "%s has no method '%s'; did you mean '%s'?", ty_name(rt), n->name, s);
-    else
-      diag_error(n->loc, "%s has no method '%s'", ty_name(rt), n->name);
+    diag_error(n->loc, "%s has no method '%s'%s", ty_name(rt), n->name, ck_did_you_mean(n->name, &cands));
     return ty_error;
   }
   n->builtin = mi->id;
@@ -334,8 +332,7 @@ static Type *check_method(Node *n) {
   }
   if (n->list.len != mi->nargs) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
-    diag_error(n->loc, "%s() takes %d argument%s, but %d %s given", n->name, mi->nargs, mi->nargs == 1 ? "" : "s",
-               n->list.len, n->list.len == 1 ? "was" : "were");
+    ck_arity_error(n->loc, xformat("%s()", n->name), mi->nargs, n->list.len);
     return ty_error;
   }
   Type *elem = rt->a, *val = rt->b;
@@ -472,17 +469,11 @@ static Type *check_call(Node *n, Type *expected) {
       }
     }
   }
-  const char *cands[512];
-  int nc = 0;
-  for (int i = 0; i < NBUILTIN_FNS; i++) cands[nc++] = builtin_fns[i].name;
-  for (int i = 0; i < ck_prog->fns.len && nc < 500; i++) cands[nc++] = ((Decl *)ck_prog->fns.data[i])->name;
+  Vec cands = ck_decl_names(&ck_prog->fns);
+  for (int i = 0; i < NBUILTIN_FNS; i++) vec_push(&cands, (void *)builtin_fns[i].name);
   if (actor)
-    for (int i = 0; i < actor->methods.len && nc < 510; i++) cands[nc++] = ((Decl *)actor->methods.data[i])->name;
-  const char *s = ck_suggest(n->name, cands, nc);
-  if (s)
-    diag_error(n->loc, "undefined function '%s'; did you mean '%s'?", n->name, s);
-  else
-    diag_error(n->loc, "undefined function '%s'", n->name);
+    for (int i = 0; i < actor->methods.len; i++) vec_push(&cands, (void *)((Decl *)actor->methods.data[i])->name);
+  diag_error(n->loc, "undefined function '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
   return ty_error;
 }
 
@@ -503,18 +494,13 @@ static Type *check_name(Node *n) {
     return ty_error;
   }
   /* suggestions: every visible name */
-  const char *cands[512];
-  int nc = 0;
-  for (Scope *sc = ck_scope; sc && nc < 500; sc = sc->up)
-    for (int i = 0; i < sc->syms.len && nc < 500; i++) cands[nc++] = ((Sym *)sc->syms.data[i])->name;
+  Vec cands = {0};
+  for (Scope *sc = ck_scope; sc; sc = sc->up)
+    for (int i = 0; i < sc->syms.len; i++) vec_push(&cands, (void *)((Sym *)sc->syms.data[i])->name);
   Decl *a = ck_ctx->actor ? ck_ctx->actor : ck_ctx->kind == CTX_SUPBUILD ? ck_ctx->fn : NULL;
   if (a)
-    for (int i = 0; i < a->state.len && nc < 510; i++) cands[nc++] = ((Sym *)a->state.data[i])->name;
-  const char *sg = ck_suggest(n->name, cands, nc);
-  if (sg)
-    diag_error(n->loc, "undefined name '%s'; did you mean '%s'?", n->name, sg);
-  else
-    diag_error(n->loc, "undefined name '%s'", n->name);
+    for (int i = 0; i < a->state.len; i++) vec_push(&cands, (void *)((Sym *)a->state.data[i])->name);
+  diag_error(n->loc, "undefined name '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
   return ty_error;
 }
 
@@ -522,16 +508,11 @@ static Type *check_spawn(Node *n) {
   Decl *d = ck_find_decl(n->name);
   if (!d || (d->kind != D_ACTOR && d->kind != D_SUPERVISOR)) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
-    const char *cands[256];
-    int nc = 0;
-    for (int i = 0; i < ck_prog->actors.len && nc < 256; i++) cands[nc++] = ((Decl *)ck_prog->actors.data[i])->name;
-    const char *s = ck_suggest(n->name, cands, nc);
+    Vec cands = ck_decl_names(&ck_prog->actors);
     if (d)
       diag_error(n->name_loc, "'%s' is a function, not an actor: call it without spawn", n->name);
-    else if (s)
-      diag_error(n->name_loc, "unknown actor '%s'; did you mean '%s'?", n->name, s);
     else
-      diag_error(n->name_loc, "unknown actor '%s'", n->name);
+      diag_error(n->name_loc, "unknown actor '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
     return ty_error;
   }
   n->decl = d;
@@ -593,14 +574,9 @@ static Type *check_field(Node *n) {
         return c->kind ? c->kind->type : ty_error;
       }
     }
-    const char *cands[128];
-    int nc = 0;
-    for (int i = 0; i < s->children.len && nc < 128; i++) cands[nc++] = ((Child *)s->children.data[i])->name;
-    const char *sg = ck_suggest(n->name, cands, nc);
-    if (sg)
-      diag_error(n->loc, "supervisor %s has no child '%s'; did you mean '%s'?", s->name, n->name, sg);
-    else
-      diag_error(n->loc, "supervisor %s has no child '%s'", s->name, n->name);
+    Vec cands = {0};
+    for (int i = 0; i < s->children.len; i++) vec_push(&cands, (void *)((Child *)s->children.data[i])->name);
+    diag_error(n->loc, "supervisor %s has no child '%s'%s", s->name, n->name, ck_did_you_mean(n->name, &cands));
     return ty_error;
   }
   if (t->kind == T_ACTOR)

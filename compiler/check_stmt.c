@@ -35,17 +35,6 @@ static void check_decl(Node *n) {
   n->sym = ck_declare(SYM_LOCAL, n->name, n->name_loc, t ? t : ty_error, n->kind == N_VAR);
 }
 
-static int compound_op(int op) {
-  switch (op) {
-  case OP_ADD_ASSIGN: return '+';
-  case OP_SUB_ASSIGN: return '-';
-  case OP_MUL_ASSIGN: return '*';
-  case OP_DIV_ASSIGN: return '/';
-  case OP_MOD_ASSIGN: return '%';
-  }
-  return 0;
-}
-
 static void check_assign(Node *n) {
   Node *target = n->a;
   if (target->kind != N_NAME && target->kind != N_INDEX) {
@@ -58,7 +47,7 @@ static void check_assign(Node *n) {
   ck_expr(n->b, t);
   ck_is_lvalue_root_mutable(target, true);
   if (t->kind == T_ERROR) return;
-  int op = compound_op(n->op);
+  int op = ast_compound_op(n->op);
   if (!op) {
     ck_require(n->b, t, xformat("the value assigned to %s", target->kind == N_NAME ? xformat("'%s'", target->name) : "the element"));
     return;
@@ -103,35 +92,19 @@ static Decl *resolve_handler(Node *n, bool request) {
   }
   Decl *h = ck_find_handler(a, n->name);
   if (!h) {
-    const char *cands[256];
-    int nc = 0;
-    for (int i = 0; i < a->handlers.len && nc < 256; i++) cands[nc++] = ((Decl *)a->handlers.data[i])->name;
-    const char *s = ck_suggest(n->name, cands, nc);
-    if (s)
-      diag_error(n->name_loc, "actor %s has no handler '%s'; did you mean '%s'?", a->name, n->name, s);
-    else
-      diag_error(n->name_loc, "actor %s has no handler '%s'", a->name, n->name);
+    Vec cands = ck_decl_names(&a->handlers);
+    diag_error(n->name_loc, "actor %s has no handler '%s'%s", a->name, n->name, ck_did_you_mean(n->name, &cands));
     diag_note(a->loc, "%s is declared here", a->name);
     return NULL;
   }
   return h;
 }
 
-static void check_send(Node *n) {
-  Decl *h = resolve_handler(n, false);
-  if (!h) return;
-  n->decl = h;
-  Node fake = *n;
-  fake.loc = n->name_loc;
-  /* arguments were checked once by resolve_handler; check them against the params */
-  for (int i = 0; i < n->list.len && i < h->params.len; i++) {
-    Node *a = n->list.data[i];
-    Param *p = h->params.data[i];
-    if (ty_has_empty(a->type)) ck_coerce(a, p->type);
-  }
+/* The message's arguments (already checked once by resolve_handler) against the
+ * handler's parameters. */
+static void check_msg_args(Node *n, Decl *h) {
   if (n->list.len != h->params.len) {
-    diag_error(n->name_loc, "%s takes %d argument%s, but %d %s given", h->name, h->params.len,
-               h->params.len == 1 ? "" : "s", n->list.len, n->list.len == 1 ? "was" : "were");
+    ck_arity_error(n->name_loc, h->name, h->params.len, n->list.len);
     return;
   }
   for (int i = 0; i < n->list.len; i++) {
@@ -143,7 +116,13 @@ static void check_send(Node *n) {
     else
       ck_coerce(a, p->type);
   }
-  (void)fake;
+}
+
+static void check_send(Node *n) {
+  Decl *h = resolve_handler(n, false);
+  if (!h) return;
+  n->decl = h;
+  check_msg_args(n, h);
 }
 
 static void check_request(Node *n) {
@@ -157,22 +136,7 @@ static void check_request(Node *n) {
       h = NULL;
     }
   }
-  if (h) {
-    if (n->list.len != h->params.len) {
-      diag_error(n->name_loc, "%s takes %d argument%s, but %d %s given", h->name, h->params.len,
-                 h->params.len == 1 ? "" : "s", n->list.len, n->list.len == 1 ? "was" : "were");
-    } else {
-      for (int i = 0; i < n->list.len; i++) {
-        Node *a = n->list.data[i];
-        Param *p = h->params.data[i];
-        if (!ty_assignable(p->type, a->type))
-          diag_error(a->loc, "mismatched types: argument %d of %s (%s) must be %s, found %s", i + 1, h->name,
-                     p->name, ty_name(p->type), ty_name(a->type));
-        else
-          ck_coerce(a, p->type);
-      }
-    }
-  }
+  if (h) check_msg_args(n, h);
   if (!has_self()) {
     diag_error(n->loc, "a request needs an actor to answer to, but this code does not run in one");
     return;

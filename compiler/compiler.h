@@ -178,6 +178,7 @@ Node *ast_binary(int op, Node *a, Node *b, Loc loc);
 Node *ast_unary(int op, Node *a, Loc loc);
 TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
+int ast_compound_op(int op); /* += -> '+', ... ; 0 for '=' */
 
 typedef enum DeclKind {
   D_ACTOR,      /* actor Name(params) { fields, handlers, methods } */
