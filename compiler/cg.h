@@ -43,7 +43,7 @@ enum {
   RT_MAP_REMOVE, RT_MAP_KEYS, RT_MAP_VALUES, RT_MAP_NEXT,
   RT_EQ, RT_FLOAT_TO_INT, RT_PARSE_INT, RT_PARSE_FLOAT, RT_RANDOM, RT_NOW_MS, RT_PRINT,
   RT_EPRINT, RT_EXIT,
-  RT_FAIL_STR, RT_FAIL_OVERFLOW, RT_FAIL_DIVZERO, RT_FAIL_ASSERT, RT_FAIL_NONE,
+  RT_FAIL_STR, RT_FAIL_OVERFLOW, RT_FAIL_DIVZERO, RT_FAIL_ASSERT, RT_FAIL_NONE, RT_FAIL_STACK,
   RT_CLOSURE_NEW, RT_SPAWN, RT_SPAWN_CHILD, RT_ACTOR_START, RT_MSG_ALLOC, RT_SEND,
   RT_REQUEST_INFO, RT_REQUEST_NONE, RT_REPLY, RT_STOP, RT_MONITOR, RT_TIMER_START,
   RT_TIMER_CANCEL,
@@ -100,6 +100,7 @@ typedef struct Cg {
   LLVMValueRef personality;
   RtFn rt[RT_COUNT];
   LLVMValueRef type_int, type_float, type_bool, type_string, type_actor, type_timer;
+  LLVMValueRef stack_limit; /* the runtime's thread-local rt_stack_limit */
   CgFn *fn;
   Vec pos_strings; /* interned "file:line:col" globals (PosStr*) */
 } Cg;

@@ -183,11 +183,21 @@ static void bind_params(Vec *params, LLVMValueRef fn, unsigned first) {
   }
 }
 
+/* A recursive function's entry: fail the actor ("stack overflow") when the frame is
+ * below the thread's stack limit, instead of crashing the process. */
+static void stack_check(Loc loc) {
+  LLVMValueRef here = cg_alloca(cg.i8, "frame");
+  LLVMValueRef sp = LLVMBuildPtrToInt(cg.b, here, cg.i64, "sp");
+  LLVMValueRef limit = LLVMBuildLoad2(cg.b, cg.i64, cg.stack_limit, "limit");
+  cg_fail_if(LLVMBuildICmp(cg.b, LLVMIntULT, sp, limit, "deep"), RT_FAIL_STACK, loc);
+}
+
 static void gen_body(Decl *d, Decl *actor) {
   LLVMValueRef fn = fcg(d)->fn;
   CgFn *f = cg_fn_begin(fn, d->ret, d->loc);
   f->actor = actor;
   if (actor) f->self = LLVMGetParam(fn, 0);
+  if (d->recursive) stack_check(d->loc);
   bind_params(&d->params, fn, actor ? 1 : 0);
   cg_stmts(&d->body);
   cg_fn_end();

@@ -72,6 +72,7 @@ static const RtDecl decls[] = {
     {RT_FAIL_DIVZERO, "rt_fail_divzero", "vp", true, true},
     {RT_FAIL_ASSERT, "rt_fail_assert", "vp", true, true},
     {RT_FAIL_NONE, "rt_fail_none", "vp", true, true},
+    {RT_FAIL_STACK, "rt_fail_stack", "vp", true, true},
     {RT_CLOSURE_NEW, "rt_closure_new", "pw", false, false},
     {RT_SPAWN, "rt_spawn", "pp", false, false},                   /* (kind) */
     {RT_SPAWN_CHILD, "rt_spawn_child", "pppw", false, false},     /* (sup, kind, index) */
@@ -100,6 +101,10 @@ static LLVMTypeRef sig_type(char c) {
 }
 
 void cg_rt_declare(void) {
+  /* __thread uintptr_t rt_stack_limit (initial-exec: the executable links the runtime) */
+  cg.stack_limit = LLVMAddGlobal(cg.mod, cg.i64, "rt_stack_limit");
+  LLVMSetThreadLocal(cg.stack_limit, 1);
+  LLVMSetThreadLocalMode(cg.stack_limit, LLVMInitialExecTLSModel);
   if (sizeof decls / sizeof decls[0] != RT_COUNT) unreachable();
   for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++) {
     const RtDecl *d = &decls[i];

@@ -519,6 +519,37 @@ static void check_main(bool need_main) {
   if (start->ret) diag_error(start->loc, "Main's start handler cannot answer (no -> type)");
 }
 
+/* Is target reachable from d through direct calls?  (visited: a mark per walk) */
+static bool reaches(Decl *d, Decl *target, Vec *visited) {
+  for (int i = 0; i < d->callees.len; i++) {
+    Decl *c = d->callees.data[i];
+    if (c == target) return true;
+    bool seen = false;
+    for (int j = 0; j < visited->len && !seen; j++) seen = visited->data[j] == c;
+    if (seen) continue;
+    vec_push(visited, c);
+    if (reaches(c, target, visited)) return true;
+  }
+  return false;
+}
+
+/* Functions and methods on a cycle of direct calls: only they can recurse without
+ * bound, so only they check the stack at entry. */
+static void mark_recursive(Program *p) {
+  Vec all = {0};
+  for (int i = 0; i < p->fns.len; i++)
+    if (((Decl *)p->fns.data[i])->kind == D_FN) vec_push(&all, p->fns.data[i]);
+  for (int i = 0; i < p->actors.len; i++) {
+    Decl *a = p->actors.data[i];
+    for (int j = 0; j < a->methods.len; j++) vec_push(&all, a->methods.data[j]);
+  }
+  for (int i = 0; i < all.len; i++) {
+    Vec visited = {0};
+    Decl *d = all.data[i];
+    d->recursive = reaches(d, d, &visited);
+  }
+}
+
 void check_program(Program *p, bool need_main) {
   ck_prog = p;
   ck_expr_reset();
@@ -541,4 +572,5 @@ void check_program(Program *p, bool need_main) {
     for (int j = 0; j < d->methods.len; j++) check_body(d->methods.data[j], CTX_METHOD, d);
   }
   check_main(need_main);
+  mark_recursive(p);
 }

@@ -429,12 +429,15 @@ static Type *check_call(Node *n, Type *expected) {
   if (m) {
     n->decl = m;
     n->mutates = true; /* a method may change the actor's fields */
+    if (ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN)) vec_push(&ck_ctx->fn->callees, m);
     ck_check_args(n, &m->params, &n->list, n->name);
     return m->ret ? m->ret : ty_void;
   }
   Decl *d = ck_find_decl(n->name);
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     n->decl = d;
+    if (d->kind == D_FN && ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN))
+      vec_push(&ck_ctx->fn->callees, d);
     ck_check_args(n, &d->params, &n->list, n->name);
     if (d->delivers.len) check_delivered(n, d);
     for (int i = 0; i < d->params.len && i < n->list.len; i++)

@@ -221,6 +221,8 @@ struct Decl {
   Vec handlers;       /* Decl* (D_HANDLER) */
   Vec methods;        /* Decl* (D_FN) */
   Vec delivers;       /* extern fn: Decl* (D_HANDLER signatures) the caller must declare */
+  Vec callees;        /* fn/method: the functions and methods its body calls directly */
+  bool recursive;     /* fn/method: on a cycle of direct calls (codegen checks the stack) */
   Type *type;         /* the reference type of an actor or supervisor */
   /* supervisors */
   const char *strategy;

@@ -316,4 +316,12 @@ void rt_timer_drop(rt_msg *m);                /* a firing that will not run */
 void rt_timer_cancel_all(rt_actor *a);        /* a ended */
 int64_t rt_mono_ns(void);                     /* rt_builtin.c: CLOCK_MONOTONIC */
 
+/* ---- rt_stack.c: the stack limit recursive functions check ------------------------ */
+
+/* Worker threads' stacks: deep recursion fails the actor ("stack overflow") well
+ * before this is used up; the pages are only touched as far as a program recurses. */
+#define RT_WORKER_STACK_BYTES ((size_t)256 << 20)
+extern __thread uintptr_t rt_stack_limit;
+void rt_stack_thread_init(void); /* call first thing on every worker thread */
+
 #endif

@@ -507,6 +507,7 @@ static __attribute__((noinline)) void worker_loop(rt_worker *w) {
 static void *worker_main(void *p) {
   rt_worker *w = p;
   self_worker = w;
+  rt_stack_thread_init();
   worker_loop(w);
   rt_pool_thread_exit();
   return NULL;
@@ -554,14 +555,19 @@ void rt_sched_run(void) {
   }
   pthread_mutex_unlock(&S.lock);
 
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, RT_WORKER_STACK_BYTES); /* deep recursion; touched lazily */
   for (int i = 1; i < S.n; i++) {
-    int err = pthread_create(&S.w[i].thread, NULL, worker_main, &S.w[i]);
+    int err = pthread_create(&S.w[i].thread, &attr, worker_main, &S.w[i]);
     if (err) {
       fprintf(stderr, "actor runtime: cannot start worker thread: %s\n", strerror(err));
       exit(70);
     }
   }
+  pthread_attr_destroy(&attr);
   self_worker = &S.w[0];
+  rt_stack_thread_init();
   worker_loop(&S.w[0]);
   for (int i = 1; i < S.n; i++) pthread_join(S.w[i].thread, NULL);
 

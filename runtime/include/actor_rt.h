@@ -196,6 +196,11 @@ _Noreturn void rt_fail_overflow(const char *pos);            /* integer overflow
 _Noreturn void rt_fail_divzero(const char *pos);             /* division by zero */
 _Noreturn void rt_fail_assert(const char *pos);              /* assertion failed */
 _Noreturn void rt_fail_none(const char *pos);                /* send to none */
+_Noreturn void rt_fail_stack(const char *pos);               /* stack overflow */
+
+/* The lowest stack address a recursive function may start a frame at (per thread;
+ * 0 when unknown): generated code fails with rt_fail_stack below it. */
+extern __thread uintptr_t rt_stack_limit;
 
 /* ---- actors -------------------------------------------------------------------- */
 
