@@ -120,7 +120,7 @@ $(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC
 # clang -fsanitize=thread into build/tsan/ and runs them the same way (sizes divided
 # by RT_TEST_SCALE); test-rt-asan does it with AddressSanitizer, UBSan and
 # LeakSanitizer into build/asan/.
-RT_TESTS := mailbox messaging sched quiesce timer fail request dead main
+RT_TESTS := mailbox messaging sched quiesce timer fail request dead main supervise supervise_stress
 RT_TEST_BINS := $(patsubst %,$(B)/tests/test_%,$(RT_TESTS))
 
 $(RT_TEST_BINS): $(B)/tests/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(RTLIB)
