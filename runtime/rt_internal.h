@@ -202,6 +202,9 @@ typedef struct rt_actor_ext {
   struct rt_actor *parent;   /* the supervisor (weak: supervisors never end), or NULL */
   uint32_t child_index;      /* its place among the parent's children */
   struct rt_sup *sup;        /* a supervisor's own record */
+  /* std.random (rt_std_random.c): the actor's generator, all zero until first used;
+   * only the thread running the actor reads or writes it. */
+  uint64_t rng[4];
 } rt_actor_ext;
 
 rt_actor_ext *rt_actor_ext_get(rt_actor *a); /* any thread */

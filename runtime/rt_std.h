@@ -24,4 +24,21 @@ rt_word json_decode(rt_str *text, const rt_type *want, const char *pos); /* may 
 bool json_valid(rt_str *text);
 rt_str *json_error(rt_str *text); /* why text is not JSON, or "" (NULL) when it is */
 
+/* ---- std.random (rt_std_random.c) ------------------------------------------------ */
+
+/* The calling actor's generator (xoshiro256**), seeded on first use from ACTOR_SEED
+ * (or the clock) and the actor's number; outside an actor, a per-thread one.  The
+ * built-in random(n) draws from it too. */
+uint64_t rt_rng_next(void);
+uint64_t rt_rng_below(uint64_t n); /* uniform in 0..n-1, n > 0 (Lemire's method) */
+
+/* What random.actor declares. */
+void random_seed(int64_t seed);
+int64_t std_random_range(int64_t lo, int64_t hi); /* lo < hi */
+double random_float(void);                        /* [0, 1) */
+double std_random_normal(void);                   /* mean 0, standard deviation 1 */
+double std_random_exponential(void);              /* mean 1 */
+rt_word random_choice(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
+rt_word random_shuffle(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
+
 #endif
