@@ -82,20 +82,20 @@ static void declare_extern(Decl *d) {
   LLVMTypeRef *pt = xalloc(sizeof(LLVMTypeRef) * (size_t)(2 * d->params.len + 2));
   for (int i = 0; i < d->params.len; i++) {
     Type *t = ((Param *)d->params.data[i])->type;
-    if (t == ty_any) {
+    if (t->kind == T_ANY) { /* Any or Data */
       pt[n++] = cg.i64;
       pt[n++] = cg.ptr;
     } else {
       pt[n++] = cg_llvm_type(t);
     }
   }
-  if (d->ret == ty_any) {
+  if (d->ret && d->ret->kind == T_ANY) {
     pt[n++] = cg.ptr;
     pt[n++] = cg.ptr;
   }
   FnCg *f = xalloc(sizeof *f);
   LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, d->name);
-  LLVMTypeRef ret = !d->ret ? cg.void_t : d->ret == ty_any ? cg.i64 : cg_llvm_type(d->ret);
+  LLVMTypeRef ret = !d->ret ? cg.void_t : d->ret->kind == T_ANY ? cg.i64 : cg_llvm_type(d->ret);
   f->fn = existing ? existing : add_fn(d->name, ret, pt, n, false);
   unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
   for (unsigned i = 0; i < n; i++)

@@ -490,14 +490,14 @@ static Val call(Node *n) {
   int k = 0;
   if (method) argv[k++] = cg.fn->self;
   for (int i = 0; i < na; i++) {
-    if (d->kind == D_EXTERN && ((Param *)d->params.data[i])->type == ty_any) { /* (word, type) */
+    if (d->kind == D_EXTERN && ((Param *)d->params.data[i])->type->kind == T_ANY) { /* (word, type) */
       argv[k++] = cg_to_word(args[i].v, args[i].t);
       argv[k++] = cg_type_desc(args[i].t);
     } else {
       argv[k++] = args[i].v;
     }
   }
-  if (d->ret == ty_any) { /* (wanted type, position) */
+  if (d->ret && d->ret->kind == T_ANY) { /* (wanted type, position) */
     argv[k++] = cg_type_desc(n->type);
     argv[k++] = cg_pos(n->loc);
   }
@@ -506,7 +506,7 @@ static Val call(Node *n) {
   LLVMValueRef r = cg_call(fn, fty, argv, (unsigned)k, true);
   for (int i = 0; i < na; i++) cg_drop(args[i]);
   if (!d->ret) return cg_borrowed(NULL, ty_void);
-  if (d->ret == ty_any) {
+  if (d->ret && d->ret->kind == T_ANY) {
     LLVMValueRef v = cg_from_word(r, n->type);
     return ty_is_ref(n->type) ? cg_owned(v, n->type) : cg_borrowed(v, n->type);
   }

@@ -183,6 +183,7 @@ static bool valid_key(Type *t) {
 static bool allow_any; /* while resolving an extern fn's signature */
 
 Type *ck_resolve_type(TypeExpr *te) {
+  if (te->kind == TE_NAME && allow_any && !strcmp(te->name, "Data")) return ty_data;
   if (te->kind == TE_NAME && !strcmp(te->name, "Any")) {
     if (allow_any) return ty_any;
     diag_error(te->loc, "Any is only for the parameters and results of extern fn");
@@ -305,10 +306,10 @@ static void resolve_signatures(void) {
       for (int j = 0; j < d->params.len; j++) {
         Param *p = d->params.data[j];
         if (!ffi_type_ok(p->type))
-          diag_error(p->te->loc, "an extern function takes Int, Float, Bool, String or Any, not %s", ty_name(p->type));
+          diag_error(p->te->loc, "an extern function takes Int, Float, Bool, String, Any or Data, not %s", ty_name(p->type));
       }
       if (d->ret && !ffi_type_ok(d->ret))
-        diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool, String or Any, not %s", ty_name(d->ret));
+        diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool, String, Any or Data, not %s", ty_name(d->ret));
       for (int j = 0; j < d->delivers.len; j++) {
         Decl *h = d->delivers.data[j];
         resolve_params(&h->params);

@@ -440,14 +440,26 @@ static Type *check_call(Node *n, Type *expected) {
       vec_push(&ck_ctx->fn->callees, d);
     ck_check_args(n, &d->params, &n->list, n->name);
     if (d->delivers.len) check_delivered(n, d);
-    for (int i = 0; i < d->params.len && i < n->list.len; i++)
-      if (((Param *)d->params.data[i])->type == ty_any) concrete(n->list.data[i], "the argument");
-    if (d->ret == ty_any) {
+    for (int i = 0; i < d->params.len && i < n->list.len; i++) {
+      Type *pt = ((Param *)d->params.data[i])->type;
+      if (pt->kind != T_ANY) continue;
+      Node *a = n->list.data[i];
+      bool was_none = a->type->kind == T_NONE; /* ck_check_args has said so */
+      if (concrete(a, "the argument")->kind != T_ERROR && pt == ty_data && !was_none && !ty_is_data(a->type))
+        diag_error(a->loc, "%s takes plain data (Int, Float, Bool, String, and lists and maps of them), not %s",
+                   n->name, ty_name(a->type));
+    }
+    if (d->ret && d->ret->kind == T_ANY) {
       /* the result is whatever the context wants (as [] takes its type) */
       if (!expected || expected->kind == T_ERROR || ty_has_empty(expected) || expected->kind == T_ANY) {
         if (!expected || expected->kind != T_ERROR)
           diag_error(n->loc, "say what %s() should give: its result takes the type its place wants (let x: [Int] = %s(...))",
                      n->name, n->name);
+        return ty_error;
+      }
+      if (d->ret == ty_data && !ty_is_data(expected)) {
+        diag_error(n->loc, "%s gives plain data (Int, Float, Bool, String, and lists and maps of them), not %s",
+                   n->name, ty_name(expected));
         return ty_error;
       }
       return expected;

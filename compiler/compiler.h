@@ -270,7 +270,8 @@ typedef enum TypeKind {
   T_TIMER,
   T_NONE,   /* the type of the literal `none` */
   T_EMPTY,  /* the element type of `[]` / key and value of `{}` before inference */
-  T_ANY,    /* extern fn only: any value (a parameter), or the type the context wants (a result) */
+  T_ANY,    /* extern fn only: any value (a parameter), or the type the context wants (a result);
+              ty_data is the T_ANY restricted to plain data (no actor references, Timers) */
 } TypeKind;
 
 struct Type {
@@ -282,7 +283,7 @@ struct Type {
 };
 
 extern Type *ty_error, *ty_void, *ty_int, *ty_float, *ty_bool, *ty_string, *ty_anyactor,
-    *ty_timer, *ty_none, *ty_empty, *ty_any;
+    *ty_timer, *ty_none, *ty_empty, *ty_any, *ty_data;
 void types_init(Program *p);
 Type *ty_list(Type *elem);
 Type *ty_map(Type *key, Type *val);
@@ -290,6 +291,7 @@ Type *ty_actor(Decl *d);
 bool ty_is_ref(Type *t);        /* held by reference count at run time */
 bool ty_is_actor(Type *t);      /* T_ACTOR or T_ANYACTOR */
 bool ty_has_empty(Type *t);     /* contains T_EMPTY (an uninferred [] or {}) */
+bool ty_is_data(Type *t);       /* built of Int, Float, Bool, String, lists and maps only */
 bool ty_eq(Type *a, Type *b);
 bool ty_assignable(Type *to, Type *from); /* from converts to `to` without a cast */
 const char *ty_name(Type *t);   /* as written in source: [Int], {String: Int}, Counter */

@@ -7,10 +7,11 @@
 static Type t_error = {.kind = T_ERROR}, t_void = {.kind = T_VOID}, t_int = {.kind = T_INT}, t_float = {.kind = T_FLOAT},
             t_bool = {.kind = T_BOOL}, t_string = {.kind = T_STRING}, t_anyactor = {.kind = T_ANYACTOR},
             t_timer = {.kind = T_TIMER}, t_none = {.kind = T_NONE}, t_empty = {.kind = T_EMPTY},
-            t_any = {.kind = T_ANY};
+            t_any = {.kind = T_ANY}, t_data = {.kind = T_ANY};
 Type *ty_error = &t_error, *ty_void = &t_void, *ty_int = &t_int, *ty_float = &t_float,
      *ty_bool = &t_bool, *ty_string = &t_string, *ty_anyactor = &t_anyactor,
-     *ty_timer = &t_timer, *ty_none = &t_none, *ty_empty = &t_empty, *ty_any = &t_any;
+     *ty_timer = &t_timer, *ty_none = &t_none, *ty_empty = &t_empty, *ty_any = &t_any,
+     *ty_data = &t_data;
 
 static Program *prog;
 static Vec interned; /* every list, map and actor type */
@@ -78,6 +79,20 @@ bool ty_assignable(Type *to, Type *from) {
   return false;
 }
 
+bool ty_is_data(Type *t) {
+  switch (t->kind) {
+  case T_INT:
+  case T_FLOAT:
+  case T_BOOL:
+  case T_STRING:
+  case T_EMPTY:
+  case T_ERROR: return true;
+  case T_LIST: return ty_is_data(t->a);
+  case T_MAP: return ty_is_data(t->a) && ty_is_data(t->b);
+  default: return false;
+  }
+}
+
 const char *ty_name(Type *t) {
   switch (t->kind) {
   case T_ERROR: return "<error>";
@@ -94,7 +109,7 @@ const char *ty_name(Type *t) {
   case T_TIMER: return "Timer";
   case T_NONE: return "none";
   case T_EMPTY: return "?";
-  case T_ANY: return "Any";
+  case T_ANY: return t == ty_data ? "Data" : "Any";
   }
   unreachable();
 }

@@ -8,7 +8,8 @@
  *   (\b \f \n \r \t, others \u00XX), other bytes as they are after checking they are
  *   UTF-8; [T] -> an array; {K: V} -> an object in insertion order, Int and Bool keys
  *   written as strings ("1", "true").  Actor references and Timers have no JSON form:
- *   a type holding one fails, whatever the value (none, an empty list).
+ *   json.actor declares the value `Data`, so the compiler refuses them; a type holding
+ *   one that reaches here anyway fails, whatever the value (none, an empty list).
  *
  * Decoding (json_decode) parses and converts in one pass, checking the text against
  * the wanted type: Int takes an integral number in range (3, -7, 1e3, 2.0); Float any
