@@ -9,7 +9,8 @@
 #   debug                  -g: gdb breaks at ring.actor:LINE and shows .actor frames
 #   robustness             garbage, empty, huge and deeply nested input: status 1, a
 #                          file:line:col: error, never a crash
-#   samples                samples/*.actor build and run (samples/NAME.out when given)
+#   samples                samples/*.actor and samples/NAME/NAME.actor build and run
+#                          (NAME.out beside them when given)
 #   conformance            ../shared/conformance/run.sh, at ACTOR_THREADS 1 and 4
 #
 # THREADS (default "1 4") sets the scheduler thread counts programs run with.
@@ -178,6 +179,12 @@ if want samples; then
   for src in samples/*.actor; do
     [ -f "$src" ] || continue
     run_case samples "$(basename "$src" .actor)"
+  done
+  # a sample in a folder of its own: samples/NAME/NAME.actor (with its README.md)
+  for dir in samples/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir$name.actor" ] || continue
+    run_case "samples/$name" "$name"
   done
 fi
 
