@@ -18,6 +18,13 @@
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
+/* The remainder that goes with floor_div (in 0..b-1 for b > 0), without computing
+ * floor_div(a, b) * b, which overflows for a near the smallest Int. */
+static int64_t floor_mod(int64_t a, int64_t b) {
+  int64_t r = a % b;
+  return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+}
+
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -73,7 +80,7 @@ rt_str *std_time_iso(int64_t ms, int64_t offset_min, bool utc) {
    * Int limits; clamp there rather than fail. */
   int64_t off = offset_min * 60000;
   int64_t local = (off > 0 && ms > INT64_MAX - off) || (off < 0 && ms < INT64_MIN - off) ? ms : ms + off;
-  int64_t days = floor_div(local, MS_PER_DAY), in_day = local - days * MS_PER_DAY;
+  int64_t days = floor_div(local, MS_PER_DAY), in_day = floor_mod(local, MS_PER_DAY);
   int64_t y;
   unsigned mo, d;
   civil_from_days(days, &y, &mo, &d);
@@ -186,7 +193,7 @@ int64_t std_time_parse_iso(rt_str *text) {
  * (1..366).  time.actor makes the wanted type {String: Int}. */
 rt_word std_time_fields(int64_t ms, const rt_type *want, const char *pos) {
   (void)pos;
-  int64_t days = floor_div(ms, MS_PER_DAY), in_day = ms - days * MS_PER_DAY, y;
+  int64_t days = floor_div(ms, MS_PER_DAY), in_day = floor_mod(ms, MS_PER_DAY), y;
   unsigned mo, d;
   civil_from_days(days, &y, &mo, &d);
   int64_t wd = (days % 7 + 7 + 3) % 7 + 1; /* 1970-01-01 was a Thursday (4) */
