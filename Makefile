@@ -120,7 +120,7 @@ $(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC
 # clang -fsanitize=thread into build/tsan/ and runs them the same way (sizes divided
 # by RT_TEST_SCALE); test-rt-asan does it with AddressSanitizer, UBSan and
 # LeakSanitizer into build/asan/.
-RT_TESTS := mailbox messaging sched quiesce timer fail request dead main supervise supervise_stress
+RT_TESTS := mailbox messaging sched quiesce timer fail request dead main backpressure supervise supervise_stress
 # The standard modules' C halves (runtime/rt_std_*.c), tested on their own.
 RT_TESTS += json
 RT_TEST_BINS := $(patsubst %,$(B)/tests/test_%,$(RT_TESTS))

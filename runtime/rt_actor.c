@@ -181,7 +181,7 @@ void rt_send(rt_actor *to, rt_msg *m) {
     else
       rt_sched_ready(to);
   }
-  rt_sched_count_send();
+  rt_sched_count_send(to);
 }
 
 /* ---- running a turn ------------------------------------------------------------------ */
@@ -244,6 +244,26 @@ static void actor_turn(rt_actor *a) {
   }
 }
 
+/* Full turns in a row after which an actor counts as overloaded (it has had at least
+ * this many batches waiting): senders flooding it slow down (rt_sched_share). */
+#define RT_OVERLOAD_TURNS 8
+
+/* Keeps the overload mark: up after RT_OVERLOAD_TURNS full turns in a row, down as
+ * soon as a turn ends with the mailbox looking empty. */
+static void note_turn(rt_actor *a, bool full) {
+  uint32_t f = flags_of(a);
+  if (!full) {
+    if (RT_UNLIKELY(f & (RT_AF_FULL_MASK | RT_AF_OVERLOADED))) flags_clear(a, RT_AF_FULL_MASK | RT_AF_OVERLOADED);
+    return;
+  }
+  uint32_t n = (f & RT_AF_FULL_MASK) >> RT_AF_FULL_SHIFT;
+  if (n < RT_OVERLOAD_TURNS) {
+    /* RMW: a supervisor may set RESTART in the same word meanwhile */
+    atomic_fetch_add_explicit(&a->flags, 1u << RT_AF_FULL_SHIFT, memory_order_relaxed);
+    if (n + 1 == RT_OVERLOAD_TURNS) flags_or(a, RT_AF_OVERLOADED);
+  }
+}
+
 /* After a turn (or what a failure left of it): end, yield or let go of the actor. */
 static void actor_turn_end(rt_actor *a) {
   rt_cur.actor = NULL;
@@ -251,6 +271,7 @@ static void actor_turn_end(rt_actor *a) {
     actor_end(a, NULL);
     return;
   }
+  note_turn(a, rt_cur.budget == 0);
   /* Budget spent: to the back of the queue.  Otherwise the mailbox looked empty: mark
    * it so, unless a push got in first (then keep it: the message is on its way). */
   if (rt_cur.budget == 0 || !rt_mb_markempty(&a->mb)) rt_sched_yield(a);
@@ -262,6 +283,33 @@ void rt_actor_run(rt_actor *a) {
   rt_cur.budget = RT_BATCH;
   actor_turn(a);
   actor_turn_end(a);
+}
+
+/* Backpressure: a turn of `a` run by a handler's own thread, in the middle of that
+ * handler (rt_sched_share calls it when the handler has filled a's mailbox and no
+ * other worker is free to empty it).  a is this worker's own (taken from its private
+ * runnext slot), so nobody else can be running it; the interrupted actor's context
+ * and send count are put back afterwards.  A failure of a unwinds to the guard here,
+ * not to the worker's, so the interrupted handler goes on. */
+#define RT_HELP_BUDGET (RT_BATCH * 16)
+__attribute__((noinline)) void rt_actor_run_nested(rt_actor *a) {
+  const rt_actor_ctx saved = rt_cur;
+  const uint32_t saved_sends = rt_sched_sends;
+  rt_fail_guard g;
+  rt_fail_push(&g, false);
+  if (setjmp(g.jb) == 0) {
+    rt_sched_sends = 0;
+    rt_cur.actor = a;
+    rt_cur.msg = NULL;
+    rt_cur.budget = RT_HELP_BUDGET;
+    actor_turn(a);
+    actor_turn_end(a);
+  } else {
+    rt_actor_after_failure();
+  }
+  rt_fail_pop(&g);
+  rt_cur = saved;
+  rt_sched_sends = saved_sends;
 }
 
 void rt_actor_report_failure(const char *reason, const char *pos) {

@@ -188,6 +188,9 @@ enum {
   RT_AF_STOP = 1u << 1,    /* stop() was called: end after the current handler */
   RT_AF_DEAD = 1u << 2,    /* ended: messages are dead letters */
   RT_AF_RESTART = 1u << 3, /* restart before the next message (rt_supervise.c) */
+  RT_AF_OVERLOADED = 1u << 4, /* many full turns in a row: flooding senders slow down */
+  RT_AF_FULL_SHIFT = 8,       /* bits 8..15: full turns in a row (saturating) */
+  RT_AF_FULL_MASK = 0xFFu << 8,
 };
 
 /* What most actors never need, allocated on first use. */
@@ -217,6 +220,7 @@ typedef struct rt_actor_ctx {
   uint32_t budget;     /* messages left in this turn */
 } rt_actor_ctx;
 extern __thread rt_actor_ctx rt_cur;
+void rt_actor_run_nested(rt_actor *a); /* backpressure: a turn of a inside the current handler */
 
 /* System messages (id >= RT_MSG_SYSTEM). */
 enum {
@@ -284,9 +288,10 @@ void rt_sched_unhold(void);
  * queued actors to idle workers (a long handler must not sit on runnable work). */
 #define RT_SCHED_SHARE_EVERY 128
 extern __thread uint32_t rt_sched_sends;
-void rt_sched_share(void);
-static inline void rt_sched_count_send(void) {
-  if (RT_UNLIKELY(++rt_sched_sends >= RT_SCHED_SHARE_EVERY)) rt_sched_share();
+void rt_sched_share(rt_actor *to);
+bool rt_sched_offer(void); /* make this worker's queued actors stealable; false: nobody idle */
+static inline void rt_sched_count_send(rt_actor *to /* the last send's target */) {
+  if (RT_UNLIKELY(++rt_sched_sends >= RT_SCHED_SHARE_EVERY)) rt_sched_share(to);
 }
 
 /* ---- failure (rt_fail.c) --------------------------------------------------------- */

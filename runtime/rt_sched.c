@@ -29,6 +29,8 @@
 #include "rt_internal.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <time.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -449,19 +451,79 @@ void rt_sched_ready(rt_actor *a) {
 
 void rt_sched_yield(rt_actor *a) { rq_put(self_worker, a); }
 
-void rt_sched_share(void) {
-  rt_sched_sends = 0;
+/* How deep "the sender runs the receiver" may nest (each level is a handler's frames
+ * plus a turn of another actor on this thread's stack). */
+#define HELP_DEPTH_MAX 2
+static __thread int help_depth;
+
+/* How long a flooding sender may wait, at one time, for an overloaded consumer that
+ * runs elsewhere (then it goes on: waiting is a slowdown, never a block). */
+#define OVERLOAD_WAIT_NS 2000000
+
+/* Shares in a row that found our ring still holding what an earlier share offered:
+ * the woken worker did not come (the OS has not given it a CPU, say). */
+static __thread uint32_t offers_unclaimed;
+
+/* Called every RT_SCHED_SHARE_EVERY sends of one turn: this handler is producing a
+ * lot; `to` got the last of them.
+ *   - Other workers idle: offer them what we have queued, so consumers run in
+ *     parallel.
+ *   - Nobody free, or our offer went unclaimed: the actors this handler has been
+ *     filling wait in this worker's runnext slot or local ring: run a turn of the
+ *     next of them here, nested in the sending handler (Pony mutes such a sender; we
+ *     lend it the thread instead).
+ *   - `to` overloaded (many full turns in a row) while running elsewhere: yield the
+ *     CPU until it catches up, for at most OVERLOAD_WAIT_NS.
+ * So a fast producer slows to its consumers' pace and their mailboxes stay bounded. */
+/* Offers what this worker has queued to idle workers (runnext made stealable, one
+ * woken).  False when nobody is idle or spinning to take it. */
+bool rt_sched_offer(void) {
   rt_worker *w = self_worker;
-  if (!w) return;
   /* relaxed: hints. */
-  if (atomic_load_explicit(&S.nidle, memory_order_relaxed) == 0 &&
-      atomic_load_explicit(&S.nspinning, memory_order_relaxed) == 0)
-    return;
+  if (!w || (atomic_load_explicit(&S.nidle, memory_order_relaxed) == 0 &&
+             atomic_load_explicit(&S.nspinning, memory_order_relaxed) == 0))
+    return false;
   if (w->runnext) { /* make it stealable: this handler may run for long */
     rq_put(w, w->runnext);
     w->runnext = NULL;
   }
-  if (rq_len(w)) wakep();
+  if (rq_len(w) == 0)
+    offers_unclaimed = 0;
+  else if (++offers_unclaimed < 2)
+    wakep();
+  return true;
+}
+
+void rt_sched_share(rt_actor *to) {
+  rt_sched_sends = 0;
+  rt_worker *w = self_worker;
+  if (!w || !rt_cur.actor) return; /* only inside a handler */
+  bool help = !rt_sched_offer() || offers_unclaimed >= 2;
+  if (help && help_depth < HELP_DEPTH_MAX) {
+    /* the owner's take: safe against thieves.  a is not on this thread's stack (an
+     * actor that is running is in no queue). */
+    rt_actor *a = w->runnext;
+    if (a)
+      w->runnext = NULL;
+    else
+      a = rq_get(w);
+    if (a) {
+      offers_unclaimed = 0;
+      help_depth++;
+      rt_actor_run_nested(a);
+      help_depth--;
+      return;
+    }
+  }
+  /* relaxed: a hint; the consumer clears it when its mailbox empties. */
+  if (!(atomic_load_explicit(&to->flags, memory_order_relaxed) & RT_AF_OVERLOADED)) return;
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do {
+    sched_yield();
+    clock_gettime(CLOCK_MONOTONIC, &t);
+  } while ((atomic_load_explicit(&to->flags, memory_order_relaxed) & RT_AF_OVERLOADED) &&
+           (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < OVERLOAD_WAIT_NS);
 }
 
 /* ---- holds and quiescence --------------------------------------------------------- */

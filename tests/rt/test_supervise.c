@@ -131,7 +131,7 @@ static void worker_dispatch(rt_actor *self, rt_msg *m) {
     s->count++;
     if (t->ref) {
       tsend(t->ref, W_WORK, -1, 0, NULL);
-      rt_sched_share(); /* let another worker take the sibling from our runnext slot */
+      rt_sched_offer(); /* let another worker take the sibling from our runnext slot */
       for (int i = 0; i < 5000 && !(atomic_load(&self->flags) & RT_AF_RESTART); i++) usleep(1000);
     } else {
       usleep((useconds_t)t->a * 1000);
