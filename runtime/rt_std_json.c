@@ -282,6 +282,9 @@ static bool plain[256];
 static void init_plain(void) {
   for (int c = 0x20; c < 0x80; c++) plain[c] = c != '"' && c != '\\';
 }
+/* One once for encoding and decoding: two would each run init_plain, and the second
+ * would write the table while another thread reads it. */
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
 
 static bool put_string(jenc *e, const rt_str *s) {
   const unsigned char *p = s ? (const unsigned char *)s->data : (const unsigned char *)"";
@@ -392,8 +395,7 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
 }
 
 static rt_str *encode(rt_word v, const rt_type *t, bool pretty) {
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, init_plain);
+  pthread_once(&plain_once, init_plain);
   const char *what = non_json(t);
   if (what) {
     char msg[96];
@@ -892,8 +894,7 @@ static bool dec_value(jdec *d, const rt_type *t, rt_word *out) {
 
 /* The whole text as one value of type t (NULL: only check); false with d->err. */
 static bool dec_text(jdec *d, rt_str *text, const rt_type *t, rt_word *out) {
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, init_plain);
+  pthread_once(&plain_once, init_plain);
   d->s = text ? (const unsigned char *)text->data : (const unsigned char *)"";
   d->n = text ? text->len : 0;
   if (!dec_value(d, t, out)) return false;
