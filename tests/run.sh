@@ -183,6 +183,7 @@ if want samples; then
   # samples in a folder of their own (samples/NAME/NAME.actor, with a README.md)
   run_case samples/iot iot
   run_case samples/game game
+  run_case samples/workflow workflow
 fi
 
 # ---- conformance ---------------------------------------------------------------------
