@@ -73,9 +73,11 @@ $(B)/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
 	@mkdir -p $(B)/runtime
 	$(CC) $(RT_CFLAGS) -c $< -o $@
 
+# Built aside and renamed into place: a program linking meanwhile sees a whole library.
 $(RTLIB): $(RT_OBJ)
-	rm -f $@
-	ar rcs $@ $(RT_OBJ)
+	rm -f $@.tmp
+	ar rcs $@.tmp $(RT_OBJ)
+	mv $@.tmp $@
 
 # The stdlib is found next to the compiler in the build tree.
 $(B)/stdlib: $(DEPS_STAMP)
@@ -143,8 +145,9 @@ $(B)/tsan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
 	@mkdir -p $(B)/tsan/runtime
 	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
 $(B)/tsan/libactorrt.a: $(patsubst runtime/%.c,$(B)/tsan/runtime/%.o,$(RT_SRC))
-	rm -f $@
-	ar rcs $@ $^
+	rm -f $@.tmp
+	ar rcs $@.tmp $^
+	mv $@.tmp $@
 $(B)/tsan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/tsan/libactorrt.a
 	$(SAN_CC) $(TSAN_FLAGS) -o $@ $< $(B)/tsan/libactorrt.a -lm
 
@@ -156,8 +159,9 @@ $(B)/asan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
 	@mkdir -p $(B)/asan/runtime
 	$(SAN_CC) $(ASAN_FLAGS) -c $< -o $@
 $(B)/asan/libactorrt.a: $(patsubst runtime/%.c,$(B)/asan/runtime/%.o,$(RT_SRC))
-	rm -f $@
-	ar rcs $@ $^
+	rm -f $@.tmp
+	ar rcs $@.tmp $^
+	mv $@.tmp $@
 $(B)/asan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/asan/libactorrt.a
 	$(SAN_CC) $(ASAN_FLAGS) -o $@ $< $(B)/asan/libactorrt.a -lm
 
