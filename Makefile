@@ -33,6 +33,7 @@ LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags | sed 's/-std=[^ ]*//g') -DACTORC_
 LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs core target native passes 2>/dev/null || $(LLVM_CONFIG) --libs) $(shell $(LLVM_CONFIG) --system-libs)
 
 COMPILER_SRC := $(wildcard compiler/*.c)
+COMPILER_HDR := $(wildcard compiler/*.h)
 COMPILER_OBJ := $(patsubst compiler/%.c,$(B)/compiler/%.o,$(COMPILER_SRC)) $(B)/gen/lexer.o $(B)/gen/parser.o
 RT_SRC := $(wildcard runtime/*.c)
 RT_OBJ := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRC))
@@ -58,10 +59,10 @@ $(B)/gen/lexer.c $(B)/gen/lexer.h: grammar/lexer.l $(B)/gen/parser.h $(DEPS_STAM
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 
-$(B)/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/gen/lexer.h compiler/compiler.h
+$(B)/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/gen/lexer.h $(COMPILER_HDR)
 	$(CC) $(COMPILER_CFLAGS) -Wno-sign-compare -Wno-unused-function -c $< -o $@
 
-$(B)/compiler/%.o: compiler/%.c compiler/compiler.h $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAMP)
+$(B)/compiler/%.o: compiler/%.c $(COMPILER_HDR) $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAMP)
 	@mkdir -p $(B)/compiler
 	$(CC) $(COMPILER_CFLAGS) -c $< -o $@
 

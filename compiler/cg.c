@@ -185,10 +185,11 @@ static bool setup(const CgOptions *opt) {
 static bool finish(const char *obj_path, const char *ll_path) {
   char *err = NULL;
   cg_debug_finish();
+  const char *dump = getenv("ACTORC_DUMP_IR"); /* for debugging actorc: the IR before verification */
+  if (dump && *dump) LLVMPrintModuleToFile(cg.mod, dump, NULL);
   if (LLVMVerifyModule(cg.mod, LLVMReturnStatusAction, &err)) {
     fprintf(stderr, "actorc: internal error: invalid LLVM module:\n%s\n", err);
     LLVMDisposeMessage(err);
-    if (getenv("ACTORC_DUMP_IR")) LLVMDumpModule(cg.mod);
     return false;
   }
   LLVMDisposeMessage(err);

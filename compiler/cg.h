@@ -101,6 +101,7 @@ typedef struct Cg {
   RtFn rt[RT_COUNT];
   LLVMValueRef type_int, type_float, type_bool, type_string, type_actor, type_timer;
   LLVMValueRef stack_limit; /* the runtime's thread-local rt_stack_limit */
+  LLVMValueRef call_pos;    /* the runtime's thread-local rt_call_pos */
   CgFn *fn;
   Vec pos_strings; /* interned "file:line:col" globals (PosStr*) */
 } Cg;

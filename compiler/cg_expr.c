@@ -503,7 +503,10 @@ static Val call(Node *n) {
   }
   LLVMValueRef fn = cg_fn_decl(d);
   LLVMTypeRef fty = LLVMGlobalGetValueType(fn);
+  bool ext = d->kind == D_EXTERN;
+  if (ext) LLVMBuildStore(cg.b, cg_pos(n->loc), cg.call_pos); /* where C code's failures are */
   LLVMValueRef r = cg_call(fn, fty, argv, (unsigned)k, true);
+  if (ext) LLVMBuildStore(cg.b, LLVMConstNull(cg.ptr), cg.call_pos);
   for (int i = 0; i < na; i++) cg_drop(args[i]);
   if (!d->ret) return cg_borrowed(NULL, ty_void);
   if (d->ret && d->ret->kind == T_ANY) {

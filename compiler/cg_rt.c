@@ -105,6 +105,10 @@ void cg_rt_declare(void) {
   cg.stack_limit = LLVMAddGlobal(cg.mod, cg.i64, "rt_stack_limit");
   LLVMSetThreadLocal(cg.stack_limit, 1);
   LLVMSetThreadLocalMode(cg.stack_limit, LLVMInitialExecTLSModel);
+  /* __thread const char *rt_call_pos: the position of the extern fn call in progress */
+  cg.call_pos = LLVMAddGlobal(cg.mod, cg.ptr, "rt_call_pos");
+  LLVMSetThreadLocal(cg.call_pos, 1);
+  LLVMSetThreadLocalMode(cg.call_pos, LLVMInitialExecTLSModel);
   if (sizeof decls / sizeof decls[0] != RT_COUNT) unreachable();
   for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++) {
     const RtDecl *d = &decls[i];

@@ -56,7 +56,13 @@ static _Unwind_Reason_Code fail_stop(int version, _Unwind_Action actions, _Unwin
 
 static void fail_exc_cleanup(_Unwind_Reason_Code code, struct _Unwind_Exception *exc) { (void)code, (void)exc; }
 
+__thread const char *rt_call_pos;
+
 _Noreturn static void fail_with(const char *reason, int64_t len, const char *pos) {
+  /* C code reached through an extern fn knows no position: the call's is in
+   * rt_call_pos (set around the call by the generated code). */
+  if (!pos) pos = rt_call_pos;
+  rt_call_pos = NULL;
   rt_fail_guard *g = guard_top;
   if (!g) {
     char line[1200];

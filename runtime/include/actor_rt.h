@@ -202,6 +202,10 @@ _Noreturn void rt_fail_stack(const char *pos);               /* stack overflow *
  * 0 when unknown): generated code fails with rt_fail_stack below it. */
 extern __thread uintptr_t rt_stack_limit;
 
+/* The "file:line:col" of the extern fn call in progress (NULL otherwise): a failure
+ * from C code that passes no position is reported there. */
+extern __thread const char *rt_call_pos;
+
 /* ---- actors -------------------------------------------------------------------- */
 
 typedef struct rt_actor rt_actor; /* private layout; the state follows the header */
