@@ -60,7 +60,9 @@ static const char *usage_text =
     "  (libactorrt.a to link), ACTOR_CC (C compiler driver used to link, default cc),\n"
     "  ACTOR_LDFLAGS (extra link flags)\n"
     "environment (compiled programs): ACTOR_THREADS=N scheduler threads (default: the\n"
-    "  number of cores), ACTOR_STATS=1 print counters to stderr at exit\n";
+    "  number of cores), ACTOR_STATS=1 print counters to stderr at exit, ACTOR_SEED=N\n"
+    "  seeds the actors' random generators, ACTOR_SCHED_SEED=N runs one thread in a\n"
+    "  replayable order drawn from N\n";
 
 static void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "actorc: error: ");

@@ -280,7 +280,7 @@ static void actor_turn_end(rt_actor *a) {
 
 void rt_actor_run(rt_actor *a) {
   rt_cur.actor = a;
-  rt_cur.budget = RT_BATCH;
+  rt_cur.budget = rt_sched_turn_budget(RT_BATCH);
   actor_turn(a);
   actor_turn_end(a);
 }

@@ -290,6 +290,7 @@ void rt_sched_unhold(void);
 extern __thread uint32_t rt_sched_sends;
 void rt_sched_share(rt_actor *to);
 bool rt_sched_offer(void); /* make this worker's queued actors stealable; false: nobody idle */
+uint32_t rt_sched_turn_budget(uint32_t batch); /* batch, or a seeded draw in 1..batch */
 static inline void rt_sched_count_send(rt_actor *to /* the last send's target */) {
   if (RT_UNLIKELY(++rt_sched_sends >= RT_SCHED_SHARE_EVERY)) rt_sched_share(to);
 }

@@ -67,6 +67,8 @@ static struct {
   int n;        /* workers */
   rt_worker *w; /* the workers; w[0] is the thread that called rt_sched_init */
   bool running; /* inside rt_sched_run (under lock) */
+  bool seeded;  /* ACTOR_SCHED_SEED: one worker, a replayable pick order */
+  uint64_t seed_state;
   /* Under lock: the global queue and the idle list. */
   alignas(64) pthread_mutex_t lock;
   rt_actor *gq_head, *gq_tail;
@@ -414,7 +416,44 @@ static rt_actor *find_work_slow(rt_worker *w) {
   }
 }
 
+/* The seeded, replayable mode (ACTOR_SCHED_SEED=N): one worker, and every pick is
+ * drawn from N among all runnable actors (the runnext slot and the global queue are
+ * emptied into the ring first); rt_sched_turn_budget draws each turn's length too.
+ * The same seed gives the same interleaving of actors (timers and I/O, which depend
+ * on the clock and the outside world, aside). */
+static uint64_t seeded_next(void) { /* splitmix64 */
+  uint64_t z = (S.seed_state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+static rt_actor *find_work_seeded(rt_worker *w) {
+  if (w->runnext) {
+    rq_put(w, w->runnext);
+    w->runnext = NULL;
+  }
+  rt_actor *a;
+  while (atomic_load_explicit(&S.gq_len, memory_order_relaxed) && (a = gq_get(w, RQ_SIZE / 2)) != NULL)
+    rq_put(w, a); /* relaxed: a hint; gq_get looks under the lock */
+  uint32_t n = rq_len(w);
+  if (n == 0) return find_work_slow(w);
+  /* one worker: nobody else touches the ring, so a swap with the head is safe */
+  uint32_t h = atomic_load_explicit(&w->rq_head, memory_order_relaxed);
+  uint32_t i = h + (uint32_t)(seeded_next() % n);
+  rt_actor *x = atomic_load_explicit(&w->rq_buf[i % RQ_SIZE], memory_order_relaxed);
+  atomic_store_explicit(&w->rq_buf[i % RQ_SIZE], atomic_load_explicit(&w->rq_buf[h % RQ_SIZE], memory_order_relaxed),
+                        memory_order_relaxed);
+  atomic_store_explicit(&w->rq_buf[h % RQ_SIZE], x, memory_order_relaxed);
+  return rq_get(w);
+}
+
+uint32_t rt_sched_turn_budget(uint32_t batch) {
+  return S.seeded ? 1 + (uint32_t)(seeded_next() % batch) : batch;
+}
+
 static inline rt_actor *find_work(rt_worker *w) {
+  if (RT_UNLIKELY(S.seeded)) return find_work_seeded(w);
   rt_actor *a;
   /* relaxed: a hint; gq_get looks again under the lock. */
   if (RT_UNLIKELY(++w->tick % GLOBAL_EVERY == 0) && atomic_load_explicit(&S.gq_len, memory_order_relaxed) &&
@@ -587,6 +626,12 @@ void rt_sched_init(void) {
   if (n <= 0) {
     long c = sysconf(_SC_NPROCESSORS_ONLN);
     n = c > 0 ? (c > MAX_THREADS ? MAX_THREADS : (int)c) : 1;
+  }
+  const char *seed = getenv("ACTOR_SCHED_SEED");
+  if (seed && *seed) {
+    S.seeded = true;
+    S.seed_state = strtoull(seed, NULL, 10);
+    n = 1;
   }
   S.n = n;
   S.w = aligned_alloc(64, sizeof(rt_worker) * (size_t)n);

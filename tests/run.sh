@@ -174,6 +174,22 @@ if want debug && command -v gdb >/dev/null 2>&1; then
     bad "debug: gdb did not stop at ring.actor:$line with an .actor backtrace and source"; sed 's/^/  | /' "$work/gdb.out" | head -20; fi
 fi
 
+# ---- seeded scheduling: ACTOR_SCHED_SEED replays an interleaving ------------------
+if want seeded; then
+  if "$ACTORC" build tests/seeded/interleave.actor -o "$work/interleave" >"$work/err" 2>&1; then
+    same=1; : >"$work/seen"
+    for seed in 1 2 3 4 5 6 7 8; do
+      a=$(ACTOR_SCHED_SEED=$seed timeout 20 "$work/interleave"); b=$(ACTOR_SCHED_SEED=$seed timeout 20 "$work/interleave")
+      [ "$a" = "$b" ] || { same=0; echo "  seed $seed: '$a' then '$b'"; }
+      echo "$a" >>"$work/seen"
+    done
+    distinct=$(sort -u "$work/seen" | wc -l)
+    if [ $same = 1 ] && [ "$distinct" -ge 2 ]; then ok; else bad "seeded: replay same=$same, $distinct distinct interleavings over 8 seeds"; fi
+  else
+    bad "seeded: build failed"; head -5 "$work/err"
+  fi
+fi
+
 # ---- samples ---------------------------------------------------------------------------
 if want samples; then
   for src in samples/*.actor; do
