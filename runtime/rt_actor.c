@@ -135,6 +135,7 @@ static void actor_end(rt_actor *a, rt_str *reason) {
   atomic_fetch_or_explicit(&a->flags, RT_AF_DEAD, memory_order_seq_cst);
   flags_clear(a, RT_AF_STOP | RT_AF_INIT | RT_AF_RESTART);
   rt_timer_cancel_all(a);
+  rt_net_owner_gone(a);
   if (a->kind->drop_state) a->kind->drop_state(a);
   rt_monitor_notify(a, reason ? reason : rt_reason_stopped);
   rt_mb_drain(&a->mb, dead_letter, a);
@@ -196,7 +197,10 @@ static void handle_system(rt_actor *a, rt_msg *m) {
 /* Between two messages (or before the first): a restart requested by a supervisor,
  * then the field initialisers.  False when init called stop(): the turn ends. */
 static bool actor_refresh(rt_actor *a) {
-  if (flags_of(a) & RT_AF_RESTART) rt_sup_restart_self(a);
+  if (flags_of(a) & RT_AF_RESTART) {
+    rt_sup_restart_self(a);
+    rt_net_owner_gone(a); /* its handles went with its state */
+  }
   if (flags_of(a) & RT_AF_INIT) {
     flags_clear(a, RT_AF_INIT);
     rt_cur.handler = "init";

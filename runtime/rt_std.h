@@ -41,4 +41,27 @@ double std_random_exponential(void);              /* mean 1 */
 rt_word random_choice(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
 rt_word random_shuffle(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
 
+/* ---- std.net (rt_net.c: the I/O thread) ------------------------------------------ */
+
+/* Handles are Ints.  The functions that deliver messages find the calling actor in
+ * rt_cur and its handlers by name (stdlib/net.actor's `delivers` clauses). */
+int64_t tcp_listen(rt_str *host, int64_t port); /* delivers accepted; may fail */
+int64_t tcp_connect(rt_str *host, int64_t port); /* delivers connected, line, closed; may fail */
+void tcp_own(int64_t conn);                      /* delivers line, closed; may fail */
+void tcp_send(int64_t conn, rt_str *text);       /* text and "\n"; may fail */
+void tcp_write(int64_t conn, rt_str *text);      /* text alone; may fail */
+void tcp_close(int64_t handle);                  /* may fail */
+void tcp_close_listener(int64_t listener);       /* may fail */
+int64_t tcp_port(int64_t handle);
+rt_str *tcp_peer(int64_t conn);                  /* may fail */
+
+/* ---- std.io (rt_net.c: standard input; rt_std_io.c: files) ----------------------- */
+
+void stdin_lines(void); /* delivers stdin_line, stdin_eof */
+rt_str *read_file(rt_str *path);                 /* may fail */
+void write_file(rt_str *path, rt_str *text);     /* may fail */
+void append_file(rt_str *path, rt_str *text);    /* may fail */
+bool file_exists(rt_str *path);
+void remove_file(rt_str *path);                  /* may fail */
+
 #endif
