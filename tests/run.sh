@@ -10,7 +10,8 @@
 #   robustness             garbage, empty, huge and deeply nested input: status 1, a
 #                          file:line:col: error, never a crash
 #   samples                samples/*.actor and the folders listed below build and run
-#                          (NAME.out beside them when given)
+#                          (NAME.out beside them when given); the chat server's driver
+#                          checks a transcript (tests/load/chat_transcript.py)
 #   conformance            ../shared/conformance/run.sh, at ACTOR_THREADS 1 and 4
 #
 # THREADS (default "1 4") sets the scheduler thread counts programs run with.
@@ -200,6 +201,15 @@ if want samples; then
   run_case samples/iot iot
   run_case samples/game game
   run_case samples/workflow workflow
+  # a server: its own driver starts it, has clients go through a transcript, stops it
+  if "$ACTORC" build samples/chat/chat.actor -o "$work/chat" >"$work/build.out" 2>&1; then
+    for n in $THREADS; do
+      if ACTOR_THREADS=$n timeout 120 python3 tests/load/chat_transcript.py "$work/chat" >"$work/chat.out" 2>&1; then ok; else
+        bad "samples/chat (threads=$n): transcript"; head -20 "$work/chat.out" | sed 's/^/  | /'; fi
+    done
+  else
+    bad "samples/chat/chat.actor: build failed"; head -20 "$work/build.out" | sed 's/^/  | /'
+  fi
 fi
 
 # ---- conformance ---------------------------------------------------------------------
