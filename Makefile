@@ -3,6 +3,7 @@
 #   make run        set up what is missing (as root), build, compile and run a sample
 #   make test       build and run the whole test suite (ends with "N passed, N failed")
 #   make bench      time ../shared/bench against the peers (not part of make test)
+#   make bench-chat the chat sample's delivered messages per second (bench/chat_bench.sh)
 #   make test-asan  golden tests and samples under AddressSanitizer + UBSan + LeakSanitizer
 #   make test-tsan  runtime stress tests and concurrent samples under ThreadSanitizer
 #   make install PREFIX=/usr/local
@@ -42,7 +43,7 @@ RT_HDR := $(wildcard runtime/*.h runtime/include/*.h)
 ACTORC := $(B)/actorc
 RTLIB := $(B)/libactorrt.a
 
-.PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core install clean samples fuzz
+.PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean samples fuzz
 all: $(ACTORC) $(RTLIB) $(B)/stdlib
 
 deps: $(DEPS_STAMP)
@@ -202,6 +203,10 @@ fuzz: $(B)/fuzz/fuzz_frontend
 	@cp tests/run/*.actor tests/diag/*.actor samples/*.actor tests/fuzz/regressions/* ../shared/conformance/*.actor $(B)/fuzz/corpus/ 2>/dev/null || true
 	$(B)/fuzz/fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/actor.dict \
 	  -artifact_prefix=$(B)/fuzz/ -print_final_stats=1 $(B)/fuzz/corpus
+
+# Not a test: the chat sample's delivery rate (bench/chat_bench.sh; also in make bench).
+bench-chat: all
+	@sh bench/chat_bench.sh
 
 # Not a test: the benchmarks written by hand against the runtime (see the file).
 bench-core: $(B)/tests/bench_core

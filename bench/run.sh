@@ -3,7 +3,8 @@
 # times them beside the peers (Erlang/OTP, CAF, Go, Pykka) in the same run, through
 # ../shared/bench/peers/run.sh (which installs the peers from Debian's packages when
 # it can).  Then bench/report.py prints medians, messages per second, peak RSS, the
-# ratio to the fastest peer and the project's targets.
+# ratio to the fastest peer and the project's targets; last, the chat sample's delivered
+# messages per second (bench/chat_bench.sh).
 #
 #   RUNS=5 sh bench/run.sh            more runs per cell (default 3, plus 1 warm-up)
 #   PEERS=go,erlang sh bench/run.sh   a subset of peers; PEERS=none: this project alone
@@ -49,3 +50,6 @@ if [ "${THREADS_SWEEP:-0}" = 1 ]; then
 fi
 
 python3 "$root/bench/report.py" "$latest"
+
+# The chat sample: delivered messages per second over TCP (make bench-chat alone).
+sh "$root/bench/chat_bench.sh" | tail -1

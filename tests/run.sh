@@ -12,10 +12,12 @@
 #   samples                samples/*.actor and the folders listed below build and run
 #                          (NAME.out beside them when given); the chat server's driver
 #                          checks a transcript (tests/load/chat_transcript.py)
+#   load                   the chat server under 1000 clients: delivery and memory
+#                          (tests/load/chat_load.py; prints its numbers)
 #   conformance            ../shared/conformance/run.sh, at ACTOR_THREADS 1 and 4
 #
 # THREADS (default "1 4") sets the scheduler thread counts programs run with.
-# ONLY="golden diag rt robust samples conformance" (any of them) runs only those parts.
+# ONLY="golden diag rt robust samples load conformance" (any of them) runs only those parts.
 set -u
 cd "$(dirname "$0")/.."
 ACTORC=${ACTORC:-$PWD/build/actorc}
@@ -209,6 +211,16 @@ if want samples; then
     done
   else
     bad "samples/chat/chat.actor: build failed"; head -20 "$work/build.out" | sed 's/^/  | /'
+  fi
+fi
+
+# ---- load: the chat server with 1000 concurrent clients (tests/load/chat_load.py) -------
+if want load; then
+  if "$ACTORC" build samples/chat/chat.actor -o "$work/chat" >"$work/build.out" 2>&1 &&
+     timeout 300 python3 tests/load/chat_load.py "$work/chat" >"$work/load.out" 2>&1; then
+    ok; sed 's/^/  /' "$work/load.out"
+  else
+    bad "load: the chat server under 1000 clients"; tail -20 "$work/load.out" "$work/build.out" 2>/dev/null | sed 's/^/  | /'
   fi
 fi
 
