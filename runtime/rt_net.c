@@ -1323,6 +1323,7 @@ void stdin_lines(void) {
   io_start();
   net_h *h = &stdin_h;
   rt_actor *old = NULL;
+  bool ended = false;
   pthread_mutex_lock(&h->lock);
   if (h->state == S_OPEN) {
     old = set_owner_locked(h, self, 1u << EV_STDIN_LINE | 1u << EV_STDIN_EOF);
@@ -1332,10 +1333,14 @@ void stdin_lines(void) {
       rt_sched_hold();
     }
     enqueue(h);
-  } else { /* read to the end already */
-    int32_t hid = handler_of(self->kind, "stdin_eof");
-    if (hid >= 0) deliver(self, hid, 0, NULL);
+  } else {
+    ended = true;
   }
   pthread_mutex_unlock(&h->lock);
   rt_release(old);
+  if (ended) { /* read to the end already (sent without the lock: a send may run
+                * another actor's turn nested, which could call us) */
+    int32_t hid = handler_of(self->kind, "stdin_eof");
+    if (hid >= 0) deliver(self, hid, 0, NULL);
+  }
 }

@@ -296,7 +296,10 @@ static void echo_client_dispatch(rt_actor *self, rt_msg *m) {
 }
 
 static void many_connections(void) {
-  echo_n = (int)t_scale(1000);
+  echo_n = (int)t_scale(2000);
+  struct rlimit rl; /* two descriptors per connection here, and some to spare */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rlim_t)(2 * echo_n + 200) > rl.rlim_cur)
+    echo_n = rl.rlim_cur > 400 ? (int)(rl.rlim_cur - 200) / 2 : 100;
   int64_t t0 = rt_mono_ns();
   rt_actor *srv = start_actor(&echo_server_kind, 0, 0);
   rt_sched_run();
