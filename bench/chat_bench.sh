@@ -12,12 +12,13 @@ out=build/bench
 mkdir -p "$out"
 build/actorc build samples/chat/chat.actor -O2 -o "$out/chat"
 ${CC:-cc} -O2 -o "$out/chat_bench" bench/chat_bench.c
+rm -f "$out/chat.out" # (not a stale one from the last run: the redirection below is the child's)
 "$out/chat" 0 >"$out/chat.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 port=""
 for _ in $(seq 1 100); do
-  port=$(sed -n 's/^chat: listening on 127.0.0.1://p' "$out/chat.out")
+  port=$(sed -n 's/^chat: listening on 127.0.0.1://p' "$out/chat.out" 2>/dev/null || true)
   [ -n "$port" ] && break
   sleep 0.05
 done
