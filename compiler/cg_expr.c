@@ -88,12 +88,12 @@ static Val interp(Node *n) {
 /* ---- arguments ------------------------------------------------------------------- */
 
 void cg_args(Vec *args, Val *out, bool owned_all) {
+  /* later[i]: some argument after i may change state (one pass from the end) */
+  bool *later = xalloc(sizeof(bool) * (size_t)(args->len + 1));
+  for (int i = args->len - 1; i >= 0; i--) later[i] = later[i + 1] || (i + 1 < args->len && ((Node *)args->data[i + 1])->mutates);
   for (int i = 0; i < args->len; i++) {
-    Node *a = args->data[i];
-    Val v = cg_expr(a);
-    bool later_mutates = false;
-    for (int j = i + 1; j < args->len; j++) later_mutates |= ((Node *)args->data[j])->mutates;
-    if (owned_all || later_mutates) v = cg_own(v);
+    Val v = cg_expr(args->data[i]);
+    if (owned_all || later[i]) v = cg_own(v);
     out[i] = v;
   }
 }
@@ -118,10 +118,56 @@ LLVMValueRef cg_list_len_inline(LLVMValueRef list) {
   return phi;
 }
 
+/* The word of a literal element known at compile time (a static string is never
+ * counted, so the list may "own" it without a retain), or NULL. */
+static LLVMValueRef const_word(Node *e) {
+  switch (e->kind) {
+  case N_INT: return e->uval > (uint64_t)INT64_MAX ? NULL : LLVMConstInt(cg.i64, e->uval, 0);
+  case N_FLOAT: return LLVMConstBitCast(LLVMConstReal(cg.f64, e->fval), cg.i64);
+  case N_BOOL: return LLVMConstInt(cg.i64, (unsigned long long)e->ival, 0);
+  case N_NONE: return LLVMConstInt(cg.i64, 0, 0);
+  case N_STR: return LLVMConstPtrToInt(cg_str_literal(e->sval, e->slen), cg.i64);
+  case N_UNARY:
+    if (e->op == '-' && e->a->kind == N_INT) /* -9223372036854775808 included */
+      return LLVMConstInt(cg.i64, (unsigned long long)-(int64_t)e->a->uval, 1);
+    return NULL;
+  default: return NULL;
+  }
+}
+
 static Val list_literal(Node *n) {
   int ne = n->list.len;
   if (ne == 0) return cg_borrowed(LLVMConstNull(cg.ptr), n->type);
   Type *et = n->type->a;
+  /* every element a literal: one constant array, copied by rt_list_from (a table of a
+   * hundred thousand numbers compiles to one call, not a store each) */
+  LLVMValueRef *consts = xalloc(sizeof(LLVMValueRef) * (size_t)ne);
+  int nc = 0;
+  while (nc < ne && (consts[nc] = const_word(n->list.data[nc])) != NULL) nc++;
+  if (nc == ne) {
+    LLVMValueRef init = LLVMConstArray(cg.i64, consts, (unsigned)ne);
+    LLVMValueRef g = LLVMAddGlobal(cg.mod, LLVMTypeOf(init), "list.const");
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMValueRef args[3] = {cg_type_desc(n->type), LLVMConstInt(cg.i64, (unsigned)ne, 0),
+                            LLVMConstBitCast(g, cg_ptr_to(cg.i64))};
+    return cg_owned(cg_call_rt(RT_LIST_FROM, args, 3), n->type);
+  }
+  if (ne > 16) {
+    /* a long literal: each element moves into the list as soon as it is made, so that
+     * only one is ever held on the side (thousands of live temporaries would make the
+     * code, and its compilation, large and slow) */
+    Val l = cg_owned(LLVMConstNull(cg.ptr), n->type);
+    LLVMValueRef desc = cg_type_desc(n->type);
+    for (int i = 0; i < ne; i++) {
+      Val e = cg_own(cg_expr(n->list.data[i]));
+      LLVMValueRef args[3] = {l.slot, desc, cg_to_word(cg_take(e), et)};
+      cg_call_rt(RT_LIST_PUSH, args, 3);
+    }
+    l.v = LLVMBuildLoad2(cg.b, cg.ptr, l.slot, "list");
+    return l;
+  }
   Val *vals = xalloc(sizeof(Val) * (size_t)ne);
   cg_args(&n->list, vals, true);
   LLVMTypeRef arr_t = LLVMArrayType(cg.i64, (unsigned)ne);

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+enum { MAX_OPT_INSTRUCTIONS = 20000 }; /* above this a function is left unoptimised */
+
 static LLVMAttributeRef enum_attr(const char *name, uint64_t val) {
   unsigned k = LLVMGetEnumAttributeKindForName(name, strlen(name));
   return LLVMCreateEnumAttribute(cg.ctx, k, val);
@@ -66,6 +68,17 @@ void cg_fn_end(void) {
   }
   LLVMDisposeBuilder(f->alloca_b);
   cg_debug_fn_end();
+  /* A huge function (generated from a huge literal or body) is compiled without
+   * optimisation: some LLVM passes are super-linear in a function's size, and the
+   * compiler must answer any input in reasonable time. */
+  unsigned ninstr = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb && ninstr <= MAX_OPT_INSTRUCTIONS;
+       bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) ninstr++;
+  if (ninstr > MAX_OPT_INSTRUCTIONS) {
+    LLVMAddAttributeAtIndex(f->fn, LLVMAttributeFunctionIndex, enum_attr("optnone", 0));
+    LLVMAddAttributeAtIndex(f->fn, LLVMAttributeFunctionIndex, enum_attr("noinline", 0));
+  }
   cg.fn = NULL;
 }
 

@@ -7,6 +7,7 @@
 #   diagnostics            tests/diag/NAME.actor with NAME.diag: "LINE" or "LINE: text" per
 #                          expected error (text must appear in that line's message)
 #   debug                  -g: gdb breaks at ring.actor:LINE and shows .actor frames
+#   seeded                 ACTOR_SCHED_SEED=N replays one interleaving; seeds differ
 #   robustness             garbage, empty, huge and deeply nested input: status 1, a
 #                          file:line:col: error, never a crash
 #   samples                samples/*.actor and the folders listed below build and run
@@ -145,6 +146,11 @@ if want robust; then
   expect_error "$r/huge.actor" "200000-line file"
   awk 'BEGIN { printf "actor Main { on start() { let s = \""; for (i = 0; i < 1000000; i++) printf "x"; print "\" ; nope() } }" }' >"$r/longline.actor"
   expect_error "$r/longline.actor" "1 MB line"
+  # huge literals compile in reasonable time: a table of constants, and a long literal
+  # of computed elements (each moved into the list as it is made)
+  awk 'BEGIN { printf "actor Main { on start() { let k = \"v\"; let xs = ["; for (i = 0; i < 200000; i++) printf "%d, ", i; printf "1]; let ys = ["; for (i = 0; i < 3000; i++) printf "k + k, "; print "k]; print(xs.len() + ys.len()) } }" }' >"$r/biglit.actor"
+  out=$(timeout 120 "$ACTORC" run "$r/biglit.actor" 2>&1)
+  if [ "$out" = 203002 ]; then ok; else bad "robustness: huge list literals: $(echo "$out" | head -3)"; fi
   printf 'actor Main { on start() { print("\xff\xfe bad utf-8 \xc3") } }\nlet \xe2\x82\xac = 1\n' >"$r/utf8.actor"
   expect_error "$r/utf8.actor" "invalid UTF-8"
   printf 'actor Main { on start() { print(99999999999999999999999) } }\n' >"$r/bigint.actor"
