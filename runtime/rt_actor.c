@@ -296,7 +296,8 @@ void rt_actor_run(rt_actor *a) {
  * and send count are put back afterwards.  A failure of a unwinds to the guard here,
  * not to the worker's, so the interrupted handler goes on. */
 #define RT_HELP_BUDGET (RT_BATCH * 16)
-__attribute__((noinline)) void rt_actor_run_nested(rt_actor *a) {
+__attribute__((noinline)) uint32_t rt_actor_run_nested(rt_actor *a) {
+  volatile uint32_t handled = 0;
   const rt_actor_ctx saved = rt_cur;
   const uint32_t saved_sends = rt_sched_sends;
   rt_fail_guard g;
@@ -307,6 +308,7 @@ __attribute__((noinline)) void rt_actor_run_nested(rt_actor *a) {
     rt_cur.msg = NULL;
     rt_cur.budget = RT_HELP_BUDGET;
     actor_turn(a);
+    handled = RT_HELP_BUDGET - rt_cur.budget;
     actor_turn_end(a);
   } else {
     rt_actor_after_failure();
@@ -314,6 +316,7 @@ __attribute__((noinline)) void rt_actor_run_nested(rt_actor *a) {
   rt_fail_pop(&g);
   rt_cur = saved;
   rt_sched_sends = saved_sends;
+  return handled;
 }
 
 void rt_actor_report_failure(const char *reason, const char *pos) {

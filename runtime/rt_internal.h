@@ -223,7 +223,7 @@ typedef struct rt_actor_ctx {
   uint32_t budget;     /* messages left in this turn */
 } rt_actor_ctx;
 extern __thread rt_actor_ctx rt_cur;
-void rt_actor_run_nested(rt_actor *a); /* backpressure: a turn of a inside the current handler */
+uint32_t rt_actor_run_nested(rt_actor *a); /* backpressure: a turn of a inside the current handler; messages handled */
 
 /* System messages (id >= RT_MSG_SYSTEM). */
 enum {
