@@ -9,6 +9,7 @@
  * A zero-filled rt_buf is an empty buffer. */
 #include "rt_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #define RT_BUF_HDR offsetof(rt_str, data)
@@ -77,7 +78,9 @@ void rt_buf_free(rt_buf *b) {
  * nearest p-digit decimal; the shortest repr is the nearest p-digit decimal for the
  * smallest p that reads back.  One exception: at a power of two the doubles below
  * are twice as close as those above, so the nearest p-digit decimal may fall just
- * outside below while the next one up still reads back; that neighbour is tried too. */
+ * outside below while the next one up still reads back; that neighbour is tried too.
+ * Short decimals take a faster exact route (repr_short).  std.json writes its
+ * numbers with rt_fmt_float as well. */
 
 /* Parses "d[.ddd]e±XX" into digits (trailing zeros dropped) and the exponent. */
 static int parse_e(const char *buf, char dig[24], int *exp10) {
@@ -115,30 +118,96 @@ static void next_up(const char *dig, int n, int p, int e, char out[40]) {
   snprintf(out + k, 40 - (size_t)k, "e%d", e);
 }
 
-/* The shortest digits of v (finite, > 0) that read back as v; returns their count. */
+/* The shortest digits of v (finite, > 0) that read back as v; returns their count.
+ * Away from powers of two the rounding interval is symmetric, so if the nearest
+ * p-digit decimal reads back so does the nearest (p+1)-digit one: binary search on p.
+ * At a power of two, p goes up one at a time and the neighbour above is tried too. */
 static int shortest_digits(double v, char dig[24], int *exp10) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
   bool pow2 = (bits & ((1ull << 52) - 1)) == 0 && (bits >> 52) > 1;
   char buf[40];
+  if (!pow2) {
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      snprintf(buf, sizeof buf, "%.*e", mid - 1, v);
+      if (strtod(buf, NULL) == v)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    snprintf(buf, sizeof buf, "%.*e", lo - 1, v);
+    return parse_e(buf, dig, exp10);
+  }
   for (int p = 1; p <= 17; p++) {
     snprintf(buf, sizeof buf, "%.*e", p - 1, v);
     if (strtod(buf, NULL) == v) return parse_e(buf, dig, exp10);
-    if (pow2) {
-      int e, n = parse_e(buf, dig, &e);
-      if (strtod(buf, NULL) < v) {
-        char up[40];
-        next_up(dig, n, p, e, up);
-        if (strtod(up, NULL) == v) return parse_e(up, dig, exp10);
-      }
+    int e, n = parse_e(buf, dig, &e);
+    if (strtod(buf, NULL) < v) {
+      char up[40];
+      next_up(dig, n, p, e, up);
+      if (strtod(up, NULL) == v) return parse_e(up, dig, exp10);
     }
   }
   snprintf(buf, sizeof buf, "%.16e", v); /* 17 digits always read back */
   return parse_e(buf, dig, exp10);
 }
 
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The fast route for short decimals (1e-4 <= a < 1e15, not a power of two): for k = 0,
+ * 1, ... fractional digits, the nearest k-digit decimal m / 10^k is computed exactly
+ * (fma gives the product's rounding error) and reads back as a exactly when m / 10^k
+ * == a in double arithmetic (both exact, the division correctly rounded, as strtod
+ * is).  The first k that reads back gives the shortest, and m the nearest of that
+ * length.  Writes the fixed notation into out and returns its length, or 0 to take
+ * the general route (m too large to be exact, or a tie too close to call). */
+static int repr_short(double a, char *out) {
+  for (int k = 0; k <= 17; k++) {
+    double P = pow10_exact[k], p = a * P;
+    if (p >= 9007199254740992.0) return 0;
+    double r = fma(a, P, -p); /* a * P == p + r exactly */
+    double fl = floor(p), f = (p - fl) + r, m = fl;
+    if (f != 0) {
+      if (fabs(f - 0.5) < 0x1p-40) return 0;
+      if (f > 0.5) m = fl + 1;
+    }
+    if (m / P != a) continue;
+    char dig[24], tmp[24];
+    int n = 0;
+    uint64_t u = (uint64_t)m;
+    do {
+      tmp[n++] = (char)('0' + u % 10);
+      u /= 10;
+    } while (u);
+    for (int i = 0; i < n; i++) dig[i] = tmp[n - 1 - i];
+    int o = 0;
+    if (n > k) { /* integer digits, then the fraction */
+      memcpy(out, dig, (size_t)(n - k));
+      o = n - k;
+      out[o++] = '.';
+      if (k == 0) {
+        out[o++] = '0';
+      } else {
+        memcpy(out + o, dig + n - k, (size_t)k);
+        o += k;
+      }
+    } else { /* 0.000ddd */
+      out[o++] = '0';
+      out[o++] = '.';
+      for (int i = n; i < k; i++) out[o++] = '0';
+      memcpy(out + o, dig, (size_t)n);
+      o += n;
+    }
+    return o;
+  }
+  return 0;
+}
+
 /* Writes Python's repr of v to out (at most 32 bytes) and returns its length. */
-static int fmt_float(double v, char out[32]) {
+int rt_fmt_float(double v, char out[32]) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
   const uint64_t mant = bits & ((1ull << 52) - 1);
@@ -157,9 +226,14 @@ static int fmt_float(double v, char out[32]) {
     memcpy(o, "0.0", 3);
     return (int)(o - out) + 3;
   }
+  double a = v < 0 ? -v : v;
+  if (mant != 0 && a >= 1e-4 && a < 1e15) {
+    int k = repr_short(a, o);
+    if (k) return (int)(o - out) + k;
+  }
   char dig[24];
   int exp10;
-  int n = shortest_digits(v < 0 ? -v : v, dig, &exp10);
+  int n = shortest_digits(a, dig, &exp10);
   int e = exp10; /* x = d.ddd * 10^e */
 
   if (e >= -4 && e < 16) { /* fixed */
@@ -203,7 +277,7 @@ static int fmt_float(double v, char out[32]) {
 
 rt_str *rt_str_of_float(double v) {
   char buf[32];
-  int n = fmt_float(v, buf);
+  int n = rt_fmt_float(v, buf);
   return rt_str_new(buf, n);
 }
 
@@ -260,7 +334,7 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
     double d;
     memcpy(&d, &v, sizeof d);
     char tmp[32];
-    rt_buf_put(b, tmp, fmt_float(d, tmp));
+    rt_buf_put(b, tmp, rt_fmt_float(d, tmp));
     break;
   }
   case RT_T_BOOL: rt_buf_puts(b, v ? "true" : "false"); break;

@@ -79,6 +79,7 @@ void rt_buf_puts(rt_buf *b, const char *s);
 /* Appends the printed form of v (strings quoted when `quoted`: inside containers). */
 void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted);
 rt_str *rt_buf_finish(rt_buf *b); /* the buffer's bytes as a String; frees the buffer */
+int rt_fmt_float(double v, char out[32]); /* Python's repr of v; returns its length */
 void rt_buf_free(rt_buf *b);
 
 void rt_list_free(rt_list *l);

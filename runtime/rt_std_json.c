@@ -101,24 +101,12 @@ static const char *non_json(const rt_type *t) {
 }
 
 /* ---- encoding: numbers ------------------------------------------------------------
- * Floats are written as Python's repr (rt_fmt.c's rt_str_of_float), which is also the
- * shortest JSON number that reads back as the same double.  rt_fmt.c searches digit
- * counts 1..17 with printf and strtod, about 3.5 us for a double that needs 17 digits;
- * two faster routes give the same text:
- *   - short decimals (1e-4 <= |x| < 1e15): for k = 0, 1, ... fractional digits, the
- *     nearest k-digit decimal m / 10^k is computed exactly (fma gives the product's
- *     rounding error) and reads back as x exactly when m / 10^k == x in double
- *     arithmetic (both exact, the division correctly rounded, as strtod is).  The
- *     first k that reads back is the shortest, and m the nearest of that length;
- *   - otherwise, except at powers of two, the digit count is found by binary search:
- *     the rounding interval of x is symmetric, so if the nearest p-digit decimal reads
- *     back so does the nearest (p+1)-digit one.
- * Powers of two (asymmetric intervals), and ties too close to call, take rt_fmt.c's
- * path.  tests/rt/test_json.c checks all three against rt_str_of_float. */
+ * Floats are written as Python's repr (rt_fmt_float), which is also the shortest JSON
+ * number that reads back as the same double. */
 
-static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+/* Powers of ten that are exact doubles (decoding's fast path). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 static int put_digits(char *out, uint64_t u) {
   char tmp[24];
@@ -131,130 +119,11 @@ static int put_digits(char *out, uint64_t u) {
   return n;
 }
 
-/* The fixed-notation repr of a (1e-4 <= a < 1e15, not a power of two) when it has a
- * short decimal form, into out; returns its length, or 0 to use another route. */
-static int repr_short(double a, char out[40]) {
-  for (int k = 0; k <= 17; k++) {
-    double P = pow10_exact[k], p = a * P;
-    if (p >= 9007199254740992.0) return 0; /* m would not be exact */
-    double r = fma(a, P, -p);              /* a * P == p + r exactly */
-    double fl = floor(p), f = (p - fl) + r, m = fl;
-    if (f != 0) {
-      if (fabs(f - 0.5) < 0x1p-40) return 0; /* too close to a tie to decide here */
-      if (f > 0.5) m = fl + 1;
-    }
-    if (m / P != a) continue;
-    char dig[24];
-    int n = put_digits(dig, (uint64_t)m), o = 0;
-    if (n > k) { /* integer digits, then the fraction */
-      memcpy(out, dig, (size_t)(n - k));
-      o = n - k;
-      out[o++] = '.';
-      if (k == 0) {
-        out[o++] = '0';
-      } else {
-        memcpy(out + o, dig + n - k, (size_t)k);
-        o += k;
-      }
-    } else { /* 0.000ddd */
-      out[o++] = '0';
-      out[o++] = '.';
-      for (int i = n; i < k; i++) out[o++] = '0';
-      memcpy(out + o, dig, (size_t)n);
-      o += n;
-    }
-    return o;
-  }
-  return 0;
-}
-
-/* Lays out digits dig[0..n) (no trailing zeros) with decimal exponent e (x = d.ddd *
- * 10^e) as Python's repr does: fixed for -4 <= e < 16, else d.ddde+XX. */
-static int repr_layout(const char *dig, int n, int e, char *o) {
-  char *start = o;
-  if (e >= -4 && e < 16) {
-    if (e >= 0) {
-      if (n <= e + 1) {
-        memcpy(o, dig, (size_t)n);
-        o += n;
-        for (int i = n; i <= e; i++) *o++ = '0';
-        *o++ = '.';
-        *o++ = '0';
-      } else {
-        memcpy(o, dig, (size_t)e + 1);
-        o += e + 1;
-        *o++ = '.';
-        memcpy(o, dig + e + 1, (size_t)(n - e - 1));
-        o += n - e - 1;
-      }
-    } else {
-      *o++ = '0';
-      *o++ = '.';
-      for (int i = 0; i < -e - 1; i++) *o++ = '0';
-      memcpy(o, dig, (size_t)n);
-      o += n;
-    }
-  } else {
-    *o++ = dig[0];
-    if (n > 1) {
-      *o++ = '.';
-      memcpy(o, dig + 1, (size_t)n - 1);
-      o += n - 1;
-    }
-    *o++ = 'e';
-    *o++ = e < 0 ? '-' : '+';
-    int ae = e < 0 ? -e : e;
-    if (ae >= 100) *o++ = (char)('0' + ae / 100);
-    *o++ = (char)('0' + ae / 10 % 10);
-    *o++ = (char)('0' + ae % 10);
-  }
-  return (int)(o - start);
-}
-
-/* The repr of a (finite, > 0, not a power of two) by binary search on the digit count. */
-static int repr_search(double a, char out[40]) {
-  char buf[40];
-  int lo = 1, hi = 17;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    snprintf(buf, sizeof buf, "%.*e", mid - 1, a);
-    if (strtod(buf, NULL) == a)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  snprintf(buf, sizeof buf, "%.*e", lo - 1, a);
-  char dig[24];
-  int n = 0;
-  const char *p = buf;
-  dig[n++] = *p++;
-  if (*p == '.')
-    for (p++; *p >= '0' && *p <= '9'; p++) dig[n++] = *p;
-  while (n > 1 && dig[n - 1] == '0') n--;
-  return repr_layout(dig, n, atoi(p + 1), out);
-}
-
 /* Appends x's JSON form; false for nan and infinities. */
 static bool put_float(rt_buf *b, double x) {
   if (!isfinite(x)) return false;
-  uint64_t bits;
-  memcpy(&bits, &x, sizeof bits);
-  bool pow2 = (bits & ((1ull << 52) - 1)) == 0;
-  double a = fabs(x);
-  char tmp[48], *o = tmp;
-  int n = 0;
-  if (!pow2 && a != 0) {
-    if (x < 0) *o++ = '-';
-    if (a >= 1e-4 && a < 1e15) n = repr_short(a, o);
-    if (n == 0) n = repr_search(a, o);
-  }
-  if (n == 0) { /* zero, powers of two: rt_fmt.c */
-    rt_word w;
-    memcpy(&w, &x, sizeof w);
-    rt_buf_value(b, w, &rt_type_float, false);
-    return true;
-  }
-  rt_buf_put(b, tmp, (int64_t)(o - tmp) + n);
+  char tmp[32];
+  rt_buf_put(b, tmp, rt_fmt_float(x, tmp));
   return true;
 }
 
