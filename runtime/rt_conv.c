@@ -31,15 +31,7 @@ _Noreturn static void fail_parse(rt_str *s, const char *pos) {
   memcpy(msg, "cannot parse \"", 14);
   o = 14;
   for (int64_t i = 0; i < n && i < QUOTE_MAX; i++) {
-    char c = s->data[i], esc = 0;
-    switch (c) {
-    case '"': esc = '"'; break;
-    case '\\': esc = '\\'; break;
-    case '\n': esc = 'n'; break;
-    case '\t': esc = 't'; break;
-    case '\r': esc = 'r'; break;
-    default: break;
-    }
+    char c = s->data[i], esc = rt_quote_escape(c);
     if (esc) {
       msg[o++] = '\\';
       msg[o++] = esc;

@@ -290,15 +290,8 @@ static void put_quoted(rt_buf *b, const rt_str *s) {
   const char *d = s ? s->data : "";
   rt_buf_putc(b, '"');
   for (int64_t i = 0; i < n; i++) {
-    char c = d[i], esc;
-    switch (c) {
-    case '"': esc = '"'; break;
-    case '\\': esc = '\\'; break;
-    case '\n': esc = 'n'; break;
-    case '\t': esc = 't'; break;
-    case '\r': esc = 'r'; break;
-    default: continue;
-    }
+    char esc = rt_quote_escape(d[i]);
+    if (!esc) continue;
     rt_buf_put(b, d + start, i - start);
     char two[2] = {'\\', esc};
     rt_buf_put(b, two, 2);

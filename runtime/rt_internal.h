@@ -80,6 +80,18 @@ void rt_buf_puts(rt_buf *b, const char *s);
 void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted);
 rt_str *rt_buf_finish(rt_buf *b); /* the buffer's bytes as a String; frees the buffer */
 int rt_fmt_float(double v, char out[32]); /* Python's repr of v; returns its length */
+/* The letter after '\\' that c takes in a String's quoted form (inside lists and maps,
+ * and in `cannot parse "TEXT"`), or 0 when c is written as it is. */
+static inline char rt_quote_escape(char c) {
+  switch (c) {
+  case '"': return '"';
+  case '\\': return '\\';
+  case '\n': return 'n';
+  case '\t': return 't';
+  case '\r': return 'r';
+  default: return 0;
+  }
+}
 void rt_buf_free(rt_buf *b);
 
 void rt_list_free(rt_list *l);
