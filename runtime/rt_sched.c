@@ -689,6 +689,8 @@ void rt_sched_run(void) {
   pthread_attr_setstacksize(&attr, RT_WORKER_STACK_BYTES); /* deep recursion; touched lazily */
   for (int i = 1; i < S.n; i++) {
     int err = pthread_create(&S.w[i].thread, &attr, worker_main, &S.w[i]);
+    if (err == EAGAIN || err == ENOMEM) /* an address-space limit: the system's default stack */
+      err = pthread_create(&S.w[i].thread, NULL, worker_main, &S.w[i]);
     if (err) {
       fprintf(stderr, "actor runtime: cannot start worker thread: %s\n", strerror(err));
       exit(70);

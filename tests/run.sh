@@ -161,6 +161,16 @@ if want robust; then
   expect_error "$r/comment.actor" "unterminated comment"
   printf 'actor Main { on start() { print("a {"b {1 + "c {2}"}"}") } }\n' >"$r/interp.actor"
   expect_error "$r/interp.actor" "nested interpolation with a type error"
+  # running out of memory (an address-space limit): reported, status 70, at any thread
+  # count (worker stacks fall back to the default size when the limit is tight)
+  if "$ACTORC" build tests/limits/oom.actor -o "$work/oom" >/dev/null 2>&1; then
+    for n in 1 4; do
+      (ulimit -v 400000; ACTOR_THREADS=$n timeout 60 "$work/oom" >/dev/null 2>"$work/err"); st=$?
+      if [ $st = 70 ] && grep -q "out of memory" "$work/err"; then ok; else bad "limits: out of memory with $n threads: exit $st"; head -3 "$work/err"; fi
+    done
+  else
+    bad "limits: oom.actor does not build"
+  fi
   for f in tests/fuzz/regressions/*; do  # inputs that once crashed the fuzz target
     [ -f "$f" ] || continue
     timeout 60 "$ACTORC" check "$f" >/dev/null 2>&1; st=$?
