@@ -250,7 +250,7 @@ static void actor_turn(rt_actor *a) {
 
 /* Full turns in a row after which an actor counts as overloaded (it has had at least
  * this many batches waiting): senders flooding it slow down (rt_sched_share). */
-#define RT_OVERLOAD_TURNS 8
+#define RT_OVERLOAD_TURNS 32
 
 /* Keeps the overload mark: up after RT_OVERLOAD_TURNS full turns in a row, down as
  * soon as a turn ends with the mailbox looking empty. */

@@ -499,10 +499,15 @@ static __thread int help_depth;
  * runs elsewhere (then it goes on: waiting is a slowdown, never a block). */
 #define OVERLOAD_WAIT_NS 2000000
 
-/* A consumer whose messages cost more than this (measured when run nested) is not
- * run nested again by this thread's shortcut: in parallel on another core it pays. */
+/* A consumer whose messages cost more than this on average (measured when run
+ * nested) is not run nested by this thread's shortcut: in parallel on another core
+ * it pays.  The average moves slowly (one preempted run does not decide), and a slow
+ * one is measured again every RESAMPLE_EVERY chances, as costs change. */
 #define NESTED_NS_MAX 250
-static __thread const rt_actor *slow_consumer; /* an identity only, never followed */
+#define RESAMPLE_EVERY 64
+static __thread const rt_actor *cost_of; /* whose cost is averaged: an identity only */
+static __thread int64_t cost_ns;         /* moving average per message, in ns */
+static __thread uint32_t slow_skips;
 
 /* Shares in a row that found our ring still holding what an earlier share offered:
  * the woken worker did not come (the OS has not given it a CPU, say). */
@@ -542,7 +547,8 @@ void rt_sched_share(rt_actor *to) {
   rt_sched_sends = 0;
   rt_worker *w = self_worker;
   if (!w || !rt_cur.actor) return; /* only inside a handler */
-  if (w->runnext == to && to != slow_consumer && help_depth < HELP_DEPTH_MAX) {
+  bool slow = to == cost_of && cost_ns > NESTED_NS_MAX && ++slow_skips % RESAMPLE_EVERY != 0;
+  if (w->runnext == to && !slow && help_depth < HELP_DEPTH_MAX) {
     /* The actor we keep filling emptied its mailbox and went idle since the last
      * check (our sends made it runnable again, here): it keeps up with this handler.
      * Running it nested here costs less than handing it to another core (no
@@ -556,7 +562,11 @@ void rt_sched_share(rt_actor *to) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     help_depth--;
     int64_t ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
-    if (n >= 64 && ns > (int64_t)n * NESTED_NS_MAX) slow_consumer = to; /* judged on a fair sample */
+    if (n >= 64) { /* a fair sample */
+      int64_t per = ns / n;
+      cost_ns = to == cost_of ? (cost_ns * 7 + per) / 8 : per;
+      cost_of = to;
+    }
     return;
   }
   bool help = !rt_sched_offer() || offers_unclaimed >= 2;
