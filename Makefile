@@ -127,7 +127,7 @@ $(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC
 RT_TESTS := mailbox messaging sched quiesce timer fail request dead main backpressure supervise supervise_stress
 # The standard modules' C halves (runtime/rt_std_*.c), tested on their own.
 RT_TESTS += json
-# The I/O thread (rt_net.c): std.net and std.io's standard input.
+# The I/O thread (rt_net*.c): std.net and std.io's standard input.
 RT_TESTS += net
 RT_TEST_BINS := $(patsubst %,$(B)/tests/test_%,$(RT_TESTS))
 

@@ -221,7 +221,7 @@ typedef struct rt_actor_ext {
   /* std.random (rt_std_random.c): the actor's generator, all zero until first used;
    * only the thread running the actor reads or writes it. */
   uint64_t rng[4];
-  /* I/O handles it owns (rt_net.c): written under that file's owner lock, read
+  /* I/O handles it owns (rt_net_handle.c): written under that file's owner lock, read
    * without it as a hint by the thread ending or restarting the actor. */
   _Atomic(struct rt_net_h *) net;
 } rt_actor_ext;
@@ -334,7 +334,7 @@ bool rt_fail_catch(void (*fn)(void *), void *arg, char *reason, size_t cap);
  * is set: it is called instead (it may longjmp away; if it returns, abort). */
 extern void (*rt_fail_hook)(const char *reason, const char *pos);
 
-/* ---- I/O handles (rt_net.c) ------------------------------------------------------ */
+/* ---- I/O handles (rt_net_handle.c) ----------------------------------------------- */
 
 /* The thread running actor a, when a ends (stops or fails unsupervised) or restarts:
  * the connections, listeners and standard input it owns are closed (or, for standard

@@ -41,7 +41,7 @@ double std_random_exponential(void);              /* mean 1 */
 rt_word random_choice(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
 rt_word random_shuffle(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
 
-/* ---- std.net (rt_net.c: the I/O thread) ------------------------------------------ */
+/* ---- std.net (rt_net.c; the I/O thread is rt_net_io.c) ---------------------------- */
 
 /* Handles are Ints.  The functions that deliver messages find the calling actor in
  * rt_cur and its handlers by name (stdlib/net.actor's `delivers` clauses). */

@@ -1,4 +1,4 @@
-/* test_net.c — the I/O thread (rt_net.c) as programs use it through std.net and
+/* test_net.c — the I/O thread (rt_net*.c) as programs use it through std.net and
  * std.io: thousands of connections between actors (connect, accept, own, echo,
  * close from the server), line framing of input that arrives in pieces ("\r\n",
  * empty lines, a last line without '\n'), the line-length limit, close from the
