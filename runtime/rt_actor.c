@@ -114,6 +114,16 @@ void rt_actor_start(rt_actor *a) {
 
 /* ---- dead letters and ending ------------------------------------------------------- */
 
+/* A system message of a's that will not be handled (a dead letter, or a failure). */
+static void drop_system(rt_actor *a, rt_msg *m) {
+  if (m->id == RT_MSG_TIMER)
+    rt_timer_drop(m);
+  else if (m->id == RT_MSG_NET_LINE)
+    rt_net_line_drop(a, m);
+  else
+    rt_request_drop(m);
+}
+
 static void dead_letter(rt_msg *m, void *arg) {
   rt_actor *a = arg;
   if (m->id == RT_MSG_RESTART) return; /* a wake-up for an actor that ended meanwhile */
@@ -122,10 +132,8 @@ static void dead_letter(rt_msg *m, void *arg) {
     const rt_kind *k = a->kind;
     k->drop_msg(m);
     if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_fail((rt_reqinfo *)(m + 1), rt_reason_dead);
-  } else if (m->id == RT_MSG_TIMER) {
-    rt_timer_drop(m);
   } else {
-    rt_request_drop(m);
+    drop_system(a, m);
   }
 }
 
@@ -190,6 +198,8 @@ void rt_send(rt_actor *to, rt_msg *m) {
 static void handle_system(rt_actor *a, rt_msg *m) {
   if (m->id == RT_MSG_TIMER)
     rt_timer_handle(a, m);
+  else if (m->id == RT_MSG_NET_LINE)
+    rt_net_line_handle(a, m);
   else
     rt_request_handle(a, m);
 }
@@ -343,10 +353,8 @@ void rt_actor_after_failure(void) {
       const rt_kind *k = a->kind;
       k->drop_msg(m);
       if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_fail((rt_reqinfo *)(m + 1), reason);
-    } else if (m->id == RT_MSG_TIMER) {
-      rt_timer_drop(m);
     } else {
-      rt_request_drop(m);
+      drop_system(a, m);
     }
   }
   rt_cur.actor = NULL;

@@ -244,6 +244,7 @@ enum {
   RT_MSG_REPLY_FAIL,            /* rt_request.c: a failure reason for an else-block */
   RT_MSG_TIMER,                 /* rt_timer.c: a firing */
   RT_MSG_RESTART,               /* rt_supervise.c: wakes an actor to act on RESTART */
+  RT_MSG_NET_LINE,              /* rt_net_flow.c: a line of input for a handler, counted */
 };
 
 void rt_actor_run(rt_actor *a);       /* scheduler: one turn (exclusive consumer) */
@@ -334,13 +335,20 @@ bool rt_fail_catch(void (*fn)(void *), void *arg, char *reason, size_t cap);
  * is set: it is called instead (it may longjmp away; if it returns, abort). */
 extern void (*rt_fail_hook)(const char *reason, const char *pos);
 
-/* ---- I/O handles (rt_net_handle.c) ----------------------------------------------- */
+/* ---- I/O handles (rt_net_handle.c, rt_net_flow.c) -------------------------------- */
 
 /* The thread running actor a, when a ends (stops or fails unsupervised) or restarts:
  * the connections, listeners and standard input it owns are closed (or, for standard
  * input, paused) -- its state, which held their handles, is gone.  Cheap when a owns
  * none. */
 void rt_net_owner_gone(rt_actor *a);
+
+/* rt_net_flow.c: a line of input (RT_MSG_NET_LINE) reached its owner a: run its
+ * handler (may fail), then count the line consumed (its connection may be read again
+ * once enough are). */
+void rt_net_line_handle(rt_actor *a, rt_msg *m);
+/* ... a line that will not be handled (a dead letter, a failed handler): consumed too. */
+void rt_net_line_drop(rt_actor *a, rt_msg *m);
 
 /* ---- timers (rt_timer.c) --------------------------------------------------------- */
 

@@ -7,6 +7,9 @@
  *   rt_net_io.c      rt_nio_*  the I/O thread: the work queue, the epoll loop,
  *                              reading and framing lines, writing, closing,
  *                              accepting, connecting
+ *   rt_net_flow.c    rt_nf_*   flow control of input: lines as system messages,
+ *                              counted until handled; reading stops while the
+ *                              owner is behind
  *   rt_net.c                   the API called from .actor code (stdlib/net.actor,
  *                              stdlib/io.actor's stdin_lines), addresses, failures
  *
@@ -80,6 +83,10 @@ struct rt_net_h {
   size_t in_len, in_cap;
   net_h *tnext, *tprev; /* the timed list: closing connections, paused listeners */
   bool timed;
+  bool stalled;       /* `in` holds input read while muted, not framed yet (may hold lines) */
+  /* ---- flow control (rt_net_flow.c): atomic; `muted` written by the I/O thread only */
+  _Atomic uint64_t unhandled; /* lines sent to the owner and not yet handled: count | bytes << 24 */
+  _Atomic bool muted;         /* too many: input is neither framed nor read */
 };
 
 /* ---- rt_net_handle.c: handles, the table, owners, delivering ------------------------ */
@@ -110,5 +117,27 @@ void rt_nio_drop_output(net_h *h);                 /* h->lock: queued output is 
 /* h->lock, any thread: stop reading, flush, then close; `closed` to the owner if notify. */
 void rt_nio_begin_close(net_h *h, const char *why, bool notify);
 void rt_nio_close_listener_locked(net_h *h);       /* h->lock: closes now, on the calling thread */
+
+/* ---- rt_net_flow.c: flow control of input ----------------------------------------- */
+
+/* The watermarks (per connection, and for standard input): reading stops at 256 lines
+ * or 1 MiB sent to the owner and not yet handled, and starts again once the owner is
+ * down to 128 lines and 512 KiB. */
+#define FLOW_HIGH_LINES 256
+#define FLOW_HIGH_BYTES (1024 * 1024)
+#define FLOW_LOW_LINES 128
+#define FLOW_LOW_BYTES (512 * 1024)
+
+/* net_h.unhandled: lines in the low RT_NF_LINE_BITS bits, bytes above them. */
+#define RT_NF_LINE_BITS 24
+static inline uint64_t rt_nf_lines(uint64_t v) { return v & ((UINT64_C(1) << RT_NF_LINE_BITS) - 1); }
+static inline uint64_t rt_nf_bytes(uint64_t v) { return v >> RT_NF_LINE_BITS; }
+
+/* h->lock, I/O thread: sends the owner's handler hid a line (n one-word arguments, the
+ * line's String among them, len bytes), counted until handled; mutes h when the owner
+ * is too far behind. */
+void rt_nf_send_line(net_h *h, int32_t hid, int n, const rt_word *args, size_t len);
+bool rt_nf_muted(net_h *h);  /* I/O thread: whether h is muted */
+bool rt_nf_resume(net_h *h); /* h->lock, I/O thread: unmutes h if the owner caught up; false if still muted */
 
 #endif

@@ -124,6 +124,10 @@ static void timed_remove(net_h *h) {
   defer_release(h);
 }
 
+/* h->lock, I/O thread: whether to read h now: an owner reads it, and it is not muted
+ * (rt_net_flow.c) nor holding input read before it was. */
+static bool wants_input(net_h *h) { return h->state == S_OPEN && h->reading && !h->stalled && !rt_nf_muted(h); }
+
 /* h->lock, I/O thread: registers the events h wants now.  epoll's reference on h is
  * taken at registration and let go after the batch that unregisters it. */
 static void update_events(net_h *h) {
@@ -136,15 +140,15 @@ static void update_events(net_h *h) {
       break;
     case K_CONN:
       if (h->state == S_CONNECTING) want = EPOLLOUT;
-      if (h->state == S_OPEN && h->reading) want |= EPOLLIN;
+      if (wants_input(h)) want |= EPOLLIN;
       if ((h->state == S_OPEN || h->state == S_CLOSING) && pending) want |= EPOLLOUT;
       break;
     case K_STDIN:
       if (h->always_ready) { /* not in epoll: read every turn while wanted */
-        io_ready = h->state == S_OPEN && h->reading ? h : NULL;
+        io_ready = wants_input(h) ? h : NULL;
         return;
       }
-      if (h->state == S_OPEN && h->reading) want = EPOLLIN;
+      if (wants_input(h)) want = EPOLLIN;
       break;
     }
   } else if (h->ev) { /* closed by another thread: its registration went with the fd */
@@ -205,9 +209,10 @@ static void finish_conn(net_h *h, const char *why) {
   h->reading = false;
   timed_remove(h);
   rt_nio_drop_output(h);
-  rt_free(h->in);
+  rt_free(h->in); /* with input read while muted, if any: nobody will handle it now */
   h->in = NULL;
   h->in_len = h->in_cap = 0;
+  h->stalled = false;
   if (h->owner && h->hid[EV_CLOSED] >= 0) {
     rt_word a[2] = {w_int(h->id), w_str(h->reason, strlen(h->reason))};
     rt_nh_deliver(h->owner, h->hid[EV_CLOSED], 2, a);
@@ -257,9 +262,11 @@ static void flush_output(net_h *h) {
 }
 
 static void start_connect(net_h *h);
+static void resume_input(net_h *h);
 
 /* h->lock, I/O thread: what to do after a change (from the queue or an event). */
 static void service(net_h *h) {
+  if (h->stalled || rt_nf_muted(h)) resume_input(h);
   if (h->kind == K_CONN) {
     if (h->state == S_CONNECTING && h->fd < 0) start_connect(h);
     if (h->state == S_OPEN || h->state == S_CLOSING) flush_output(h);
@@ -277,18 +284,18 @@ static void service(net_h *h) {
 
 static char io_buf[READ_CHUNK]; /* the I/O thread's */
 
-/* h->lock: one line of input to the owner. */
+/* h->lock: one line of input to the owner (counted until handled: rt_net_flow.c). */
 static void deliver_line(net_h *h, const char *p, size_t n) {
   if (n && p[n - 1] == '\r') n--;
   if (!h->owner) return;
   if (h->kind == K_STDIN) {
     if (h->hid[EV_STDIN_LINE] < 0) return;
     rt_word a[1] = {w_str(p, n)};
-    rt_nh_deliver(h->owner, h->hid[EV_STDIN_LINE], 1, a);
+    rt_nf_send_line(h, h->hid[EV_STDIN_LINE], 1, a, n);
   } else {
     if (h->hid[EV_LINE] < 0) return;
     rt_word a[2] = {w_int(h->id), w_str(p, n)};
-    rt_nh_deliver(h->owner, h->hid[EV_LINE], 2, a);
+    rt_nf_send_line(h, h->hid[EV_LINE], 2, a, n);
   }
 }
 
@@ -329,10 +336,17 @@ static void line_too_long(net_h *h) {
   rt_nio_begin_close(h, why, true);
 }
 
-/* h->lock, I/O thread: n bytes of input; returns false if h stopped reading. */
+/* h->lock, I/O thread: n bytes of input; returns false if h stopped reading.  Once the
+ * owner is too far behind (h muted) the rest waits unframed in h->in (h stalled) until
+ * it catches up (resume_input). */
 static bool frame(net_h *h, const char *p, size_t n) {
   size_t max = h->kind == K_STDIN ? STDIN_MAX_LINE : NET_MAX_LINE;
   while (n > 0 && h->reading) {
+    if (rt_nf_muted(h)) { /* after a line (h->in is empty then), or at the start */
+      in_append(h, p, n);
+      h->stalled = true;
+      return true;
+    }
     const char *nl = memchr(p, '\n', n);
     size_t k = nl ? (size_t)(nl - p) : n;
     size_t len = h->in_len + k; /* the line so far, with a '\r' that ends it */
@@ -374,9 +388,22 @@ static void stdin_finish(net_h *h) {
   }
 }
 
+/* h->lock, I/O thread: the owner has caught up (or h was muted for an owner that is
+ * gone): unmute h and frame the input that waited, before reading any more. */
+static void resume_input(net_h *h) {
+  if (!rt_nf_resume(h) || !h->stalled || h->state != S_OPEN || !h->reading) return;
+  char *p = h->in;
+  size_t n = h->in_len;
+  h->in = NULL;
+  h->in_len = h->in_cap = 0;
+  h->stalled = false;
+  frame(h, p, n); /* may mute and stall h again */
+  rt_free(p);
+}
+
 /* h->lock, I/O thread: one read, its lines delivered. */
 static void read_input(net_h *h) {
-  if (h->fd < 0 || h->state != S_OPEN || !h->reading) return;
+  if (h->fd < 0 || !wants_input(h)) return;
   ssize_t r;
   do r = read(h->fd, io_buf, sizeof io_buf);
   while (r < 0 && errno == EINTR);

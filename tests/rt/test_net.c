@@ -5,20 +5,25 @@
  * client (end of input, reset), an owner that fails (its connections, accepted ones
  * not yet owned and its listener close; the program ends), a supervised owner that
  * restarts and listens again on the same port, quiescence (a listener keeps the
- * program alive until it closes), the output limit, standard input from a pipe,
- * refused connections (numeric, localhost, a name looked up), handing a connection
- * to another actor (not read before), and the failures of bad calls.
+ * program alive until it closes), the output limit, standard input from a pipe
+ * (flooded first: flow control), refused connections (numeric, localhost, a name
+ * looked up), handing a connection to another actor (not read before), the failures
+ * of bad calls, and flow control of input (rt_net_flow.c): a peer flooding a slow
+ * owner, and owners that fail while their connection is muted.
  *
- * Clients are either actors (tcp_connect) or plain threads with blocking sockets.
- * Delivered messages are laid out as the compiler lays them out: { rt_msg; one word
- * per argument }. */
+ * Clients are either actors (tcp_connect) or plain threads with sockets.  Delivered
+ * messages are laid out as the compiler lays them out: { rt_msg; one word per
+ * argument } (a line wrapped in the runtime's RT_MSG_NET_LINE, which the tests never
+ * see: kind->dispatch gets the handler's message). */
 #include "rt_test.h"
+#include "rt_net.h" /* white-box: a handle's flow-control count (rt_net_flow.c) */
 #include "rt_std.h" /* the C halves of stdlib/net.actor and io.actor */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -671,11 +676,165 @@ static void output_limit(void) {
   rt_release(a);
 }
 
+/* ==== flow control: floods (used by 7 and 11) ================================================ */
+/* A writer floods a connection (or standard input) with numbered lines (FLOOD_LINE
+ * bytes each) as fast as it takes them, without blocking, and notes when its writes
+ * block: no progress for BLOCKED_MS. */
+#define FLOOD_LINE 100 /* bytes a line, with its '\n' */
+#define BLOCKED_MS 200
+
+static struct {
+  _Atomic long total, written, written_at_block, max_in_flight, eagain;
+  _Atomic bool blocked, done;
+  _Atomic int end; /* 1: all written, then end of input; 2: an error (a reset); 3: a timeout */
+  _Atomic int64_t end_ns;
+  _Atomic long handled; /* lines the owners handled (for the bytes in flight) */
+} fl;
+
+static void flood_reset(long total) {
+  atomic_store(&fl.total, total / FLOOD_LINE * FLOOD_LINE);
+  atomic_store(&fl.written, 0);
+  atomic_store(&fl.written_at_block, -1);
+  atomic_store(&fl.max_in_flight, 0);
+  atomic_store(&fl.eagain, 0);
+  atomic_store(&fl.blocked, false);
+  atomic_store(&fl.done, false);
+  atomic_store(&fl.end, 0);
+  atomic_store(&fl.end_ns, 0);
+  atomic_store(&fl.handled, 0);
+}
+
+/* Line i of a flood: "i xxx...x\n" (prefix "f" for standard input's). */
+static void flood_line(char *p, long i, const char *prefix) {
+  memset(p, 'x', FLOOD_LINE - 1);
+  int k = snprintf(p, 32, "%s%ld", prefix, i);
+  p[k] = ' ';
+  p[FLOOD_LINE - 1] = '\n';
+}
+
+/* Writes the flood to fd (non-blocking: a socket, or a pipe with a prefix); false if
+ * the other end went away (or 30 s passed without progress). */
+static bool flood_write(int fd, const char *prefix) {
+  static char chunk[640 * FLOOD_LINE];
+  long nlines = atomic_load(&fl.total) / FLOOD_LINE, next = 0;
+  size_t off = 0, len = 0;
+  int64_t progress = rt_mono_ns();
+  while (next < nlines || off < len) {
+    if (off == len) {
+      off = len = 0;
+      for (int k = 0; k < 640 && next < nlines; k++, next++, len += FLOOD_LINE) flood_line(chunk + len, next, prefix);
+    }
+    ssize_t w = *prefix ? write(fd, chunk + off, len - off) : send(fd, chunk + off, len - off, MSG_NOSIGNAL);
+    if (w > 0) {
+      off += (size_t)w;
+      atomic_fetch_add(&fl.written, w);
+      progress = rt_mono_ns();
+      continue;
+    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      atomic_fetch_add(&fl.eagain, 1);
+      long in_flight = atomic_load(&fl.written) - atomic_load(&fl.handled) * FLOOD_LINE;
+      if (in_flight > atomic_load(&fl.max_in_flight)) atomic_store(&fl.max_in_flight, in_flight);
+      struct pollfd pf = {.fd = fd, .events = POLLOUT};
+      if (poll(&pf, 1, BLOCKED_MS) == 0 && !atomic_load(&fl.blocked)) {
+        atomic_store(&fl.written_at_block, atomic_load(&fl.written));
+        atomic_store(&fl.blocked, true);
+      }
+      if (rt_mono_ns() - progress > 30000000000LL) {
+        atomic_store(&fl.end, 3);
+        return false;
+      }
+      continue;
+    }
+    atomic_store(&fl.end, 2);
+    return false;
+  }
+  return true;
+}
+
+static void *flood_peer(void *arg) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int sndbuf = 64 * 1024;
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)wait_port())};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    if (flood_write(fd, "")) {
+      shutdown(fd, SHUT_WR);
+      fcntl(fd, F_SETFL, 0);
+      struct timeval tv = {30, 0};
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      atomic_store(&fl.end, cli_read_all(fd, cli_buf, sizeof cli_buf) == 0 ? 1 : 3);
+    }
+  } else {
+    atomic_store(&fl.end, 2);
+  }
+  atomic_store(&fl.end_ns, rt_mono_ns());
+  atomic_store(&fl.done, true);
+  close(fd);
+  return NULL;
+}
+
+static long line_seq(rt_msg *m) { return strtol(text_arg(m), NULL, 10); }
+
+/* White-box (rt_net.h): the lines of conn's input sent to its owner and not handled
+ * yet (the one being handled included), or -1 once conn is closed. */
+static long unhandled_lines(int64_t conn) {
+  net_h *h = rt_nh_get(conn);
+  if (!h) return -1;
+  long n = (long)rt_nf_lines(atomic_load(&h->unhandled));
+  rt_nh_release(h);
+  return n;
+}
+static bool conn_muted(int64_t conn) {
+  net_h *h = rt_nh_get(conn);
+  bool m = h && atomic_load(&h->muted);
+  if (h) rt_nh_release(h);
+  return m;
+}
+
+/* In an owner's first line: holds it until conn is muted and the peer blocked (or the
+ * peer is done: no flow control), at most 30 s. */
+static void hold_until_blocked(int64_t conn) {
+  for (int i = 0; i < 30000 && !atomic_load(&fl.done); i++) {
+    if (atomic_load(&fl.blocked) && conn_muted(conn)) return;
+    usleep(1000);
+  }
+}
+
+static void spin_ns(int64_t ns) {
+  int64_t t = rt_mono_ns();
+  while (rt_mono_ns() - t < ns) {
+  }
+}
+
 /* ==== 7. standard input from a pipe ======================================================= */
+/* First a flood of lines "fSEQ xx..." that the reader holds at its first line until the
+ * writer blocks (standard input is flow-controlled as connections are), then lines in
+ * pieces. */
+static _Atomic long stdin_flood_next, stdin_flood_bad;
+static _Atomic bool stdin_blocked_first; /* the writer blocked before it had written all */
+
 static void reader_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START: stdin_lines(); break;
-  case H_STDIN_LINE: rec_line(str_data(((nmsg *)m)->a), 0); break;
+  case H_STDIN_LINE: {
+    const char *t = str_data(((nmsg *)m)->a);
+    if (t[0] != 'f') {
+      rec_line(t, 0);
+      break;
+    }
+    long seq = strtol(t + 1, NULL, 10);
+    if (seq != atomic_load(&stdin_flood_next)) atomic_fetch_add(&stdin_flood_bad, 1);
+    atomic_store(&stdin_flood_next, seq + 1);
+    if (seq == 0) {
+      for (int i = 0; i < 30000 && !atomic_load(&fl.blocked) && !atomic_load(&fl.done); i++) usleep(1000);
+      atomic_store(&stdin_blocked_first, atomic_load(&fl.blocked) && !atomic_load(&fl.done));
+    }
+    break;
+  }
   case H_STDIN_EOF:
     if (rec_closed("eof") == 1) stdin_lines(); /* again after the end: eof at once */
     break;
@@ -685,8 +844,12 @@ NET_KIND(reader_kind, "Reader", reader_dispatch, srv_state, 8);
 
 static void *stdin_writer(void *arg) {
   int fd = (int)(intptr_t)arg;
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  bool flooded = flood_write(fd, "f");
+  atomic_store(&fl.done, true);
+  fcntl(fd, F_SETFL, 0);
   const char *pieces[] = {"one\ntwo\r\n", "thr", "ee\n\nlast"};
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 3 && flooded; i++) {
     if (i) usleep(20000);
     if (write(fd, pieces[i], strlen(pieces[i])) < 0) break;
   }
@@ -704,6 +867,7 @@ static void stdin_pipe(void) {
   int saved = dup(0);
   dup2(p[0], 0);
   close(p[0]);
+  flood_reset(4L << 20);
   rt_actor *a = start_actor(&reader_kind, 0, 0);
   pthread_t th = spawn_thread(stdin_writer, (void *)(intptr_t)p[1]);
   rt_sched_run();
@@ -719,6 +883,12 @@ static void stdin_pipe(void) {
     CHECK(!strcmp(rec.lines[4], "last"));
   }
   CHECK_EQ(rec.nclosed, 2); /* eof, and eof again at once */
+  fprintf(stderr, "stdin_pipe: %ld lines; the writer blocked after %ld bytes\n", atomic_load(&stdin_flood_next),
+          atomic_load(&fl.written_at_block));
+  CHECK(atomic_load(&stdin_blocked_first));
+  CHECK(atomic_load(&fl.written_at_block) >= 0 && atomic_load(&fl.written_at_block) < atomic_load(&fl.total) / 4);
+  CHECK_EQ(atomic_load(&stdin_flood_next), atomic_load(&fl.total) / FLOOD_LINE);
+  CHECK_EQ(atomic_load(&stdin_flood_bad), 0);
   rt_release(a);
 }
 
@@ -908,6 +1078,282 @@ static void bad_calls(void) {
   for (int i = 0; i < 7; i++) rt_release(bad[i]);
 }
 
+/* ==== 11. flow control: a slow owner mutes its connection ================================== */
+/* A peer floods a connection with numbered lines (FLOOD_LINE bytes each) as fast as it
+ * takes them, through a non-blocking socket with a small send buffer, and notes when its
+ * writes block (no progress for BLOCKED_MS).  The owner holds its first line until the
+ * connection is muted and the peer blocked, then handles the rest slowly.  Checked:
+ * the peer blocks (after writing a small part of the flood), the owner never has more
+ * than FLOW_HIGH_LINES lines sent and not handled (read from the handle's count), and
+ * every line arrives exactly once, in order, before closed("closed by peer").  Then
+ * owners that fail while muted: reading resumes for a new owner (the old one's lines
+ * are dead letters), or, with no new owner, the connection closes and the blocked peer
+ * hears so at once, supervised or not. */
+typedef struct flow_state {
+  int64_t listener, conn;
+} flow_state;
+
+static _Atomic long slow_next, slow_bad, slow_max_unhandled, slow_at_block;
+static _Atomic bool slow_closed_ok;
+
+static void slow_dispatch(rt_actor *self, rt_msg *m) {
+  flow_state *s = STATE(self, flow_state);
+  switch (m->id) {
+  case H_START:
+    s->listener = listen_local(0);
+    atomic_store(&g_port, (int)tcp_port(s->listener));
+    break;
+  case H_ACCEPTED:
+    s->conn = accepted_conn(m);
+    tcp_own(s->conn);
+    break;
+  case H_LINE: {
+    long seq = line_seq(m), u = unhandled_lines(conn_arg(m));
+    if (seq != atomic_load(&slow_next) || text_len(m) != FLOOD_LINE - 1) atomic_fetch_add(&slow_bad, 1);
+    atomic_store(&slow_next, seq + 1);
+    if (u > atomic_load(&slow_max_unhandled)) atomic_store(&slow_max_unhandled, u);
+    if (seq == 0) {
+      hold_until_blocked(conn_arg(m));
+      atomic_store(&slow_at_block, unhandled_lines(conn_arg(m)));
+    } else {
+      spin_ns(1000); /* slower than the peer */
+    }
+    atomic_fetch_add(&fl.handled, 1);
+    break;
+  }
+  case H_CLOSED:
+    atomic_store(&slow_closed_ok, !strcmp(text_arg(m), "closed by peer") &&
+                                      atomic_load(&slow_next) == atomic_load(&fl.total) / FLOOD_LINE);
+    tcp_close_listener(s->listener);
+    break;
+  }
+}
+NET_KIND(slow_kind, "SlowOwner", slow_dispatch, flow_state, 8);
+
+static long flood_bytes(void) {
+  long n = t_scale(50L << 20);
+  return n < (8L << 20) ? 8L << 20 : n;
+}
+
+static void flow_slow_owner(void) {
+  atomic_store(&g_port, 0);
+  flood_reset(flood_bytes());
+  int64_t t0 = rt_mono_ns();
+  rt_actor *a = start_actor(&slow_kind, 0, 0);
+  pthread_t th = spawn_thread(flood_peer, NULL);
+  rt_sched_run();
+  pthread_join(th, NULL);
+  long total = atomic_load(&fl.total);
+  fprintf(stderr,
+          "flow_slow_owner: %ld lines (%.1f MiB) in %.2f s; the peer blocked after %ld bytes; at most %ld lines "
+          "unhandled; at most %ld bytes in flight\n",
+          total / FLOOD_LINE, total / 1048576.0, (rt_mono_ns() - t0) / 1e9, atomic_load(&fl.written_at_block),
+          atomic_load(&slow_max_unhandled), atomic_load(&fl.max_in_flight));
+  CHECK(atomic_load(&fl.blocked));
+  CHECK(atomic_load(&fl.written_at_block) >= 0 && atomic_load(&fl.written_at_block) < total / 4);
+  CHECK_EQ(atomic_load(&slow_at_block), FLOW_HIGH_LINES); /* muted exactly at the watermark */
+  CHECK(atomic_load(&slow_max_unhandled) <= FLOW_HIGH_LINES);
+  CHECK(atomic_load(&fl.max_in_flight) < total / 2);
+  CHECK(atomic_load(&fl.eagain) > 0);
+  CHECK_EQ(atomic_load(&slow_next), total / FLOOD_LINE);
+  CHECK_EQ(atomic_load(&slow_bad), 0);
+  CHECK(atomic_load(&slow_closed_ok));
+  CHECK_EQ(atomic_load(&fl.end), 1);
+  rt_release(a);
+}
+
+/* ---- the owner fails while muted, after handing the connection to another actor ----- */
+/* OldOwner holds its first line until muted, then hands the connection to NewOwner
+ * (through the global run queue from a helper thread when there are other workers to
+ * take it, else from the handler: NewOwner runs after OldOwner's turn) and fails at
+ * its first line after NewOwner took it: its listener closes, its queued lines become
+ * dead letters, and reading resumes for NewOwner, which gets the rest in order. */
+static rt_actor *ho_new;
+static pthread_t ho_helper;
+static _Atomic bool ho_helper_started, ho_taken, ho_muted_at_fail;
+static _Atomic long ho_old_lines, ho_new_first, ho_new_next, ho_new_lines, ho_bad;
+static _Atomic bool ho_closed_ok;
+
+static void *ho_send_go(void *arg) {
+  tsend(ho_new, H_GO, (int64_t)(intptr_t)arg, 0, NULL);
+  return NULL;
+}
+
+static void old_owner_dispatch(rt_actor *self, rt_msg *m) {
+  flow_state *s = STATE(self, flow_state);
+  switch (m->id) {
+  case H_START:
+    s->listener = listen_local(0);
+    atomic_store(&g_port, (int)tcp_port(s->listener));
+    break;
+  case H_ACCEPTED:
+    s->conn = accepted_conn(m);
+    tcp_own(s->conn);
+    break;
+  case H_LINE: {
+    long seq = line_seq(m);
+    if (seq != atomic_load(&ho_old_lines)) atomic_fetch_add(&ho_bad, 1);
+    if (seq == 0) {
+      hold_until_blocked(conn_arg(m));
+      if (rt_sched_threads() > 1) {
+        atomic_store(&ho_helper_started, true);
+        pthread_create(&ho_helper, NULL, ho_send_go, (void *)(intptr_t)conn_arg(m));
+      } else {
+        tsend(ho_new, H_GO, conn_arg(m), 0, NULL);
+      }
+    } else {
+      for (int i = 0; i < 10000 && rt_sched_threads() > 1 && !atomic_load(&ho_taken); i++) usleep(1000);
+      if (atomic_load(&ho_taken)) {
+        atomic_store(&ho_muted_at_fail, conn_muted(conn_arg(m)));
+        rt_fail("the old owner gives up", "old_owner.actor:1:1");
+      }
+    }
+    atomic_fetch_add(&ho_old_lines, 1);
+    break;
+  }
+  }
+}
+NET_KIND(old_owner_kind, "OldOwner", old_owner_dispatch, flow_state, 8);
+
+static void new_owner_dispatch(rt_actor *self, rt_msg *m) {
+  switch (m->id) {
+  case H_GO:
+    tcp_own(((tmsg *)m)->a);
+    atomic_store(&ho_taken, true);
+    break;
+  case H_LINE: {
+    long seq = line_seq(m);
+    if (atomic_load(&ho_new_lines) == 0) atomic_store(&ho_new_first, seq);
+    else if (seq != atomic_load(&ho_new_next)) atomic_fetch_add(&ho_bad, 1);
+    atomic_store(&ho_new_next, seq + 1);
+    atomic_fetch_add(&ho_new_lines, 1);
+    break;
+  }
+  case H_CLOSED:
+    atomic_store(&ho_closed_ok, !strcmp(text_arg(m), "closed by peer") &&
+                                    atomic_load(&ho_new_next) == atomic_load(&fl.total) / FLOOD_LINE);
+    rt_stop(self);
+    break;
+  }
+}
+NET_KIND(new_owner_kind, "NewOwner", new_owner_dispatch, flow_state, 8);
+
+static void flow_handover(void) {
+  atomic_store(&g_port, 0);
+  flood_reset(4L << 20);
+  rt_stats before = t_stats();
+  char err[4096];
+  t_capture_begin();
+  ho_new = rt_spawn(&new_owner_kind);
+  rt_actor_start(ho_new);
+  rt_actor *old = start_actor(&old_owner_kind, 0, 0);
+  pthread_t th = spawn_thread(flood_peer, NULL);
+  rt_sched_run();
+  pthread_join(th, NULL);
+  if (atomic_load(&ho_helper_started)) pthread_join(ho_helper, NULL);
+  t_capture_end(err, sizeof err);
+  rt_stats after = t_stats();
+  long dead = (long)(after.dead_letters - before.dead_letters);
+  long total = atomic_load(&fl.total) / FLOOD_LINE, old_lines = atomic_load(&ho_old_lines);
+  fprintf(stderr, "flow_handover: the old owner handled %ld lines, %ld dead letters, the new one %ld from %ld\n",
+          old_lines, dead, atomic_load(&ho_new_lines), atomic_load(&ho_new_first));
+  CHECK(strstr(err, "the old owner gives up") != NULL);
+  CHECK(atomic_load(&ho_muted_at_fail)); /* it failed while muted */
+  CHECK(dead > 0);
+  /* each line exactly once, in order: handled, failed on (one), dead letters, the new owner's */
+  CHECK_EQ(atomic_load(&ho_new_first), old_lines + 1 + dead);
+  CHECK_EQ(old_lines + 1 + dead + atomic_load(&ho_new_lines), total);
+  CHECK_EQ(atomic_load(&ho_bad), 0);
+  CHECK(atomic_load(&ho_closed_ok));
+  CHECK_EQ(atomic_load(&fl.end), 1);
+  CHECK(rt_actor_any_failed());
+  rt_actor_reset_failed();
+  rt_release(old);
+  rt_release(ho_new);
+}
+
+/* ---- the owner fails while muted, and nobody takes the connection --------------------- */
+/* Supervised, it restarts (its queued lines reach the new incarnation); unsupervised,
+ * it ends (they are dead letters).  Either way the connection closes with it, and the
+ * peer, blocked in a write, hears so at once (a reset: its data was not all read). */
+static _Atomic long gu_after, gu_next, gu_bad;
+static _Atomic int64_t gu_fail_ns;
+static _Atomic int gu_listens;
+
+static void giveup_init(rt_actor *self) {
+  flow_state *s = STATE(self, flow_state);
+  if (atomic_fetch_add(&gu_listens, 1) == 0) { /* the first incarnation only */
+    s->listener = listen_local(0);
+    atomic_store(&g_port, (int)tcp_port(s->listener));
+  }
+}
+static void giveup_dispatch(rt_actor *self, rt_msg *m) {
+  flow_state *s = STATE(self, flow_state);
+  switch (m->id) {
+  case H_ACCEPTED:
+    s->conn = accepted_conn(m);
+    tcp_own(s->conn);
+    break;
+  case H_LINE: {
+    long seq = line_seq(m);
+    if (seq == 0) {
+      hold_until_blocked(conn_arg(m));
+      atomic_store(&gu_fail_ns, rt_mono_ns());
+      rt_fail("the owner gives up", "giveup.actor:1:1");
+    }
+    if (seq != atomic_load(&gu_next)) atomic_fetch_add(&gu_bad, 1);
+    atomic_store(&gu_next, seq + 1);
+    atomic_fetch_add(&gu_after, 1);
+    break;
+  }
+  }
+}
+static const rt_kind giveup_kind = {.name = "GiveUp", .size = RT_ACTOR_STATE_OFFSET + sizeof(flow_state),
+                                    .nhandlers = 8, .handler_names = net_names, .handler_answers = no_answers,
+                                    .down_handler = -1, .init = giveup_init, .dispatch = giveup_dispatch,
+                                    .drop_msg = net_drop_msg, .drop_state = t_nop_actor, .drop_params = t_nop_actor};
+static void gu_build(rt_actor *s) {
+  rt_actor *c = rt_spawn_child(s, &giveup_kind, 0);
+  STATE(s, rt_actor *)[0] = c;
+  rt_actor_start(c);
+}
+static const rt_sup_desc gu_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, gu_build};
+static const rt_kind gu_sup_kind = {.name = "GiveUpSup", .size = RT_ACTOR_STATE_OFFSET + sizeof(rt_actor *),
+                                    .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
+                                    .drop_params = nest_drop_params, .sup = &gu_desc};
+
+static void flow_owner_gives_up(bool supervised) {
+  atomic_store(&g_port, 0);
+  atomic_store(&gu_listens, 0);
+  atomic_store(&gu_after, 0);
+  atomic_store(&gu_next, 1);
+  atomic_store(&gu_bad, 0);
+  flood_reset(4L << 20);
+  rt_stats before = t_stats();
+  char err[4096];
+  t_capture_begin();
+  rt_actor *a = rt_spawn(supervised ? &gu_sup_kind : &giveup_kind);
+  rt_actor_start(a);
+  pthread_t th = spawn_thread(flood_peer, NULL);
+  rt_sched_run();
+  pthread_join(th, NULL);
+  t_capture_end(err, sizeof err);
+  rt_stats after = t_stats();
+  long dead = (long)(after.dead_letters - before.dead_letters);
+  double heard = (atomic_load(&fl.end_ns) - atomic_load(&gu_fail_ns)) / 1e9;
+  fprintf(stderr, "flow_owner_gives_up (%s): %ld lines after the failure, %ld dead letters; the peer heard in %.3f s\n",
+          supervised ? "supervised" : "unsupervised", atomic_load(&gu_after), dead, heard);
+  CHECK(strstr(err, "the owner gives up") != NULL);
+  CHECK_EQ(atomic_load(&gu_after) + dead, FLOW_HIGH_LINES - 1); /* what was queued when it failed */
+  CHECK_EQ(supervised ? dead : atomic_load(&gu_after), 0);
+  CHECK_EQ(atomic_load(&gu_bad), 0);
+  CHECK_EQ(atomic_load(&fl.end), 2); /* reset while blocked in a write, ... */
+  CHECK(heard >= 0 && heard < 5);    /* ... soon after the failure, not after a timeout */
+  CHECK_EQ(rt_actor_any_failed(), !supervised);
+  rt_actor_reset_failed();
+  rt_release(a);
+}
+
 int main(void) {
   struct rlimit rl; /* as a program's main() does: 1000 clients need 2000+ descriptors */
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -928,6 +1374,10 @@ int main(void) {
   refused();
   handoff();
   bad_calls();
+  flow_slow_owner();
+  flow_handover();
+  flow_owner_gives_up(false);
+  flow_owner_gives_up(true);
   rec_reset();
   return t_finish("test_net");
 }
