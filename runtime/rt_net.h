@@ -84,6 +84,7 @@ struct rt_net_h {
   net_h *tnext, *tprev; /* the timed list: closing connections, paused listeners */
   bool timed;
   bool stalled;       /* `in` holds input read while muted, not framed yet (may hold lines) */
+  bool in_off;        /* input came while muted: EPOLLIN is off until unmuted */
   /* ---- flow control (rt_net_flow.c): atomic; `muted` written by the I/O thread only */
   _Atomic uint64_t unhandled; /* lines sent to the owner and not yet handled: count | bytes << 24 */
   _Atomic bool muted;         /* too many: input is neither framed nor read */

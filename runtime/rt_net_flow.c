@@ -5,15 +5,20 @@
  *
  * Each line travels from the I/O thread to its owner as a system message,
  * RT_MSG_NET_LINE, that wraps the handler's own message (laid out as the compiler lays
- * it out: { rt_msg; one word per argument }) and holds a reference to its handle.  The
- * handle counts what its lines cost while they are on their way (`unhandled`: lines in
- * the low bits, bytes above them): the I/O thread adds a line's cost before sending it,
- * and the thread running the owner takes it away once the line is consumed -- handled
+ * it out: { rt_msg; one word per argument }) and names its handle.  The handle counts
+ * what its lines cost while they are on their way (`unhandled`: lines in the low bits,
+ * bytes above them): the I/O thread adds a line's cost before sending it, and the
+ * thread running the owner takes it away once the line is consumed -- handled
  * (rt_net_line_handle, after the handler returns), dropped because the handler failed
  * (rt_actor_after_failure) or dropped as a dead letter (the owner ended).  So the count
  * stays right across ownership changes (lines already sent to the old owner count
  * until it consumes them), closes, the owner's end and its restart (a restart leaves
  * the mailbox alone: the new incarnation handles the lines).
+ *
+ * The lines' reference.  While the count is above 0 the handle holds one reference for
+ * all its lines: the I/O thread takes it when it adds to a count of 0, the consumer
+ * that takes the count back to 0 lets it go.  So lines outlive their connection's
+ * close, without a reference count change per line.
  *
  * Muting.  When a line takes the count to FLOW_HIGH_LINES lines or FLOW_HIGH_BYTES
  * bytes, the I/O thread sets `muted`: it frames no further line (the rest of what it
@@ -45,7 +50,7 @@ static inline bool at_low(uint64_t v) { return rt_nf_lines(v) <= FLOW_LOW_LINES 
 
 typedef struct line_msg {
   rt_msg h;        /* RT_MSG_NET_LINE */
-  net_h *from;     /* a reference to the handle; NULL once consumed */
+  net_h *from;     /* its handle (held by the lines' reference); NULL once consumed */
   uint64_t cost;   /* what the line adds to from->unhandled */
   rt_msg inner;    /* the handler's message: inner.id is the handler's number, */
   rt_word args[];  /* and its arguments follow (an Int, or a String it owns) */
@@ -61,7 +66,6 @@ bool rt_nf_muted(net_h *h) {
 void rt_nf_send_line(net_h *h, int32_t hid, int n, const rt_word *args, size_t len) {
   line_msg *l = (line_msg *)rt_msg_alloc((uint32_t)(sizeof *l + (size_t)n * sizeof(rt_word)));
   l->h.id = RT_MSG_NET_LINE;
-  rt_nh_retain(h);
   l->from = h;
   l->cost = 1 + ((uint64_t)len << RT_NF_LINE_BITS);
   l->inner.next = NULL;
@@ -70,7 +74,10 @@ void rt_nf_send_line(net_h *h, int32_t hid, int n, const rt_word *args, size_t l
   memcpy(l->args, args, (size_t)n * sizeof(rt_word));
   /* Added before the send, so that no consumer takes away what is not counted yet.
    * seq_cst: see the top of the file. */
-  uint64_t v = atomic_fetch_add(&h->unhandled, l->cost) + l->cost;
+  uint64_t old = atomic_fetch_add(&h->unhandled, l->cost), v = old + l->cost;
+  /* The lines' reference (see the top of the file).  No consumer can take the count
+   * back to 0 before the send: this line is counted. */
+  if (old == 0) rt_nh_retain(h);
   rt_send(h->owner, &l->h);
   if (over_high(v) && !rt_nf_muted(h)) {
     atomic_store(&h->muted, true); /* seq_cst: then the count is loaded (Dekker) */
@@ -101,8 +108,24 @@ void rt_net_line_drop(rt_actor *a, rt_msg *m) {
   if (!h) return;
   l->from = NULL;
   a->kind->drop_msg(&l->inner);
-  /* seq_cst: the subtraction, then the load of `muted` (see the top of the file). */
-  uint64_t before = atomic_fetch_sub(&h->unhandled, l->cost);
-  if (!at_low(before) && at_low(before - l->cost) && atomic_load(&h->muted)) rt_nio_enqueue(h);
-  rt_nh_release(h);
+  /* relaxed: only a first guess for the compare-exchange. */
+  uint64_t v = atomic_load_explicit(&h->unhandled, memory_order_relaxed);
+  for (;;) {
+    uint64_t nv = v - l->cost;
+    bool cross = !at_low(v) && at_low(nv); /* this line takes the count down to the low watermark */
+    /* h must outlive the look at `muted` below, when other consumers may take the
+     * count to 0 meanwhile: a reference of our own, taken while this line is counted
+     * (so the lines' reference holds h). */
+    if (cross) rt_nh_retain(h);
+    /* seq_cst: the subtraction, then the load of `muted` (see the top of the file). */
+    if (atomic_compare_exchange_weak(&h->unhandled, &v, nv)) {
+      if (cross) {
+        if (atomic_load(&h->muted)) rt_nio_enqueue(h);
+        rt_nh_release(h);
+      }
+      if (nv == 0) rt_nh_release(h); /* the lines' reference: maybe the last */
+      return;
+    }
+    if (cross) rt_nh_release(h); /* not the last: this line is still counted */
+  }
 }

@@ -128,6 +128,11 @@ static void timed_remove(net_h *h) {
  * (rt_net_flow.c) nor holding input read before it was. */
 static bool wants_input(net_h *h) { return h->state == S_OPEN && h->reading && !h->stalled && !rt_nf_muted(h); }
 
+/* h->lock, I/O thread: whether epoll should watch h for input.  A muted handle stays
+ * registered until input comes while it is muted (h->in_off): an owner that catches
+ * up before the peer sends more costs no epoll_ctl. */
+static bool watch_input(net_h *h) { return h->state == S_OPEN && h->reading && !h->in_off; }
+
 /* h->lock, I/O thread: registers the events h wants now.  epoll's reference on h is
  * taken at registration and let go after the batch that unregisters it. */
 static void update_events(net_h *h) {
@@ -140,7 +145,7 @@ static void update_events(net_h *h) {
       break;
     case K_CONN:
       if (h->state == S_CONNECTING) want = EPOLLOUT;
-      if (wants_input(h)) want |= EPOLLIN;
+      if (watch_input(h)) want |= EPOLLIN;
       if ((h->state == S_OPEN || h->state == S_CLOSING) && pending) want |= EPOLLOUT;
       break;
     case K_STDIN:
@@ -148,7 +153,7 @@ static void update_events(net_h *h) {
         io_ready = wants_input(h) ? h : NULL;
         return;
       }
-      if (wants_input(h)) want = EPOLLIN;
+      if (watch_input(h)) want = EPOLLIN;
       break;
     }
   } else if (h->ev) { /* closed by another thread: its registration went with the fd */
@@ -391,7 +396,9 @@ static void stdin_finish(net_h *h) {
 /* h->lock, I/O thread: the owner has caught up (or h was muted for an owner that is
  * gone): unmute h and frame the input that waited, before reading any more. */
 static void resume_input(net_h *h) {
-  if (!rt_nf_resume(h) || !h->stalled || h->state != S_OPEN || !h->reading) return;
+  if (!rt_nf_resume(h)) return;
+  h->in_off = false; /* epoll watches it again */
+  if (!h->stalled || h->state != S_OPEN || !h->reading) return;
   char *p = h->in;
   size_t n = h->in_len;
   h->in = NULL;
@@ -403,7 +410,11 @@ static void resume_input(net_h *h) {
 
 /* h->lock, I/O thread: one read, its lines delivered. */
 static void read_input(net_h *h) {
-  if (h->fd < 0 || !wants_input(h)) return;
+  if (h->fd < 0) return;
+  if (!wants_input(h)) {
+    if (h->stalled || rt_nf_muted(h)) h->in_off = true; /* input came while muted: stop watching */
+    return;
+  }
   ssize_t r;
   do r = read(h->fd, io_buf, sizeof io_buf);
   while (r < 0 && errno == EINTR);
