@@ -23,16 +23,16 @@
  * Muting.  When a line takes the count to FLOW_HIGH_LINES lines or FLOW_HIGH_BYTES
  * bytes, the I/O thread sets `muted`: it frames no further line (the rest of what it
  * read waits in the handle's input buffer, unframed) and stops reading (EPOLLIN leaves
- * the handle's epoll mask), so the kernel's socket buffer fills and TCP's window
- * pushes back on the peer.  The consumer whose line takes the count from above the
+ * the handle's epoll mask once input comes while it is muted: rt_net_io.c), so the
+ * kernel's socket buffer fills and TCP's window pushes back on the peer.  The consumer whose line takes the count from above the
  * low watermark (FLOW_LOW_LINES lines and FLOW_LOW_BYTES bytes) to at or below it, and
  * finds the handle muted, queues the handle for the I/O thread (rt_nio_enqueue), which
  * unmutes it, frames what waited and reads again.
  *
  * The race between muting and the last consumer is closed as in Dekker's algorithm:
  * the I/O thread stores `muted` and then loads the count (unmuting at once if it is
- * already low); a consumer subtracts from the count and then loads `muted`.  All four
- * are seq_cst, so at least one of the two sees the other's write: either the I/O
+ * already low); a consumer subtracts from the count (a compare-and-swap) and then
+ * loads `muted`.  All four are seq_cst, so at least one of the two sees the other's write: either the I/O
  * thread finds the count low, or the consumer finds the handle muted and wakes it.
  * Only the I/O thread writes `muted`.
  *

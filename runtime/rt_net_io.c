@@ -6,6 +6,12 @@
  * dropped; a line longer than NET_MAX_LINE closes the connection ("line too long").
  * At end of input a last line without '\n' is delivered too.
  *
+ * Flow control (rt_net_flow.c): while the owner is too far behind, a handle is muted:
+ * framing stops after the line that got there, the rest of the read waits unframed in
+ * h->in (h->stalled), and no more is read; once the owner catches up, resume_input
+ * frames what waited before anything more is read, so lines keep their order and the
+ * end of input still comes after the last of them.
+ *
  * Output: tcp_send/tcp_write append to the connection's buffer and queue it for the
  * I/O thread, which writes as much as the socket takes and waits for EPOLLOUT for the
  * rest.  More than NET_MAX_OUT unsent bytes close the connection ("output buffer
