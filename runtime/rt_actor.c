@@ -1,6 +1,6 @@
 /* rt_actor.c — an actor's life: spawning and starting it, sending to it, running its
  * turns (a batch of messages on the worker that took it), failing, stopping, ending
- * (dead letters) and freeing it.
+ * (dead letters; a supervisor's end, decided in rt_supervise.c) and freeing it.
  *
  * Ownership of an actor: rc counts references held in values plus one "alive"
  * reference, dropped when the actor ends, so a dead actor's header stays readable
@@ -93,11 +93,19 @@ rt_actor *rt_spawn(const rt_kind *k) {
 
 /* rt_spawn_child is in rt_supervise.c. */
 
+static void sup_built(rt_actor **s) { rt_sup_built(*s); }
+
 void rt_actor_start(rt_actor *a) {
   const rt_kind *k = a->kind;
   if (k->sup) {
     rt_sup_init(a);
+    /* From the end of its build on, a supervisor may end (when it has no child left
+     * alive): after it is entered in its parent's table, or, if the build fails (a
+     * child's spawn arguments), as the failure unwinds through here. */
+    rt_actor *built __attribute__((cleanup(sup_built))) = a;
     if (k->sup->build) k->sup->build(a);
+    if (rt_sup_is_child(a)) rt_sup_register(a);
+    return;
   }
   bool child = rt_sup_is_child(a);
   if (k->init) {
@@ -147,8 +155,21 @@ static void actor_end(rt_actor *a, rt_str *reason) {
   if (a->kind->drop_state) a->kind->drop_state(a);
   rt_monitor_notify(a, reason ? reason : rt_reason_stopped);
   rt_mb_drain(&a->mb, dead_letter, a);
+  /* A supervised actor ends only by stopping (a failure restarts it): for good.  Its
+   * supervisor may end with it (and tell its monitors after the child's). */
+  if (rt_sup_is_child(a)) rt_sup_child_ended(a);
   rt_pool_actor_ended(a);
   rt_release(a); /* the "alive" reference */
+}
+
+/* A supervisor never runs, so nothing is queued to it (it has no handlers: the
+ * compiler refuses sends to it, and the runtime sends it nothing); a push after its
+ * end finds DEAD and is drained by its sender, as for any ended actor.  Its state --
+ * its parameters and its children's references -- is released when it is freed. */
+void rt_actor_sup_ended(rt_actor *s) {
+  rt_monitor_notify(s, rt_reason_stopped);
+  rt_pool_actor_ended(s);
+  rt_release(s); /* the "alive" reference */
 }
 
 /* Every failure of an actor comes here, on the thread running it, its message

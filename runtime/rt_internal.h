@@ -215,7 +215,7 @@ typedef struct rt_actor_ext {
   struct rt_timer *timers;   /* pending timers, under rt_timer.c's lock */
   /* Supervision (rt_supervise.c).  parent and child_index are written at spawn,
    * before the actor is shared; sup before its children are built. */
-  struct rt_actor *parent;   /* the supervisor (weak: supervisors never end), or NULL */
+  struct rt_actor *parent;   /* the supervisor (weak: it ends only after this child), or NULL */
   uint32_t child_index;      /* its place among the parent's children */
   struct rt_sup *sup;        /* a supervisor's own record */
   /* std.random (rt_std_random.c): the actor's generator, all zero until first used;
@@ -250,6 +250,10 @@ enum {
 void rt_actor_run(rt_actor *a);       /* scheduler: one turn (exclusive consumer) */
 void rt_actor_after_failure(void);    /* scheduler: rt_cur.actor failed; finish its turn */
 void rt_actor_report_failure(const char *reason, const char *pos);
+/* rt_supervise.c, after its lock: supervisor s has ended (DEAD set, its record freed);
+ * tells its monitors "stopped" and drops its "alive" reference.  Afterwards s may be
+ * freed. */
+void rt_actor_sup_ended(rt_actor *s);
 bool rt_actor_any_failed(void);       /* exit status 1 */
 void rt_actor_reset_failed(void);     /* tests */
 /* The reason strings the runtime gives without allocating. */
@@ -285,6 +289,14 @@ void rt_sup_child_failed(rt_actor *a, rt_str *reason);
 /* The running thread, between two messages of a (RESTART set): cancel a's timers,
  * drop its state, bump its incarnation and mark its init to run again. */
 void rt_sup_restart_self(rt_actor *a);
+/* The thread ending supervised actor a (stopped: DEAD set, monitors told): its parent
+ * has one child fewer alive; a supervisor left with none ends (rt_actor_sup_ended),
+ * and so on up the tree. */
+void rt_sup_child_ended(rt_actor *a);
+/* rt_actor_start, once supervisor s's build has returned or failed (and s has been
+ * entered in its parent's table): s may end from now on -- at once if every child it
+ * started has ended already. */
+void rt_sup_built(rt_actor *s);
 void rt_sup_free(struct rt_sup *s); /* rt_actor_ext_free */
 
 /* ---- scheduler (rt_sched.c) ------------------------------------------------------ */

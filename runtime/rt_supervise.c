@@ -1,12 +1,23 @@
 /* rt_supervise.c — supervision: supervisors' records (their children, their restart
  * history), restart decisions by strategy and intensity, escalation, a root's give-up,
- * and the restart of an actor in place.
+ * the restart of an actor in place, and the end of a supervisor whose children have
+ * all ended.
  *
  * The tree.  rt_spawn_child marks the child with its parent and index (in the child's
- * extension); rt_actor_start enters the started child in its parent's table.  A
- * supervisor never runs (no handlers, no init) and never ends, so the weak pointers
- * between parent and child stay valid: the supervisor's state owns the children, and
- * nothing ever drops the supervisor's own "alive" reference.
+ * extension); rt_actor_start enters the started child in its parent's table, which
+ * counts the children alive.  A supervisor never runs (no handlers, no init).  It ends
+ * ("stopped") when its last child has ended for good -- stopped, or, for a child
+ * supervisor, ended the same way -- and its build has returned: then it is marked dead,
+ * its record is freed, its parent counts one child fewer (and may end in turn), its
+ * monitors are told, and its "alive" reference is dropped.  Its state keeps the
+ * references to its (dead) children until it is freed, so `sup.child` still names them.
+ *
+ * The weak pointers.  A parent's table points at its children without owning them: the
+ * parent's state owns them, so they live at least as long as it does.  A child points
+ * at its parent without owning it: the parent cannot end before the child has ended,
+ * and an ended child never looks at its parent again.  So every pointer followed below
+ * -- always under sup_lock, always from a live actor upwards or from a live supervisor
+ * downwards -- is valid.
  *
  * A failure.  The failing actor's thread, after dropping the message, calls
  * rt_sup_child_failed.  Under one lock for the whole tree (sup_lock: failures are
@@ -14,18 +25,25 @@
  * the supervisor prunes its restart history to the window, and either admits one more
  * restart -- then asks each actor its strategy names to restart -- or gives up: it
  * reports, and fails itself to its own parent, which decides the same way about it;
- * with no parent the process ends at once with status 1.
+ * with no parent the process ends at once with status 1.  The failing actor is alive
+ * (it has not ended: it is being restarted), so the supervisor deciding and every one
+ * above it are alive too: a supervisor ends only after its last child, and its end is
+ * decided under the same lock.
  *
  * Asking an actor to restart sets RT_AF_RESTART on it (a supervisor is restarted at
  * once, under the lock: its history is cleared and its children are asked in turn;
- * ended children are skipped: stop() is for good).  After the lock is released each
- * asked actor gets an RT_MSG_RESTART message, a wake-up: it may be idle with an empty
- * mailbox.  The actor itself acts on the flag between two messages (rt_actor.c peeks at
- * the next message, sees the flag, restarts, then takes the message): a handler in
- * flight on another thread finishes first, no message is lost or handled twice, and
- * any message sent after the decision is handled by the restarted actor (its send
- * happens after the flag was set; the peek's acquire makes the flag visible).  The
- * failing actor is asked like the others, and its worker keeps it scheduled.
+ * ended children are skipped: stop() is for good, and so is a supervisor's end).  After
+ * the lock is released each asked actor gets an RT_MSG_RESTART message, a wake-up: it
+ * may be idle with an empty mailbox.  The actor itself acts on the flag between two
+ * messages (rt_actor.c peeks at the next message, sees the flag, restarts, then takes
+ * the message): a handler in flight on another thread finishes first, no message is
+ * lost or handled twice, and any message sent after the decision is handled by the
+ * restarted actor (its send happens after the flag was set; the peek's acquire makes
+ * the flag visible).  The failing actor is asked like the others, and its worker keeps
+ * it scheduled.  A worker that stops while a decision asks it to restart ends all the
+ * same (its end clears the flag; the wake-up becomes a silent dead letter); the
+ * wake-ups are sent while the failing actor, hence the deciding supervisor and
+ * everything its state owns, is still alive.
  *
  * A failure of an actor whose restart is already pending (a sibling's decision came
  * first) is absorbed: the pending restart covers it, and it is not counted again --
@@ -46,11 +64,14 @@ struct rt_sup {
   rt_actor **child;   /* [desc->nchildren]: weak; NULL until the child is started */
   int64_t *times;     /* restart times (ns): a ring of `cap`, oldest at `head` */
   uint32_t cap, head, len;
+  uint32_t live;      /* children registered that have not ended */
+  bool building;      /* its build has not returned: it cannot end yet */
 };
 
 static pthread_mutex_t sup_lock = PTHREAD_MUTEX_INITIALIZER; /* every rt_sup, decisions */
 
-/* Actors to wake after a decision (their RESTART was set by it). */
+/* Actors to wake after a decision (their RESTART was set by it), or supervisors that
+ * ended, to finish after the lock. */
 typedef struct wake_list {
   rt_actor **a;
   size_t n, cap;
@@ -88,13 +109,16 @@ void rt_sup_init(rt_actor *s) {
   rt_sup *r = rt_zalloc(sizeof *r);
   r->desc = d;
   r->child = rt_zalloc(sizeof *r->child * (d->nchildren ? d->nchildren : 1));
+  r->building = true;
   rt_actor_ext_get(s)->sup = r; /* before any child is started: nobody reads it yet */
 }
 
 void rt_sup_register(rt_actor *a) {
   rt_actor_ext *e = ext_of(a);
   pthread_mutex_lock(&sup_lock);
-  sup_of(e->parent)->child[e->child_index] = a;
+  rt_sup *r = sup_of(e->parent);
+  r->child[e->child_index] = a;
+  r->live++;
   pthread_mutex_unlock(&sup_lock);
 }
 
@@ -134,9 +158,11 @@ static bool admit_restart(rt_sup *r, int64_t now) {
 /* ---- restarting ---------------------------------------------------------------------- */
 
 /* sup_lock: asks x to restart.  A supervisor restarts here and now (a fresh window)
- * and asks its children; an ended actor stays ended. */
+ * and asks its children; an ended actor (or supervisor) stays ended. */
 static void request_restart(rt_actor *x, wake_list *w) {
   if (x->kind->flags & RT_KIND_SUPERVISOR) {
+    /* relaxed: a supervisor's DEAD is set under sup_lock (sup_end), which we hold. */
+    if (atomic_load_explicit(&x->flags, memory_order_relaxed) & RT_AF_DEAD) return; /* ended for good */
     rt_sup *r = sup_of(x);
     r->head = r->len = 0;
     rt_stat_add(&rt_stats_local()->restarts, 1);
@@ -213,4 +239,55 @@ void rt_sup_restart_self(rt_actor *a) {
   /* relaxed: the running thread's own flag. */
   if (k->init) atomic_fetch_or_explicit(&a->flags, RT_AF_INIT, memory_order_relaxed);
   rt_stat_add(&rt_stats_local()->restarts, 1);
+}
+
+/* ---- the end of a supervisor ------------------------------------------------------------ */
+
+/* sup_lock: supervisor s is built and has no child left alive: it ends.  Marked dead
+ * here (a restart decision made after this skips it) and its record freed; its parent,
+ * if it counted s, has one child fewer alive, and may end the same way.  What cannot
+ * be done under the lock (monitors, the "alive" reference) is left to finish_ended,
+ * for each supervisor pushed on `ended`, innermost first. */
+static void sup_end(rt_actor *s, wake_list *ended) {
+  for (;;) {
+    rt_actor_ext *e = ext_of(s);
+    /* seq_cst: pairs with rt_monitor's read of DEAD after installing the extension
+     * (as in actor_end); request_restart reads it under the lock. */
+    atomic_fetch_or_explicit(&s->flags, RT_AF_DEAD, memory_order_seq_cst);
+    rt_sup_free(e->sup);
+    e->sup = NULL;
+    wake_push(ended, s);
+    rt_actor *p = e->parent;
+    if (!p) return;
+    rt_sup *pr = sup_of(p);
+    if (pr->child[e->child_index] != s) return; /* never entered: its build failed */
+    if (--pr->live > 0 || pr->building) return;
+    s = p;
+  }
+}
+
+static void finish_ended(wake_list *ended) {
+  for (size_t i = 0; i < ended->n; i++) rt_actor_sup_ended(ended->a[i]);
+  rt_free(ended->a);
+}
+
+void rt_sup_child_ended(rt_actor *a) {
+  wake_list ended = {0};
+  rt_actor_ext *e = ext_of(a);
+  pthread_mutex_lock(&sup_lock);
+  /* The parent is alive: a was, until now, one of its live children. */
+  rt_sup *r = sup_of(e->parent);
+  if (r->child[e->child_index] == a && --r->live == 0 && !r->building) sup_end(e->parent, &ended);
+  pthread_mutex_unlock(&sup_lock);
+  finish_ended(&ended);
+}
+
+void rt_sup_built(rt_actor *s) {
+  wake_list ended = {0};
+  pthread_mutex_lock(&sup_lock);
+  rt_sup *r = sup_of(s);
+  r->building = false;
+  if (r->live == 0) sup_end(s, &ended); /* every child it started has ended already */
+  pthread_mutex_unlock(&sup_lock);
+  finish_ended(&ended);
 }
