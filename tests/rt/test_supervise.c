@@ -5,13 +5,20 @@
  * up and escalation through two levels, which rebuilds the subtree in place; a root's
  * give-up ends the process at once with status 1 (in a child process); stopped
  * children stay ended and their monitors fire, restarted ones' do not; then-blocks and
- * timers of an old incarnation are skipped; ACTOR_STATS' restart counter.
+ * timers of an old incarnation are skipped; ACTOR_STATS' restart counter.  A supervisor
+ * whose children have all ended for good ends too: its monitors hear "stopped", its
+ * parent counts it as ended (nested supervisors end in turn, and a restart decision
+ * skips them), it is freed with its children once nothing refers to it -- also when its
+ * children stop while it is still being built, when its build fails, and when a child
+ * fails while its sibling stops -- and supervisors spawned in waves leave the memory
+ * flat.
  *
  * Supervisors are written by hand as the compiler emits them: the state holds the
  * children's references, and `build` spawns each with rt_spawn_child, stores it and
  * starts it. */
 #include "rt_test.h"
 
+#include <malloc.h>
 #include <signal.h>
 
 static const uint8_t no_answers[16];
@@ -37,10 +44,14 @@ typedef struct wstate {
 
 enum { W_WORK, W_STOP, W_GET, W_ASK, W_TIMERS, W_SLOW, W_PRINT };
 
-#define MAXREC 64
+#define MAXREC 4096
 static wrec recs[MAXREC];
 static int nrecs;
 static wrec *new_rec(void) {
+  if (nrecs == MAXREC) {
+    fprintf(stderr, "test_supervise: more than %d worker records\n", MAXREC);
+    abort();
+  }
   wrec *r = &recs[nrecs++];
   memset(r, 0, sizeof *r);
   return r;
@@ -56,6 +67,10 @@ static void worker_init(rt_actor *self) {
   }
   s->count = 0;
 }
+
+/* Actors freed (their drop_params runs when their count reaches zero). */
+static _Atomic int worker_frees, sup_frees;
+static void worker_drop_params(rt_actor *self) { atomic_fetch_add(&worker_frees, 1); }
 
 static void worker_drop_state(rt_actor *self) {
   wstate *s = STATE(self, wstate);
@@ -157,7 +172,7 @@ static const rt_kind worker_kind = {.name = "Worker", .size = RT_ACTOR_STATE_OFF
                                     .handler_names = worker_names, .handler_answers = worker_answers,
                                     .answer_types = worker_types, .down_handler = -1, .init = worker_init,
                                     .dispatch = worker_dispatch, .drop_msg = worker_drop_msg,
-                                    .drop_state = worker_drop_state, .drop_params = t_nop_actor};
+                                    .drop_state = worker_drop_state, .drop_params = worker_drop_params};
 
 static wrec *rec_of(rt_actor *w) { return STATE(w, wstate)->rec; }
 
@@ -178,6 +193,7 @@ static void tsup_build(rt_actor *s) {
   }
 }
 static void tsup_drop_params(rt_actor *s) {
+  atomic_fetch_add(&sup_frees, 1);
   for (uint32_t i = 0; i < s->kind->sup->nchildren; i++) rt_release(STATE(s, rt_actor *)[i]);
 }
 
@@ -215,11 +231,12 @@ typedef struct down_msg {
 #define MAXD 16
 static char down_reason[MAXD][32];
 static uint64_t down_who[MAXD];
-static _Atomic int ndown;
+static _Atomic int ndown, ndown_stopped;
 static void driver_dispatch_all(rt_actor *self, rt_msg *m) {
   if (m->id == 2) {
     down_msg *d = (down_msg *)m;
     int i = atomic_fetch_add(&ndown, 1);
+    if (d->reason && strcmp(d->reason->data, "stopped") == 0) atomic_fetch_add(&ndown_stopped, 1);
     if (i < MAXD) {
       snprintf(down_reason[i], 32, "%s", d->reason ? d->reason->data : "");
       down_who[i] = d->who ? rt_actor_number(d->who) : 0;
@@ -627,6 +644,383 @@ static void sibling_timers_cancelled(void) {
   rt_release(s);
 }
 
+/* ---- the end of a supervisor ------------------------------------------------------------------- */
+static bool dead(rt_actor *a) { return (atomic_load(&a->flags) & RT_AF_DEAD) != 0; }
+static struct rt_sup *ext_sup(rt_actor *s) { return atomic_load(&s->ext)->sup; }
+
+TSUP(duo_kind, "Duo", RT_ONE_FOR_ONE, 100, 60000, &worker_kind, &worker_kind);
+
+static void watch_duo_stop(rt_actor *self, rt_actor *s) {
+  rt_monitor(self, s);
+  rt_monitor(self, child(s, 0));
+  rt_monitor(self, child(s, 1));
+  tsend(child(s, 0), W_STOP, 0, 0, NULL);
+  tsend(child(s, 1), W_WORK, 1, 0, NULL);
+  tsend(child(s, 1), W_STOP, 0, 0, NULL);
+}
+static void watch_only(rt_actor *self, rt_actor *s) { rt_monitor(self, s); }
+
+/* every child stops: the supervisor ends ("stopped", after its children's downs), its
+ * record goes, its children's references still name them, and it is freed with them
+ * once the last reference to it is dropped */
+static void sup_ends(void) {
+  rt_stats before = t_stats();
+  atomic_store(&ndown, 0);
+  int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
+  rt_actor *s = spawn_sup(&duo_kind);
+  rt_actor *w0 = child(s, 0), *w1 = child(s, 1);
+  rt_sched_run();
+  CHECK(!dead(s)); /* its children are alive and idle */
+  drive(watch_duo_stop, s);
+  rt_sched_run();
+  CHECK(dead(w0) && dead(w1));
+  CHECK(dead(s));
+  CHECK(ext_sup(s) == NULL); /* its record and restart history are released */
+  CHECK_EQ(atomic_load(&ndown), 3);
+  CHECK(strcmp(down_reason[2], "stopped") == 0);
+  CHECK_EQ(down_who[2], rt_actor_number(s)); /* the supervisor's down comes last */
+  CHECK(down_who[0] != rt_actor_number(s) && down_who[1] != rt_actor_number(s));
+  CHECK_EQ(rec_of(w1)->nseen, 1);
+  CHECK(child(s, 0) == w0 && child(s, 1) == w1); /* `s.child` still names them */
+  tsend(w0, W_WORK, 1, 0, NULL);                /* a dead letter */
+  drive(watch_only, s);                          /* it has ended: "dead" at once */
+  rt_sched_run();
+  CHECK_EQ(atomic_load(&ndown), 4);
+  CHECK(strcmp(down_reason[3], "dead") == 0);
+  rt_stats after = t_stats();
+  CHECK_EQ(after.dead_letters - before.dead_letters, 1);
+  CHECK_EQ(after.restarts - before.restarts, 0);
+  CHECK(!rt_actor_any_failed()); /* ending is not giving up */
+  CHECK_EQ(atomic_load(&sup_frees) - sf, 0); /* our reference keeps it */
+  CHECK_EQ(atomic_load(&worker_frees) - wf, 0);
+  rt_release(s);
+  CHECK_EQ(atomic_load(&sup_frees) - sf, 1);
+  CHECK_EQ(atomic_load(&worker_frees) - wf, 2);
+}
+
+/* Outer(one_for_all) > [Inner > [leaf], w]: the leaf stops, so Inner ends while Outer
+ * goes on; w fails, and Outer's restart skips Inner, which has ended for good; w stops,
+ * so Outer ends. */
+TSUP(inner_kind, "Inner", RT_ONE_FOR_ONE, 100, 60000, &worker_kind);
+TSUP(outer_kind, "Outer", RT_ONE_FOR_ALL, 100, 60000, &inner_kind, &worker_kind);
+
+static void watch_tree(rt_actor *self, rt_actor *o) {
+  rt_actor *inner = child(o, 0);
+  rt_monitor(self, child(inner, 0));
+  rt_monitor(self, inner);
+  rt_monitor(self, child(o, 1));
+  rt_monitor(self, o);
+  tsend(child(inner, 0), W_STOP, 0, 0, NULL);
+}
+static void nested_end(void) {
+  atomic_store(&ndown, 0);
+  int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
+  rt_actor *o = spawn_sup(&outer_kind);
+  rt_actor *inner = child(o, 0), *leaf = child(inner, 0), *w = child(o, 1);
+  drive(watch_tree, o);
+  rt_sched_run();
+  CHECK_EQ(atomic_load(&ndown), 2);
+  CHECK(strcmp(down_reason[0], "stopped") == 0 && down_who[0] == rt_actor_number(leaf));
+  CHECK(strcmp(down_reason[1], "stopped") == 0 && down_who[1] == rt_actor_number(inner));
+  CHECK(dead(inner));
+  CHECK(!dead(o));
+  rt_stats before = t_stats();
+  fail_n(w, 1);
+  rt_stats after = t_stats();
+  CHECK_EQ(after.restarts - before.restarts, 1); /* w only: Inner is not rebuilt */
+  CHECK_EQ(atomic_load(&rec_of(w)->inits), 2);
+  CHECK_EQ(atomic_load(&rec_of(leaf)->inits), 1);
+  CHECK(dead(inner) && !dead(o));
+  CHECK_EQ(atomic_load(&ndown), 2);
+  tsend(w, W_STOP, 0, 0, NULL);
+  rt_sched_run();
+  CHECK_EQ(atomic_load(&ndown), 4);
+  CHECK(down_who[2] == rt_actor_number(w) && down_who[3] == rt_actor_number(o));
+  CHECK(strcmp(down_reason[3], "stopped") == 0);
+  CHECK(dead(o));
+  CHECK(!rt_actor_any_failed());
+  CHECK(strstr(err, "gave up") == NULL);
+  rt_release(o);
+  CHECK_EQ(atomic_load(&sup_frees) - sf, 2);
+  CHECK_EQ(atomic_load(&worker_frees) - wf, 2);
+}
+
+/* Children that stop in their init, possibly on other threads while their supervisor
+ * (or the one above it) is still building: each supervisor ends once, after its build,
+ * and everything is freed. */
+static void quitter_init(rt_actor *self) { rt_stop(self); }
+static void quitter_dispatch(rt_actor *self, rt_msg *m) {}
+static const rt_kind quitter_kind = {.name = "Quitter", .size = RT_ACTOR_STATE_OFFSET, .handler_answers = no_answers,
+                                     .down_handler = -1, .init = quitter_init, .dispatch = quitter_dispatch,
+                                     .drop_msg = tmsg_drop, .drop_state = t_nop_actor,
+                                     .drop_params = worker_drop_params};
+TSUP(quit2_kind, "Quit2", RT_ONE_FOR_ONE, 100, 60000, &quitter_kind, &quitter_kind);
+TSUP(quitnest_kind, "QuitNest", RT_ONE_FOR_ALL, 100, 60000, &quit2_kind, &quitter_kind, &quit2_kind);
+
+static long nquit;
+static void spawn_quitters(rt_actor *self, rt_actor *unused) {
+  for (long i = 0; i < nquit; i++) {
+    rt_actor *s = spawn_sup(&quitnest_kind);
+    if (i % 2) rt_monitor(self, s);
+    rt_release(s);
+  }
+}
+static void stop_while_building(void) {
+  nquit = t_scale(400);
+  atomic_store(&ndown, 0);
+  atomic_store(&ndown_stopped, 0);
+  int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
+  rt_stats before = t_stats();
+  drive(spawn_quitters, NULL);
+  rt_sched_run();
+  rt_stats after = t_stats();
+  CHECK_EQ(after.spawned - before.spawned, 1 + nquit * 8);
+  CHECK_EQ(atomic_load(&sup_frees) - sf, nquit * 3);
+  CHECK_EQ(atomic_load(&worker_frees) - wf, nquit * 5);
+  CHECK_EQ(atomic_load(&ndown), nquit / 2);
+  CHECK_EQ(atomic_load(&ndown_stopped), nquit / 2);
+}
+
+/* A build that fails (as a child's spawn arguments may) after starting one child: the
+ * spawner fails; the supervisor ends when that child stops, and is freed. */
+static rt_actor *broken_child;
+static void broken_build(rt_actor *s) {
+  rt_actor *c = rt_spawn_child(s, &worker_kind, 0);
+  STATE(c, wstate)->rec = new_rec();
+  STATE(s, rt_actor *)[0] = c;
+  rt_actor_start(c);
+  rt_retain(c);
+  broken_child = c;
+  rt_fail("build broke", "broken.actor:3:3");
+}
+static const tsup broken_desc = {{RT_ONE_FOR_ONE, 2, 100, 60000, broken_build}, {&worker_kind, &worker_kind}};
+static const rt_kind broken_kind = {.name = "Broken", .size = RT_ACTOR_STATE_OFFSET + 2 * sizeof(rt_actor *),
+                                    .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
+                                    .drop_params = tsup_drop_params, .sup = &broken_desc.d};
+static void release_ref(rt_actor **a) { rt_release(*a); }
+static void spawn_broken(rt_actor *self, rt_actor *unused) {
+  /* released as the failure unwinds, as the compiler's landing pads do */
+  rt_actor *s __attribute__((cleanup(release_ref))) = rt_spawn(&broken_kind);
+  rt_actor_start(s);
+}
+static void build_fails(void) {
+  int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
+  drive(spawn_broken, NULL);
+  run_captured();
+  CHECK(strstr(err, "failed in step at broken.actor:3:3: build broke") != NULL);
+  CHECK(rt_actor_any_failed()); /* the spawner, unsupervised */
+  rt_actor_reset_failed();
+  CHECK_EQ(atomic_load(&sup_frees) - sf, 0); /* its child is alive */
+  tsend(broken_child, W_WORK, 1, 0, NULL);
+  tsend(broken_child, W_STOP, 0, 0, NULL);
+  rt_sched_run();
+  CHECK_EQ(rec_of(broken_child)->nseen, 1);
+  CHECK(dead(broken_child));
+  CHECK_EQ(atomic_load(&sup_frees) - sf, 1);
+  CHECK_EQ(atomic_load(&worker_frees) - wf, 0); /* we hold it */
+  rt_release(broken_child);
+  CHECK_EQ(atomic_load(&worker_frees) - wf, 1);
+}
+
+/* ---- a child fails while its sibling stops ----------------------------------------------------- */
+/* Many supervisors [a, b] at once: one driver makes each a fail and then stop, another
+ * makes each b stop, so (with several threads) decisions about a's failure meet b's end.
+ * Each supervisor ends exactly once, after a's restart and stop; nothing is lost. */
+TSUP(race_one_kind, "RaceOne", RT_ONE_FOR_ONE, 100, 60000, &worker_kind, &worker_kind);
+TSUP(race_all_kind, "RaceAll", RT_ONE_FOR_ALL, 100, 60000, &worker_kind, &worker_kind);
+TSUP(race_rest_kind, "RaceRest", RT_REST_FOR_ONE, 100, 60000, &worker_kind, &worker_kind);
+/* and nested: Top(one_for_all) > [Mid > [leaf], w]: w fails while the leaf stops (so Mid
+ * ends, before or after Top's decision asks it to restart) */
+TSUP(race_mid_kind, "RaceMid", RT_ONE_FOR_ONE, 100, 60000, &worker_kind);
+TSUP(race_top_kind, "RaceTop", RT_ONE_FOR_ALL, 100, 60000, &race_mid_kind, &worker_kind);
+
+#define NRACE 200
+static rt_actor *race[NRACE];
+static long nrace;
+static rt_actor *race_failer(rt_actor *s) { return child(s, 1); }
+static rt_actor *race_stopper(rt_actor *s) {
+  return s->kind == &race_top_kind ? child(child(s, 0), 0) : child(s, 0);
+}
+static void race_fail(rt_actor *self, rt_actor *unused) {
+  for (long i = 0; i < nrace; i++) {
+    tsend(race_failer(race[i]), W_WORK, -1, 0, NULL);
+    tsend(race_failer(race[i]), W_STOP, 0, 0, NULL);
+  }
+}
+static void race_stop(rt_actor *self, rt_actor *unused) {
+  for (long i = 0; i < nrace; i++) tsend(race_stopper(race[i]), W_STOP, 0, 0, NULL);
+}
+static void race_watch(rt_actor *self, rt_actor *unused) {
+  for (long i = 0; i < nrace; i++) rt_monitor(self, race[i]);
+}
+static void fail_while_stopping(const rt_kind *k) {
+  nrace = t_scale(NRACE);
+  bool nested = k == &race_top_kind;
+  atomic_store(&ndown, 0);
+  atomic_store(&ndown_stopped, 0);
+  int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
+  for (long i = 0; i < nrace; i++) race[i] = spawn_sup(k);
+  drive(race_watch, NULL);
+  rt_sched_run(); /* the first inits, the monitors */
+  rt_stats before = t_stats();
+  drive(race_fail, NULL);
+  drive(race_stop, NULL);
+  run_captured();
+  rt_stats after = t_stats();
+  long ended = 0, fail_inits = 0, stop_inits_bad = 0;
+  for (long i = 0; i < nrace; i++) {
+    ended += dead(race[i]) && dead(race_failer(race[i])) && dead(race_stopper(race[i]));
+    if (nested) ended -= !dead(child(race[i], 0));
+    fail_inits += atomic_load(&rec_of(race_failer(race[i]))->inits) == 2;
+    int si = atomic_load(&rec_of(race_stopper(race[i]))->inits);
+    stop_inits_bad += si < 1 || si > (k == &race_one_kind ? 1 : 2);
+  }
+  CHECK_EQ(ended, nrace);
+  CHECK_EQ(fail_inits, nrace); /* each failing child restarted once, then stopped */
+  CHECK_EQ(stop_inits_bad, 0);
+  CHECK_EQ(atomic_load(&ndown), nrace); /* each supervisor ended once */
+  CHECK_EQ(atomic_load(&ndown_stopped), nrace);
+  CHECK_EQ(after.failures - before.failures, nrace);
+  long restarts = (long)(after.restarts - before.restarts);
+  if (k == &race_one_kind)
+    CHECK_EQ(restarts, nrace);
+  else
+    CHECK(restarts >= nrace && restarts <= 3 * nrace);
+  CHECK_EQ(count_str(err, "failed in work"), nrace);
+  CHECK(strstr(err, "gave up") == NULL);
+  CHECK(!rt_actor_any_failed());
+  for (long i = 0; i < nrace; i++) rt_release(race[i]);
+  CHECK_EQ(atomic_load(&sup_frees) - sf, nrace * (nested ? 2 : 1));
+  CHECK_EQ(atomic_load(&worker_frees) - wf, nrace * 2);
+}
+
+/* ---- memory: supervisors spawned in waves are freed ------------------------------------------ */
+/* A supervisor per session, its child doing a little work and stopping: 200000 pairs,
+ * 10000 at a time.  Every one is freed, and the memory in use after the first wave
+ * (pool chunks; the RSS once malloc has given back what is free) does not grow. */
+static const rt_type list_int = {RT_T_LIST, 0, &rt_type_int, NULL};
+typedef struct jstate {
+  int64_t n;    /* parameter */
+  rt_str *note; /* field */
+  rt_list *items; /* field */
+} jstate;
+static void job_init(rt_actor *self) {
+  jstate *s = STATE(self, jstate);
+  s->note = rt_str_new("a session's state", 17);
+  s->items = rt_list_new_cap(&list_int, 8);
+}
+static void job_dispatch(rt_actor *self, rt_msg *m) {
+  jstate *s = STATE(self, jstate);
+  for (int64_t i = 0; i < 8; i++) rt_list_push(&s->items, &list_int, (rt_word)(s->n + i));
+  rt_stop(self);
+}
+static void job_drop_state(rt_actor *self) {
+  jstate *s = STATE(self, jstate);
+  rt_release(s->note);
+  rt_release(s->items);
+  s->note = NULL;
+  s->items = NULL;
+}
+static const char *const job_names[] = {"go"};
+static const rt_kind job_kind = {.name = "Job", .size = RT_ACTOR_STATE_OFFSET + sizeof(jstate), .nhandlers = 1,
+                                 .handler_names = job_names, .handler_answers = no_answers, .down_handler = -1,
+                                 .init = job_init, .dispatch = job_dispatch, .drop_msg = tmsg_drop,
+                                 .drop_state = job_drop_state, .drop_params = worker_drop_params};
+static void jobsup_build(rt_actor *s) {
+  rt_actor *c = rt_spawn_child(s, &job_kind, 0);
+  STATE(c, jstate)->n = STATE(s, int64_t)[1];
+  STATE(s, rt_actor *)[0] = c;
+  rt_actor_start(c);
+}
+static const rt_sup_desc jobsup_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, jobsup_build};
+static const rt_kind jobsup_kind = {.name = "JobSup", .size = RT_ACTOR_STATE_OFFSET + 2 * sizeof(int64_t),
+                                    .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
+                                    .drop_params = tsup_drop_params, .sup = &jobsup_desc};
+
+/* One actor runs the waves, in one run of the scheduler as a program would: it spawns
+ * a wave, monitoring each supervisor, and starts the next when every one has told it
+ * "stopped". */
+static long wave_size, waves, wave_downs, waves_done, wave_bad_downs;
+static long rss_first, rss_max;
+static size_t pool_first;
+static long rss_kb(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kb = -1;
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+  if (f) fclose(f);
+  return kb;
+}
+static void start_wave(rt_actor *self) {
+  for (long i = 0; i < wave_size; i++) {
+    rt_actor *s = rt_spawn(&jobsup_kind);
+    STATE(s, int64_t)[1] = i;
+    rt_actor_start(s);
+    rt_monitor(self, s);
+    tsend(child(s, 0), 0, 0, 0, NULL);
+    rt_release(s);
+  }
+}
+static void waver_dispatch(rt_actor *self, rt_msg *m) {
+  if (m->id == 0) {
+    start_wave(self);
+    return;
+  }
+  down_msg *d = (down_msg *)m; /* down(who, reason) */
+  if (!d->reason || strcmp(d->reason->data, "stopped") != 0) wave_bad_downs++;
+  if (++wave_downs < wave_size) return;
+  wave_downs = 0;
+  malloc_trim(0); /* what is free goes back: the RSS is what is in use */
+  long rss = rss_kb();
+  if (waves_done++ == 0) {
+    rss_first = rss;
+    pool_first = rt_pool_chunk_bytes();
+  }
+  if (rss > rss_max) rss_max = rss;
+  if (waves_done < waves)
+    start_wave(self);
+  else
+    rt_stop(self);
+}
+static void waver_drop(rt_msg *m) {
+  if (m->id == 1) {
+    rt_release(((down_msg *)m)->who);
+    rt_release(((down_msg *)m)->reason);
+  } else {
+    tmsg_drop(m);
+  }
+}
+static const char *const waver_names[] = {"go", "down"};
+static const rt_kind waver_kind = {.name = "Waver", .size = RT_ACTOR_STATE_OFFSET, .nhandlers = 2,
+                                   .handler_names = waver_names, .handler_answers = no_answers,
+                                   .down_handler = 1, .dispatch = waver_dispatch, .drop_msg = waver_drop,
+                                   .drop_state = t_nop_actor, .drop_params = t_nop_actor};
+
+static void memory_waves(void) {
+  wave_size = t_scale(10000);
+  waves = 20;
+  waves_done = wave_downs = wave_bad_downs = rss_max = 0;
+  int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
+  rt_actor *w = rt_spawn(&waver_kind);
+  rt_actor_start(w);
+  tsend(w, 0, 0, 0, NULL);
+  rt_release(w);
+  rt_sched_run();
+  size_t pool_last = rt_pool_chunk_bytes();
+  CHECK_EQ(waves_done, waves);
+  CHECK_EQ(wave_bad_downs, 0);
+  CHECK_EQ(atomic_load(&sup_frees) - sf, wave_size * waves);
+  CHECK_EQ(atomic_load(&worker_frees) - wf, wave_size * waves);
+  printf("memory: %ld supervisors and children in waves of %ld: RSS %ld KiB after the first wave, at most %ld KiB "
+         "after; pool chunks %zu KiB, then %zu KiB\n",
+         wave_size * waves, wave_size, rss_first, rss_max, pool_first / 1024, pool_last / 1024);
+#if !defined(RT_ASAN) && !defined(RT_TSAN)
+  CHECK(rss_max - rss_first < 4096);
+  CHECK(pool_last - pool_first <= (size_t)1 << 20);
+#endif
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "root") == 0) return root_child();
   root_give_up("/proc/self/exe"); /* first: before this process has any other thread */
@@ -641,5 +1035,14 @@ int main(int argc, char **argv) {
   stopped();
   incarnations();
   sibling_timers_cancelled();
+  sup_ends();
+  nested_end();
+  stop_while_building();
+  build_fails();
+  fail_while_stopping(&race_one_kind);
+  fail_while_stopping(&race_all_kind);
+  fail_while_stopping(&race_rest_kind);
+  fail_while_stopping(&race_top_kind);
+  memory_waves();
   return t_finish("test_supervise");
 }
