@@ -61,28 +61,42 @@ typedef struct rt_sup rt_sup;
 
 struct rt_sup {
   const rt_sup_desc *desc;
-  rt_actor **child;   /* [desc->nchildren]: weak; NULL until the child is started */
   int64_t *times;     /* restart times (ns): a ring of `cap`, oldest at `head` */
   uint32_t cap, head, len;
   uint32_t live;      /* children registered that have not ended */
   bool building;      /* its build has not returned: it cannot end yet */
+  rt_actor *child[];  /* [desc->nchildren]: weak; NULL until the child is started */
 };
 
 static pthread_mutex_t sup_lock = PTHREAD_MUTEX_INITIALIZER; /* every rt_sup, decisions */
 
 /* Actors to wake after a decision (their RESTART was set by it), or supervisors that
- * ended, to finish after the lock. */
+ * ended, to finish after the lock.  The first few fit in the list itself. */
 typedef struct wake_list {
-  rt_actor **a;
+  rt_actor **a; /* `in`, or an allocated array */
   size_t n, cap;
+  rt_actor *in[8];
 } wake_list;
+
+static void wake_init(wake_list *w) {
+  w->a = w->in;
+  w->n = 0;
+  w->cap = sizeof w->in / sizeof w->in[0];
+}
 
 static void wake_push(wake_list *w, rt_actor *a) {
   if (w->n == w->cap) {
-    w->cap = w->cap ? 2 * w->cap : 8;
-    w->a = rt_realloc(w->a, w->cap * sizeof *w->a);
+    rt_actor **na = rt_alloc(2 * w->cap * sizeof *na);
+    memcpy(na, w->a, w->n * sizeof *na);
+    if (w->a != w->in) rt_free(w->a);
+    w->a = na;
+    w->cap *= 2;
   }
   w->a[w->n++] = a;
+}
+
+static void wake_fini(wake_list *w) {
+  if (w->a != w->in) rt_free(w->a);
 }
 
 static rt_actor_ext *ext_of(rt_actor *a) {
@@ -106,9 +120,8 @@ rt_actor *rt_spawn_child(rt_actor *sup, const rt_kind *k, uint32_t index) {
 
 void rt_sup_init(rt_actor *s) {
   const rt_sup_desc *d = s->kind->sup;
-  rt_sup *r = rt_zalloc(sizeof *r);
+  rt_sup *r = rt_zalloc(sizeof *r + sizeof r->child[0] * d->nchildren);
   r->desc = d;
-  r->child = rt_zalloc(sizeof *r->child * (d->nchildren ? d->nchildren : 1));
   r->building = true;
   rt_actor_ext_get(s)->sup = r; /* before any child is started: nobody reads it yet */
 }
@@ -123,7 +136,6 @@ void rt_sup_register(rt_actor *a) {
 }
 
 void rt_sup_free(rt_sup *r) {
-  rt_free(r->child);
   rt_free(r->times);
   rt_free(r);
 }
@@ -210,7 +222,8 @@ static void decide(rt_actor *sup, rt_actor *failed, rt_str *reason, wake_list *w
 }
 
 void rt_sup_child_failed(rt_actor *a, rt_str *reason) {
-  wake_list w = {0};
+  wake_list w;
+  wake_init(&w);
   pthread_mutex_lock(&sup_lock);
   /* relaxed: under the lock every setter of RESTART is ordered with us. */
   if (!(atomic_load_explicit(&a->flags, memory_order_relaxed) & RT_AF_RESTART)) {
@@ -225,7 +238,7 @@ void rt_sup_child_failed(rt_actor *a, rt_str *reason) {
     m->id = RT_MSG_RESTART;
     rt_send(w.a[i], m);
   }
-  rt_free(w.a);
+  wake_fini(&w);
 }
 
 void rt_sup_restart_self(rt_actor *a) {
@@ -268,11 +281,12 @@ static void sup_end(rt_actor *s, wake_list *ended) {
 
 static void finish_ended(wake_list *ended) {
   for (size_t i = 0; i < ended->n; i++) rt_actor_sup_ended(ended->a[i]);
-  rt_free(ended->a);
+  wake_fini(ended);
 }
 
 void rt_sup_child_ended(rt_actor *a) {
-  wake_list ended = {0};
+  wake_list ended;
+  wake_init(&ended);
   rt_actor_ext *e = ext_of(a);
   pthread_mutex_lock(&sup_lock);
   /* The parent is alive: a was, until now, one of its live children. */
@@ -283,7 +297,8 @@ void rt_sup_child_ended(rt_actor *a) {
 }
 
 void rt_sup_built(rt_actor *s) {
-  wake_list ended = {0};
+  wake_list ended;
+  wake_init(&ended);
   pthread_mutex_lock(&sup_lock);
   rt_sup *r = sup_of(s);
   r->building = false;
