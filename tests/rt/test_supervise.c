@@ -187,7 +187,7 @@ static void tsup_build(rt_actor *s) {
   const tsup *ts = (const tsup *)s->kind->sup;
   for (uint32_t i = 0; i < ts->d.nchildren; i++) {
     rt_actor *c = rt_spawn_child(s, ts->kinds[i], i);
-    if (!(ts->kinds[i]->flags & RT_KIND_SUPERVISOR)) STATE(c, wstate)->rec = new_rec();
+    if (ts->kinds[i] == &worker_kind) STATE(c, wstate)->rec = new_rec();
     STATE(s, rt_actor *)[i] = c; /* the supervisor's state owns the reference */
     rt_actor_start(c);
   }
