@@ -1017,7 +1017,9 @@ static void memory_waves(void) {
          wave_size * waves, wave_size, rss_first, rss_max, pool_first / 1024, pool_last / 1024);
 #if !defined(RT_ASAN) && !defined(RT_TSAN)
   CHECK(rss_max - rss_first < 4096);
-  CHECK(pool_last - pool_first <= (size_t)1 << 20);
+  /* each worker's pool may still take a chunk or two after the first wave (which
+   * thread frees what varies with the schedule): a bound per thread, not a growth */
+  CHECK(pool_last - pool_first <= (size_t)rt_sched_threads() << 19 || pool_last - pool_first <= (size_t)1 << 20);
 #endif
 }
 
