@@ -433,10 +433,15 @@ static rt_actor *find_work_seeded(rt_worker *w) {
     rq_put(w, w->runnext);
     w->runnext = NULL;
   }
+  /* Into the ring only what fits: a put into a full ring would move half of it back
+   * to the global queue, and taking that again would never end.  The rest of the
+   * global queue waits for room (more than RQ_SIZE runnable actors). */
   rt_actor *a;
-  while (atomic_load_explicit(&S.gq_len, memory_order_relaxed) && (a = gq_get(w, RQ_SIZE / 2)) != NULL)
+  uint32_t n;
+  while ((n = rq_len(w)) < RQ_SIZE && atomic_load_explicit(&S.gq_len, memory_order_relaxed) &&
+         (a = gq_get(w, RQ_SIZE - n)) != NULL)
     rq_put(w, a); /* relaxed: a hint; gq_get looks under the lock */
-  uint32_t n = rq_len(w);
+  n = rq_len(w);
   if (n == 0) return find_work_slow(w);
   /* one worker: nobody else touches the ring, so a swap with the head is safe */
   uint32_t h = atomic_load_explicit(&w->rq_head, memory_order_relaxed);
