@@ -56,7 +56,8 @@ static __thread pool_tls P;
 /* ---- global ---------------------------------------------------------------------- */
 
 /* Per class, a stack of full batches.  The lock is taken once per batch (hundreds of
- * blocks), never per block.  Padded to a cache line each: classes are independent. */
+ * blocks), never per block; a thread that finds the stack empty (by an unlocked look)
+ * carves from its own chunk without it.  Padded to a cache line each: classes are independent. */
 static struct {
   alignas(64) pthread_mutex_t lock;
   node *batches;
@@ -106,10 +107,15 @@ static __attribute__((noinline)) void *alloc_slow(uint32_t c) {
     l->cur = l->spare;
     l->spare = NULL;
   } else {
-    pthread_mutex_lock(&G[c].lock);
-    node *b = G[c].batches;
-    if (b) G[c].batches = b->next_batch;
-    pthread_mutex_unlock(&G[c].lock);
+    /* A thread that keeps allocating (a spawner) finds the global stack empty most of
+     * the time: it carves without taking the lock.  relaxed: a hint; the lock decides. */
+    node *b = NULL;
+    if (__atomic_load_n(&G[c].batches, __ATOMIC_RELAXED)) {
+      pthread_mutex_lock(&G[c].lock);
+      b = G[c].batches;
+      if (b) __atomic_store_n(&G[c].batches, b->next_batch, __ATOMIC_RELAXED);
+      pthread_mutex_unlock(&G[c].lock);
+    }
     if (!b) return carve(class_size(c));
     l->cur = b;
   }
@@ -133,7 +139,7 @@ static __attribute__((noinline)) void free_slow(uint32_t c) {
   l->spare = full;
   pthread_mutex_lock(&G[c].lock);
   give->next_batch = G[c].batches;
-  G[c].batches = give;
+  __atomic_store_n(&G[c].batches, give, __ATOMIC_RELAXED); /* relaxed: under the lock; read as a hint */
   pthread_mutex_unlock(&G[c].lock);
 }
 
@@ -169,7 +175,7 @@ void rt_pool_thread_exit(void) {
     if (l->spare) {
       pthread_mutex_lock(&G[c].lock);
       l->spare->next_batch = G[c].batches;
-      G[c].batches = l->spare;
+      __atomic_store_n(&G[c].batches, l->spare, __ATOMIC_RELAXED); /* relaxed: under the lock */
       pthread_mutex_unlock(&G[c].lock);
       l->spare = NULL;
     }
