@@ -119,7 +119,8 @@ $(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC
 # ---- runtime unit tests
 # tests/rt/test_<name>.c exercise the core (mailbox, scheduler, actors, failure,
 # requests, timers) the way compiled programs use it; each prints "test_<name>: N
-# passed, N failed".  test-rt runs every one with ACTOR_THREADS=1, 2 and 8 and ends
+# passed, N failed".  test-rt runs every one with ACTOR_THREADS=1, 2, 8 and 8 on one
+# core (ACTOR_CORES=1) and ends
 # with one "N passed, N failed" line.  test-tsan builds the runtime and the tests with
 # clang -fsanitize=thread into build/tsan/ and runs them the same way (sizes divided
 # by RT_TEST_SCALE); test-rt-asan does it with AddressSanitizer, UBSan and

@@ -19,13 +19,19 @@
  * spin), then parks on a futex.  Work put where others could take it (runnext
  * displaced into the ring, a full ring, the global queue, a long handler's queued
  * actors -- see rt_sched_share) wakes one parked worker, and only when no worker is
- * already spinning: a ping-pong on one worker wakes nobody.
+ * already spinning: a ping-pong on one worker wakes nobody.  With more workers than
+ * cores (ACTOR_THREADS above the core count) a parked worker is woken only while
+ * fewer workers than cores are awake: another runnable thread would only take turns
+ * on a core with the busy ones (a producer on the critical path among them), and each
+ * wake-up costs the waker a lock and a futex call.  The watch thread wakes one anyway
+ * when the awake workers stop making progress with work queued (a blocking call).
  *
  * Quiescence: the program is over when every worker is parked (each parks only with
  * its runnext and ring empty), the global queue is empty and no hold is taken (a
  * pending timer, later an open I/O handle).  Both the last worker to park and the
  * last unhold check this under the scheduler lock, which also guards the global
  * queue and the idle list, so neither can miss the other. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "rt_internal.h"
 
 #include <errno.h>
@@ -51,6 +57,7 @@ typedef struct rt_worker {
   rt_actor *runnext; /* private to the owner: never stolen */
   uint32_t tick;     /* picks, for GLOBAL_EVERY */
   uint32_t streak;   /* runnext picks in a row */
+  _Atomic uint32_t progress; /* turns and bursts of sends (owner writes; the watch reads) */
   bool spinning;     /* counted in S.nspinning */
   uint64_t rng;      /* victim order when stealing */
   int index;
@@ -65,6 +72,7 @@ typedef struct rt_worker {
 
 static struct {
   int n;        /* workers */
+  int ncpu;     /* cores this process may run on (sched_getaffinity, or ACTOR_CORES) */
   rt_worker *w; /* the workers; w[0] is the thread that called rt_sched_init */
   bool running; /* inside rt_sched_run (under lock) */
   bool seeded;  /* ACTOR_SCHED_SEED: one worker, a replayable pick order */
@@ -79,6 +87,7 @@ static struct {
   _Atomic int nidle;     /* workers on the idle list */
   _Atomic int nspinning; /* workers looking for work */
   _Atomic bool shutdown; /* quiescent: workers leave */
+  _Atomic uint32_t capped; /* a wake-up was skipped because the cores were full (futex word) */
   /* Any thread. */
   alignas(64) _Atomic int64_t holds;
 } S = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -112,12 +121,31 @@ static uint32_t wait_posted(rt_worker *w) {
   return v;
 }
 
-/* Under lock: takes an idle worker to wake as a spinner, if none is spinning. */
-static rt_worker *take_idle_locked(void) {
+/* As many workers awake (not parked) as there are cores: waking one more would only
+ * make it share a core.  Work left queued meanwhile is found by the awake workers (each
+ * looks at the global queue and the other rings before it parks), or, when they are
+ * stuck in long calls, by a worker the watch wakes. */
+static inline bool cores_full(int nidle) { return S.n - nidle >= S.ncpu; }
+static void note_capped(void);
+
+/* A worker made progress: a turn, a nested turn, a burst of sends (for the watch). */
+static inline void progressed(rt_worker *w) {
+  /* relaxed, no read-modify-write: only the owner writes it. */
+  atomic_store_explicit(&w->progress, atomic_load_explicit(&w->progress, memory_order_relaxed) + 1,
+                        memory_order_relaxed);
+}
+
+/* Under lock: takes an idle worker to wake as a spinner, if none is spinning (and,
+ * unless forced, if fewer workers than cores are awake). */
+static rt_worker *take_idle_locked(bool force) {
   rt_worker *w = S.idle;
   /* seq_cst: see found_work.  A spinner that stops spinning without finding our work
    * parks, and parking looks at the global queue under this lock. */
   if (!w || atomic_load_explicit(&S.nspinning, memory_order_seq_cst) != 0) return NULL;
+  if (!force && cores_full(atomic_load_explicit(&S.nidle, memory_order_relaxed))) { /* relaxed: under the lock */
+    note_capped();
+    return NULL;
+  }
   S.idle = w->idle_next;
   w->on_idle = false;
   /* relaxed: under the lock; readers outside it use these as hints. */
@@ -131,11 +159,14 @@ static void wakep(void) {
   /* seq_cst: a parking worker increments nidle (seq_cst) and then looks at the rings;
    * our ring store came before this fence, so one of us sees the other. */
   atomic_thread_fence(memory_order_seq_cst);
-  if (atomic_load_explicit(&S.nidle, memory_order_relaxed) == 0 ||
-      atomic_load_explicit(&S.nspinning, memory_order_relaxed) != 0)
+  int nidle = atomic_load_explicit(&S.nidle, memory_order_relaxed);
+  if (nidle == 0 || atomic_load_explicit(&S.nspinning, memory_order_relaxed) != 0) return;
+  if (cores_full(nidle)) { /* before the lock: a producer sending to many actors comes here per send */
+    note_capped();
     return;
+  }
   pthread_mutex_lock(&S.lock);
-  rt_worker *w = take_idle_locked();
+  rt_worker *w = take_idle_locked(false);
   pthread_mutex_unlock(&S.lock);
   if (w) post(w, WAKE_SPIN);
 }
@@ -252,7 +283,7 @@ static void gq_push_chain(rt_actor *first, rt_actor *last, size_t n) {
   /* seq_cst: see found_work (the load is relaxed: writes are under the lock). */
   atomic_store_explicit(&S.gq_len, atomic_load_explicit(&S.gq_len, memory_order_relaxed) + n,
                         memory_order_seq_cst);
-  rt_worker *wake = take_idle_locked();
+  rt_worker *wake = take_idle_locked(false);
   pthread_mutex_unlock(&S.lock);
   if (wake) post(wake, WAKE_SPIN);
 }
@@ -552,6 +583,7 @@ void rt_sched_share(rt_actor *to) {
   rt_sched_sends = 0;
   rt_worker *w = self_worker;
   if (!w || !rt_cur.actor) return; /* only inside a handler */
+  progressed(w);
   bool slow = to == cost_of && cost_ns > NESTED_NS_MAX && ++slow_skips % RESAMPLE_EVERY != 0;
   if (w->runnext == to && !slow && help_depth < HELP_DEPTH_MAX) {
     /* The actor we keep filling emptied its mailbox and went idle since the last
@@ -588,6 +620,7 @@ void rt_sched_share(rt_actor *to) {
       help_depth++;
       rt_actor_run_nested(a);
       help_depth--;
+      progressed(w);
       return;
     }
   }
@@ -600,6 +633,79 @@ void rt_sched_share(rt_actor *to) {
     clock_gettime(CLOCK_MONOTONIC, &t);
   } while ((atomic_load_explicit(&to->flags, memory_order_relaxed) & RT_AF_OVERLOADED) &&
            (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < OVERLOAD_WAIT_NS);
+}
+
+/* ---- the watch: when skipped wake-ups meet stuck workers ------------------------------ */
+/* The first wake-up skipped for full cores starts this thread (Go's sysmon watches for
+ * threads stuck in system calls in the same way).  While wake-ups are being skipped it
+ * looks every WATCH_NS: a worker that made no progress since the last look (no turn,
+ * no nested turn, no burst of sends) and has actors in its ring, or a global queue
+ * while no worker made progress, gets a parked worker woken regardless of the cores.
+ * When nothing is queued it sleeps until a wake-up is skipped again.  It holds nothing:
+ * the program ends without it. */
+#define WATCH_NS 1000000 /* 1 ms */
+
+static void *watch_main(void *arg) {
+  (void)arg;
+  static uint32_t *last; /* static: reachable for LeakSanitizer while the thread lives */
+  last = calloc((size_t)S.n, sizeof *last);
+  if (!last) return NULL; /* no watch: the awake workers still find the work, later */
+  uint64_t last_sum = 0;
+  for (;;) {
+    if (atomic_load_explicit(&S.capped, memory_order_relaxed) == 0) { /* relaxed: a hint */
+      futex_wait(&S.capped, 0);
+      continue;
+    }
+    struct timespec ts = {0, WATCH_NS};
+    nanosleep(&ts, NULL);
+    bool queued = false, stuck = false;
+    uint64_t sum = 0;
+    for (int i = 0; i < S.n; i++) {
+      /* relaxed: hints, as every look at another worker's queues. */
+      uint32_t p = atomic_load_explicit(&S.w[i].progress, memory_order_relaxed);
+      uint32_t len = rq_len(&S.w[i]);
+      sum += p;
+      if (len) queued = true;
+      if (len && p == last[i]) stuck = true;
+      last[i] = p;
+    }
+    if (atomic_load_explicit(&S.gq_len, memory_order_relaxed)) { /* relaxed: a hint */
+      queued = true;
+      if (sum == last_sum) stuck = true;
+    }
+    last_sum = sum;
+    if (!queued) {
+      atomic_store_explicit(&S.capped, 0, memory_order_relaxed); /* relaxed: a hint */
+      continue;
+    }
+    if (!stuck) continue;
+    pthread_mutex_lock(&S.lock);
+    /* relaxed: under the lock that writes it. */
+    rt_worker *w = atomic_load_explicit(&S.shutdown, memory_order_relaxed) ? NULL : take_idle_locked(true);
+    pthread_mutex_unlock(&S.lock);
+    if (w) post(w, WAKE_SPIN);
+  }
+  return NULL;
+}
+
+static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
+static void watch_start(void) {
+  pthread_attr_t at;
+  pthread_t th;
+  pthread_attr_init(&at);
+  pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&at, 64 * 1024);
+  if (pthread_create(&th, &at, watch_main, NULL) != 0)
+    fprintf(stderr, "actor runtime: cannot start the scheduler's watch thread (work may wait)\n");
+  pthread_attr_destroy(&at);
+}
+
+static void note_capped(void) {
+  /* relaxed: the common case (already noted) is one load of a read-mostly line. */
+  if (atomic_load_explicit(&S.capped, memory_order_relaxed)) return;
+  pthread_once(&watch_once, watch_start);
+  atomic_store_explicit(&S.capped, 1, memory_order_relaxed); /* relaxed: a hint */
+  futex_wake(&S.capped);
 }
 
 /* ---- holds and quiescence --------------------------------------------------------- */
@@ -638,6 +744,7 @@ static __attribute__((noinline)) void worker_loop(rt_worker *w) {
     if (!a) break;
     rt_sched_sends = 0;
     rt_actor_run(a);
+    progressed(w);
   }
   rt_fail_pop(&g);
 }
@@ -671,6 +778,16 @@ void rt_sched_init(void) {
     n = 1;
   }
   S.n = n;
+  cpu_set_t cpus;
+  long onln = sysconf(_SC_NPROCESSORS_ONLN);
+  S.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : onln > 0 ? (int)onln : 1;
+  const char *cores = getenv("ACTOR_CORES"); /* a container's CPU quota, or a test */
+  if (cores && *cores) {
+    char *end;
+    long v = strtol(cores, &end, 10);
+    if (*end == 0 && v > 0) S.ncpu = v > MAX_THREADS ? MAX_THREADS : (int)v;
+  }
+  if (S.ncpu < 1) S.ncpu = 1;
   S.w = aligned_alloc(64, sizeof(rt_worker) * (size_t)n);
   if (!S.w) rt_out_of_memory(sizeof(rt_worker) * (size_t)n);
   memset(S.w, 0, sizeof(rt_worker) * (size_t)n);
