@@ -60,7 +60,8 @@ static const char *usage_text =
     "  (libactorrt.a to link), ACTOR_CC (C compiler driver used to link, default cc),\n"
     "  ACTOR_LDFLAGS (extra link flags)\n"
     "environment (compiled programs): ACTOR_THREADS=N scheduler threads (default: the\n"
-    "  number of cores), ACTOR_STATS=1 print counters to stderr at exit, ACTOR_SEED=N\n"
+    "  number of cores), ACTOR_CORES=N cores kept busy at most (default: the cores the\n"
+    "  process may run on), ACTOR_STATS=1 print counters to stderr at exit, ACTOR_SEED=N\n"
     "  seeds the actors' random generators, ACTOR_SCHED_SEED=N runs one thread in a\n"
     "  replayable order drawn from N\n";
 
