@@ -369,6 +369,12 @@ void rt_timer_drop(rt_msg *m);                /* a firing that will not run */
 void rt_timer_cancel_all(rt_actor *a);        /* a ended */
 int64_t rt_mono_ns(void);                     /* rt_builtin.c: CLOCK_MONOTONIC */
 
+/* ---- rt_thread.c: the runtime's helper threads ------------------------------------ */
+
+/* Starts fn(arg) on a detached thread (stack_bytes 0: the system's default size);
+ * returns 0 or pthread_create's error. */
+int rt_thread_detached(void *(*fn)(void *), void *arg, size_t stack_bytes);
+
 /* ---- rt_stack.c: the stack limit recursive functions check ------------------------ */
 
 /* Worker threads' stacks: deep recursion fails the actor ("stack overflow") well

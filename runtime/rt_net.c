@@ -195,13 +195,7 @@ int64_t tcp_connect(rt_str *host, int64_t port) {
     h->host = rt_alloc(n + 1);
     memcpy(h->host, hs, n + 1);
     rt_nh_retain(h);
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_t th;
-    int err = pthread_create(&th, &at, resolver_main, h);
-    pthread_attr_destroy(&at);
-    if (err) {
+    if (rt_thread_detached(resolver_main, h, 0) != 0) {
       rt_nh_release(h);
       rt_nio_set_reason(h, "cannot start a resolver thread");
       h->state = S_CONNECTING;

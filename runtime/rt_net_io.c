@@ -651,12 +651,7 @@ void rt_nio_start(void) {
     }
     struct epoll_event e = {.events = EPOLLIN, .data.ptr = NULL};
     epoll_ctl(Q.ep, EPOLL_CTL_ADD, Q.efd, &e);
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_t th;
-    int err = pthread_create(&th, &at, io_main, NULL);
-    pthread_attr_destroy(&at);
+    int err = rt_thread_detached(io_main, NULL, 0);
     if (err) {
       fprintf(stderr, "actor runtime: cannot start the I/O thread: %s\n", strerror(err));
       exit(70);

@@ -690,14 +690,8 @@ static void *watch_main(void *arg) {
 
 static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 static void watch_start(void) {
-  pthread_attr_t at;
-  pthread_t th;
-  pthread_attr_init(&at);
-  pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&at, 64 * 1024);
-  if (pthread_create(&th, &at, watch_main, NULL) != 0)
+  if (rt_thread_detached(watch_main, NULL, 64 * 1024) != 0)
     fprintf(stderr, "actor runtime: cannot start the scheduler's watch thread (work may wait)\n");
-  pthread_attr_destroy(&at);
 }
 
 static void note_capped(void) {

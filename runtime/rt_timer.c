@@ -193,12 +193,7 @@ static void start_thread_locked(void) {
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&T.cond, &ca);
   pthread_condattr_destroy(&ca);
-  pthread_attr_t at;
-  pthread_attr_init(&at);
-  pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-  pthread_t th;
-  int err = pthread_create(&th, &at, timer_main, NULL);
-  pthread_attr_destroy(&at);
+  int err = rt_thread_detached(timer_main, NULL, 0);
   if (err) {
     fprintf(stderr, "actor runtime: cannot start the timer thread: %s\n", strerror(err));
     exit(70);
