@@ -752,19 +752,20 @@ static void *worker_main(void *p) {
   return NULL;
 }
 
+/* A positive count from the environment, at most MAX_THREADS; 0 when unset or not one. */
+static int env_count(const char *name) {
+  const char *e = getenv(name);
+  if (!e || !*e) return 0;
+  char *end;
+  long v = strtol(e, &end, 10);
+  return *end == 0 && v > 0 ? (v > MAX_THREADS ? MAX_THREADS : (int)v) : 0;
+}
+
 void rt_sched_init(void) {
   if (S.w) return;
-  int n = 0;
-  const char *e = getenv("ACTOR_THREADS");
-  if (e && *e) {
-    char *end;
-    long v = strtol(e, &end, 10);
-    if (*end == 0 && v > 0) n = v > MAX_THREADS ? MAX_THREADS : (int)v;
-  }
-  if (n <= 0) {
-    long c = sysconf(_SC_NPROCESSORS_ONLN);
-    n = c > 0 ? (c > MAX_THREADS ? MAX_THREADS : (int)c) : 1;
-  }
+  long onln = sysconf(_SC_NPROCESSORS_ONLN);
+  int n = env_count("ACTOR_THREADS");
+  if (n == 0) n = onln > 0 ? (onln > MAX_THREADS ? MAX_THREADS : (int)onln) : 1;
   const char *seed = getenv("ACTOR_SCHED_SEED");
   if (seed && *seed) {
     S.seeded = true;
@@ -772,14 +773,10 @@ void rt_sched_init(void) {
     n = 1;
   }
   S.n = n;
-  cpu_set_t cpus;
-  long onln = sysconf(_SC_NPROCESSORS_ONLN);
-  S.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : onln > 0 ? (int)onln : 1;
-  const char *cores = getenv("ACTOR_CORES"); /* a container's CPU quota, or a test */
-  if (cores && *cores) {
-    char *end;
-    long v = strtol(cores, &end, 10);
-    if (*end == 0 && v > 0) S.ncpu = v > MAX_THREADS ? MAX_THREADS : (int)v;
+  S.ncpu = env_count("ACTOR_CORES"); /* a container's CPU quota, or a test */
+  if (S.ncpu == 0) {
+    cpu_set_t cpus;
+    S.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : onln > 0 ? (int)onln : 1;
   }
   if (S.ncpu < 1) S.ncpu = 1;
   S.w = aligned_alloc(64, sizeof(rt_worker) * (size_t)n);
