@@ -38,18 +38,21 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 want() { [ -z "$ONLY" ] || case " $ONLY " in *" $1 "*) true ;; *) false ;; esac; }
 
 # ---- runtime unit tests -----------------------------------------------------------
+# tests/rt/run.sh runs each at every thread count (as make test-rt does); its failures
+# are shown here, and its runs counted.
 if want rt; then
+  bins=
   for t in build/tests/test_*; do
     [ -x "$t" ] || continue
     case "$t" in *.*) continue ;; esac
-    # N, or N:C for N threads told there are C cores (ACTOR_CORES: more workers than
-    # cores, so the scheduler keeps only C of them awake unless they are stuck)
-    for n in ${RT_THREADS:-1 2 8 8:1}; do
-      cores=${n#*:}; [ "$cores" = "$n" ] && cores=
-      if ACTOR_THREADS=${n%%:*} ACTOR_CORES=$cores timeout 300 "$t" >"$work/rt.out" 2>&1; then ok; else
-        bad "$(basename "$t") (ACTOR_THREADS=${n%%:*}${cores:+ ACTOR_CORES=$cores})"; tail -5 "$work/rt.out" | sed 's/^/  | /'; fi
-    done
+    bins="$bins $t"
   done
+  sh tests/rt/run.sh $bins >"$work/rt.out" 2>&1
+  grep -v -e '^ok ' -e '^test-rt: ' "$work/rt.out"
+  line=$(tail -1 "$work/rt.out")
+  rp=$(echo "$line" | sed -nE 's/^test-rt: ([0-9]+) passed, ([0-9]+) failed$/\1/p')
+  rf=$(echo "$line" | sed -nE 's/^test-rt: ([0-9]+) passed, ([0-9]+) failed$/\2/p')
+  pass=$((pass + ${rp:-0})); fail=$((fail + ${rf:-1}))
 fi
 
 # ---- golden programs ----------------------------------------------------------------
