@@ -754,12 +754,10 @@ static bool flood_write(int fd, const char *prefix) {
 }
 
 static void *flood_peer(void *arg) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  int sndbuf = 64 * 1024;
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)wait_port())};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+  int fd = cli_connect(wait_port(), 0);
+  if (fd >= 0) {
+    int sndbuf = 64 * 1024; /* a small send buffer (honoured after connect too) */
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     fcntl(fd, F_SETFL, O_NONBLOCK);
     if (flood_write(fd, "")) {
       shutdown(fd, SHUT_WR);
@@ -773,7 +771,7 @@ static void *flood_peer(void *arg) {
   }
   atomic_store(&fl.end_ns, rt_mono_ns());
   atomic_store(&fl.done, true);
-  close(fd);
+  if (fd >= 0) close(fd);
   return NULL;
 }
 
