@@ -112,6 +112,18 @@ static int cli_connect(int port, int rcvbuf) {
   return fd;
 }
 
+/* A socket bound to 127.0.0.1 on a port the system chose (*port), not listening. */
+static int bound_loopback(int *port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  bind(fd, (struct sockaddr *)&a, sizeof a);
+  getsockname(fd, (struct sockaddr *)&a, &len);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
 static void cli_write(int fd, const char *s, size_t n) {
   while (n > 0) {
     ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
@@ -914,14 +926,7 @@ NET_KIND(dialer_kind, "Dialer", dialer_dispatch, srv_state, 8);
 static void refused(void) {
   rec_reset();
   /* a port nobody listens on: bound and closed */
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  bind(fd, (struct sockaddr *)&a, sizeof a);
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  dial_port = ntohs(a.sin_port);
-  close(fd);
+  close(bound_loopback(&dial_port));
   /* a host name the resolver thread can look up quickly (from /etc/hosts), if any */
   dial_host[0] = 0;
   char name[200];
@@ -1049,14 +1054,8 @@ NET_KIND(bad_kind, "Bad", bad_dispatch, srv_state, 8);
 
 static void bad_calls(void) {
   rec_reset();
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  bind(fd, (struct sockaddr *)&a, sizeof a);
+  int fd = bound_loopback(&busy_port);
   listen(fd, 1);
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  busy_port = ntohs(a.sin_port);
   char err[8192];
   t_capture_begin();
   rt_actor *bad[7];
