@@ -70,6 +70,13 @@ static inline void tsend(rt_actor *to, uint32_t id, int64_t a, int64_t b, rt_act
   rt_send(to, &m->h);
 }
 
+/* Spawns an actor of kind k, starts it and sends it one message; keeps no reference. */
+static inline void tspawn_send(const rt_kind *k, uint32_t id, int64_t a, int64_t b, rt_actor *ref /* borrowed */) {
+  rt_actor *x = rt_spawn(k);
+  rt_actor_start(x);
+  tsend(x, id, a, b, ref);
+  rt_release(x);
+}
 static inline void tmsg_drop(rt_msg *m) { rt_release(((tmsg *)m)->ref); }
 static inline void t_nop_actor(rt_actor *a) { (void)a; }
 

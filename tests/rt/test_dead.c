@@ -98,10 +98,7 @@ static void senders_to_dead(void) {
   rt_sched_run();
   rt_stats before = t_stats();
   for (int i = 0; i < 8; i++) {
-    rt_actor *s = rt_spawn(&spammer_kind);
-    rt_actor_start(s);
-    tsend(s, 0, 0, 0, v);
-    rt_release(s);
+    tspawn_send(&spammer_kind, 0, 0, 0, v);
   }
   rt_sched_run();
   rt_stats after = t_stats();
@@ -123,10 +120,7 @@ static void racing_stop(void) {
   rt_actor *v = rt_spawn(&victim_kind);
   rt_actor_start(v);
   for (int i = 0; i < 8; i++) {
-    rt_actor *s = rt_spawn(&spammer_kind);
-    rt_actor_start(s);
-    tsend(s, 0, 0, 0, v);
-    rt_release(s);
+    tspawn_send(&spammer_kind, 0, 0, 0, v);
   }
   tsend(v, V_MSG, 1, 0, NULL); /* it stops somewhere in the middle */
   rt_sched_run();
@@ -229,10 +223,7 @@ static void monitor_race(void) {
     rt_actor *j = rt_spawn(&job_kind);
     rt_actor_start(j);
     for (int i = 0; i < n; i++) {
-      rt_actor *w = rt_spawn(&watcher_kind);
-      rt_actor_start(w);
-      tsend(w, W_WATCH, 0, 0, j);
-      rt_release(w);
+      tspawn_send(&watcher_kind, W_WATCH, 0, 0, j);
     }
     tsend(j, 0, 0, 0, NULL); /* stops while the watchers subscribe */
     rt_sched_run();

@@ -37,10 +37,7 @@ static const rt_kind printer_kind = {.name = "Printer", .size = RT_ACTOR_STATE_O
                                      .down_handler = -1, .dispatch = printer_dispatch, .drop_msg = tmsg_drop,
                                      .drop_state = t_nop_actor, .drop_params = t_nop_actor};
 static void spawn_printer(int64_t id, int64_t lines) {
-  rt_actor *p = rt_spawn(&printer_kind);
-  rt_actor_start(p);
-  tsend(p, 0, id, lines, NULL);
-  rt_release(p);
+  tspawn_send(&printer_kind, 0, id, lines, NULL);
 }
 
 /* ---- the driver ------------------------------------------------------------------------------- */

@@ -221,10 +221,7 @@ static const rt_kind big_kind = {.name = "Big", .size = RT_ACTOR_STATE_OFFSET + 
                                  .drop_params = count_free};
 static void big_actor(void) {
   atomic_store(&freed, 0);
-  rt_actor *b = rt_spawn(&big_kind);
-  rt_actor_start(b);
-  tsend(b, 0, 0, 0, NULL);
-  rt_release(b);
+  tspawn_send(&big_kind, 0, 0, 0, NULL);
   rt_sched_run();
   CHECK_EQ(atomic_load(&big_nonzero), 0); /* the state starts zero-filled */
   CHECK_EQ(atomic_load(&freed), 1);

@@ -241,10 +241,7 @@ static void echo_server_dispatch(rt_actor *self, rt_msg *m) {
     s->listener = listen_local(0);
     int64_t port = tcp_port(s->listener);
     for (int i = 0; i < echo_n; i++) {
-      rt_actor *c = rt_spawn(&echo_client_kind);
-      rt_actor_start(c);
-      tsend(c, H_GO, port, i, NULL);
-      rt_release(c);
+      tspawn_send(&echo_client_kind, H_GO, port, i, NULL);
     }
     break;
   }
@@ -961,10 +958,7 @@ static void acceptor_dispatch(rt_actor *self, rt_msg *m) {
     atomic_store(&g_port, (int)tcp_port(s->listener));
     break;
   case 1: { /* accepted(listener, conn) */
-    rt_actor *h = rt_spawn(&handler_kind);
-    rt_actor_start(h);
-    tsend(h, H_GO, accepted_conn(m), 0, self);
-    rt_release(h);
+    tspawn_send(&handler_kind, H_GO, accepted_conn(m), 0, self);
     break;
   }
   case 2: /* taken */

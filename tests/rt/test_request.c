@@ -90,10 +90,7 @@ static void run_asker(step_fn f, rt_actor *target) {
   memset(answers, 0, sizeof answers);
   memset(reasons, 0, sizeof reasons);
   memset(handler_seen, 0, sizeof handler_seen);
-  rt_actor *a = rt_spawn(&asker_kind);
-  rt_actor_start(a);
-  tsend(a, 0, 0, (int64_t)(uintptr_t)f, target);
-  rt_release(a);
+  tspawn_send(&asker_kind, 0, 0, (int64_t)(uintptr_t)f, target);
   rt_sched_run();
 }
 
@@ -254,10 +251,7 @@ static void many(void) {
   rt_actor *o[4];
   for (int i = 0; i < 4; i++) o[i] = new_oracle();
   for (int i = 0; i < 16; i++) {
-    rt_actor *a = rt_spawn(&oasker_kind);
-    rt_actor_start(a);
-    tsend(a, 0, n, 0, o[i % 4]);
-    rt_release(a);
+    tspawn_send(&oasker_kind, 0, n, 0, o[i % 4]);
   }
   rt_sched_run();
   CHECK_EQ(atomic_load(&many_answers), 16 * n);

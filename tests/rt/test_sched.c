@@ -33,10 +33,7 @@ static const rt_kind echo_kind = {.name = "Echo", .size = RT_ACTOR_STATE_OFFSET,
 static void burster_dispatch(rt_actor *self, rt_msg *m) {
   tmsg *t = (tmsg *)m;
   for (int64_t i = 1; i <= t->a; i++) {
-    rt_actor *e = rt_spawn(&echo_kind);
-    rt_actor_start(e);
-    tsend(e, 0, i, 0, t->ref);
-    rt_release(e);
+    tspawn_send(&echo_kind, 0, i, 0, t->ref);
   }
 }
 static const char *const burster_names[] = {"go"};
@@ -52,10 +49,7 @@ static void burst(void) {
   rt_actor *c = rt_spawn(&collector_kind);
   rt_actor_start(c);
   for (int r = 0; r < 3; r++) { /* three bursters at once */
-    rt_actor *b = rt_spawn(&burster_kind);
-    rt_actor_start(b);
-    tsend(b, 0, k, 0, c);
-    rt_release(b);
+    tspawn_send(&burster_kind, 0, k, 0, c);
   }
   rt_sched_run();
   CHECK_EQ(atomic_load(&col_count), 3 * k);
@@ -243,10 +237,7 @@ static void many_senders(void) {
   rt_actor *sink = rt_spawn(&sink_kind);
   rt_actor_start(sink);
   for (int i = 0; i < NSEND; i++) {
-    rt_actor *s = rt_spawn(&sender_kind);
-    rt_actor_start(s);
-    tsend(s, 0, 0, i, sink);
-    rt_release(s);
+    tspawn_send(&sender_kind, 0, 0, i, sink);
   }
   rt_sched_run();
   CHECK_EQ(atomic_load(&sink_count), NSEND * per_sender);
@@ -376,17 +367,11 @@ static const rt_kind ran_kind = {.name = "Ran", .size = RT_ACTOR_STATE_OFFSET, .
 static _Atomic int64_t stuck_waited_ms;
 static void blocker_dispatch(rt_actor *self, rt_msg *m) {
   for (int i = 0; i < 32; i++) {
-    rt_actor *r = rt_spawn(&ran_kind);
-    rt_actor_start(r);
-    tsend(r, 0, i, 0, NULL);
-    rt_release(r);
+    tspawn_send(&ran_kind, 0, i, 0, NULL);
   }
   /* one more, uncounted: it takes the private runnext slot, so the 32 are all in the
    * ring, where other workers can take them */
-  rt_actor *sink = rt_spawn(&ran_kind);
-  rt_actor_start(sink);
-  tsend(sink, 0, -1, 0, NULL);
-  rt_release(sink);
+  tspawn_send(&ran_kind, 0, -1, 0, NULL);
   int64_t ms = 0;
   while (atomic_load(&stuck_ran) < 32 && ms < 10000) {
     usleep(1000);
@@ -402,10 +387,7 @@ static const rt_kind blocker_kind = {.name = "Blocker", .size = RT_ACTOR_STATE_O
 static void stuck_handler(void) {
   if (rt_sched_threads() < 2) return;
   atomic_store(&stuck_ran, 0);
-  rt_actor *b = rt_spawn(&blocker_kind);
-  rt_actor_start(b);
-  tsend(b, 0, 0, 0, NULL);
-  rt_release(b);
+  tspawn_send(&blocker_kind, 0, 0, 0, NULL);
   rt_sched_run();
   CHECK_EQ(atomic_load(&stuck_ran), 32);
   /* they ran while it was blocked (10 s is the test's give-up; the watch looks every ms) */

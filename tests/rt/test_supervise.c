@@ -279,10 +279,7 @@ static rt_closure *mkstep(step_fn f, rt_actor *ref) {
 }
 
 static void drive(step_fn f, rt_actor *ref) {
-  rt_actor *d = rt_spawn(&driver_kind);
-  rt_actor_start(d);
-  tsend(d, 0, 0, (int64_t)(uintptr_t)f, ref);
-  rt_release(d);
+  tspawn_send(&driver_kind, 0, 0, (int64_t)(uintptr_t)f, ref);
 }
 
 static char err[16384];
@@ -1002,10 +999,7 @@ static void memory_waves(void) {
   waves = 20;
   waves_done = wave_downs = wave_bad_downs = rss_max = 0;
   int sf = atomic_load(&sup_frees), wf = atomic_load(&worker_frees);
-  rt_actor *w = rt_spawn(&waver_kind);
-  rt_actor_start(w);
-  tsend(w, 0, 0, 0, NULL);
-  rt_release(w);
+  tspawn_send(&waver_kind, 0, 0, 0, NULL);
   rt_sched_run();
   size_t pool_last = rt_pool_chunk_bytes();
   CHECK_EQ(waves_done, waves);

@@ -54,10 +54,7 @@ static const rt_kind runner_kind = {.name = "Runner", .size = RT_ACTOR_STATE_OFF
                                     .drop_state = t_nop_actor, .drop_params = t_nop_actor};
 
 static void run_step(step_fn f, int64_t arg) {
-  rt_actor *a = rt_spawn(&runner_kind);
-  rt_actor_start(a);
-  tsend(a, 0, arg, (int64_t)(uintptr_t)f, NULL);
-  rt_release(a);
+  tspawn_send(&runner_kind, 0, arg, (int64_t)(uintptr_t)f, NULL);
   rt_sched_run();
 }
 
