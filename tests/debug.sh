@@ -1,0 +1,17 @@
+#!/bin/sh
+# tests/debug.sh — debug information: a program built with -g stops in gdb at an .actor
+# line, with .actor frames in the backtrace and the source line shown.
+cd "$(dirname "$0")/.." && . tests/lib.sh
+if ! command -v gdb >/dev/null 2>&1; then
+  bad "debug: gdb is not installed (scripts/install-deps.sh installs it)"
+elif "$ACTORC" build samples/ring.actor -g -O0 -o "$work/ring_g" >"$work/err" 2>&1; then
+  line=$(grep -n 'print("node {id}' samples/ring.actor | cut -d: -f1)
+  gdb -batch -ex "break ring.actor:$line" -ex run -ex bt -ex "info source" --args "$work/ring_g" 5 7 >"$work/gdb.out" 2>&1
+  if grep -q "Breakpoint 1, Node.on.token .* at .*ring.actor:$line" "$work/gdb.out" &&
+     grep -q "Node.dispatch .* at .*ring.actor" "$work/gdb.out" &&
+     grep -q "print(\"node {id}" "$work/gdb.out"; then ok; else
+    bad "debug: gdb did not stop at ring.actor:$line with an .actor backtrace and source"; sed 's/^/  | /' "$work/gdb.out" | head -20; fi
+else
+  bad "debug: build -g failed"; head -5 "$work/err" | sed 's/^/  | /'
+fi
+tally debug
