@@ -1,7 +1,9 @@
 #!/bin/sh
 # install-deps.sh — makes sure the tools the build needs are present: flex, bison,
 # LLVM's development package (llvm-config), a C compiler, and clang with its sanitizer
-# runtimes (libclang-rt-14-dev).  Called by the Makefile before any build step.
+# runtimes (libclang-rt-14-dev), and what make test uses besides: gdb (the debug part)
+# and python3 (the chat server's transcript and load test).  Called by the Makefile
+# before any build step.
 # As root it installs what is missing with apt-get; otherwise it says what to install.
 set -eu
 
@@ -27,6 +29,8 @@ elif [ ! -f "$("$LLVM_CONFIG" --includedir)/llvm-c/Core.h" ]; then
   missing="$missing llvm-$("$LLVM_CONFIG" --version | cut -d. -f1)-dev"
 fi
 have clang || missing="$missing clang"
+have gdb || missing="$missing gdb"
+have python3 || missing="$missing python3"
 # clang's sanitizer runtimes (make test-asan / test-tsan)
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1; then
   missing="$missing libclang-rt-14-dev"
