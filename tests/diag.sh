@@ -1,22 +1,63 @@
 #!/bin/sh
-# tests/diag.sh — diagnostic tests: tests/diag/NAME.actor with NAME.diag, "LINE" or
-# "LINE: text" per expected error (text must appear in that line's message).
+# tests/diag.sh — diagnostic tests.  Each tests/diag/NAME.actor announces the errors
+# `actorc check` must report, in comments on the lines they concern:
+#
+#     let x: String = 1 + 2   // error: mismatched types: the value of 'x' must be String, found Int
+#
+#   // error: TEXT      an error on this line whose message is TEXT: the whole message
+#                       after "error: ", exactly (blanks at the end of the line ignored)
+#   // error@+N: TEXT   the same, N lines below (@-N: above): for a line that cannot hold
+#                       a comment (inside a string, the end of the file) or a second
+#                       error on one line
+#   // note: TEXT       a note (note@+N, note@-N alike).  A file with no note
+#                       annotation ignores notes; one with any must announce them all.
+#
+# One annotation per line (the first `// error`/`// note` of a line counts).  The test
+# passes when check exits 1 and the set of (line, kind, message) it reports equals the
+# set announced: a missing error, an extra one or a different message fails it.  Errors
+# in another file, or without a position, are always extra.
 cd "$(dirname "$0")/.." && . tests/lib.sh
+export LC_ALL=C
+
+# expected SRC: "LINE: KIND: TEXT" for each annotation
+expected() {
+  awk '{
+    if (!match($0, /\/\/ (error|note)(@[-+][0-9]+)?: /)) next
+    tag = substr($0, RSTART + 3, RLENGTH - 5); text = substr($0, RSTART + RLENGTH)
+    sub(/[ \t\r]+$/, "", text)
+    kind = tag; sub(/@.*/, "", kind)
+    line = NR; if (tag ~ /@/) { off = tag; sub(/^[a-z]+@/, "", off); line = NR + off }
+    print line ": " kind ": " text
+  }' "$1"
+}
+
+# reported SRC ERRFILE NOTES: "LINE: KIND: TEXT" for each diagnostic about SRC in
+# ERRFILE; those about other files keep their file name, so that they never match; notes
+# only when NOTES is 1
+reported() {
+  awk -v src="$1" -v notes="$3" '
+    /^actorc: / { print; next }
+    match($0, /^[^ ]+:[0-9]+:[0-9]+: (error|note): /) {
+      where = substr($0, 1, RLENGTH); text = substr($0, RLENGTH + 1)
+      kind = where ~ /: note: $/ ? "note" : "error"
+      if (kind == "note" && notes != 1) next
+      sub(/:[0-9]+: (error|note): $/, "", where)  # FILE:LINE
+      match(where, /:[0-9]+$/); file = substr(where, 1, RSTART - 1); line = substr(where, RSTART + 1)
+      print (file == src ? "" : file ":") line ": " kind ": " text
+    }' "$2"
+}
+
 for src in tests/diag/*.actor; do
-  [ -f "$src" ] || continue
-  name=$(basename "$src" .actor)
   "$ACTORC" check "$src" >/dev/null 2>"$work/err"; st=$?
   if [ "$st" != 1 ]; then bad "$src: check exited $st, want 1"; head -5 "$work/err" | sed 's/^/  | /'; continue; fi
-  base=$(basename "$src")
-  got=$(grep -oE "^[^ ]*$base:[0-9]+:[0-9]+: error" "$work/err" | sed -E 's/.*:([0-9]+):[0-9]+: error/\1/' | sort -un | tr '\n' ' ')
-  wantl=$(sed -E 's/^([0-9]+).*/\1/' "tests/diag/$name.diag" | grep -v '^$' | sort -un | tr '\n' ' ')
-  if [ "$got" != "$wantl" ]; then bad "$src: errors on lines [$got], want [$wantl]"; head -20 "$work/err" | sed 's/^/  | /'; continue; fi
-  msgok=1
-  while IFS= read -r line; do
-    case "$line" in *:*) ;; *) continue ;; esac
-    l=${line%%:*}; text=${line#*: }
-    grep -E "$base:$l:[0-9]+: error:" "$work/err" | grep -qF -- "$text" || { msgok=0; bad "$src: line $l: no error containing: $text"; grep -E "$base:$l:" "$work/err" | sed 's/^/  | /'; }
-  done <"tests/diag/$name.diag"
-  [ $msgok = 1 ] && ok
+  expected "$src" | sort -u >"$work/want"
+  notes=0; grep -q ': note: ' "$work/want" && notes=1
+  reported "$src" "$work/err" $notes | sort -u >"$work/got"
+  if [ ! -s "$work/want" ]; then bad "$src: announces no error (// error: TEXT)"; continue; fi
+  if cmp -s "$work/want" "$work/got"; then ok; else
+    bad "$src: the diagnostics differ from the announced ones"
+    comm -23 "$work/want" "$work/got" | sort -n | sed 's/^/  | missing:    /'
+    comm -13 "$work/want" "$work/got" | sort -n | sed 's/^/  | unexpected: /'
+  fi
 done
 tally diag
