@@ -1,5 +1,7 @@
-/* ast.c — constructors for syntax-tree nodes, called from the actions in
- * grammar/parser.y.  The checker fills in types and resolution later. */
+/* ast.c — the syntax tree's constructors, one per form grammar/parser.y builds, so
+ * that each grammar action is a call.  They only build (and report what the grammar
+ * cannot say: a strategy given twice, an intensity out of range); the checker fills in
+ * types and resolution later. */
 #include "compiler.h"
 
 Node *ast_node(NodeKind k, Loc loc) {
@@ -7,6 +9,71 @@ Node *ast_node(NodeKind k, Loc loc) {
   n->kind = k;
   n->loc = loc;
   return n;
+}
+
+/* ---- expressions ---- */
+
+Node *ast_int(uint64_t v, Loc loc) {
+  Node *n = ast_node(N_INT, loc);
+  n->uval = v;
+  n->ival = (int64_t)v;
+  return n;
+}
+
+Node *ast_float(double v, Loc loc) {
+  Node *n = ast_node(N_FLOAT, loc);
+  n->fval = v;
+  return n;
+}
+
+Node *ast_bool(bool v, Loc loc) {
+  Node *n = ast_node(N_BOOL, loc);
+  n->ival = v;
+  return n;
+}
+
+Node *ast_name(const char *name, Loc loc) {
+  Node *n = ast_node(N_NAME, loc);
+  n->name = name;
+  return n;
+}
+
+Node *ast_str(const char *s, int64_t len, Loc loc) {
+  Node *n = ast_node(N_STR, loc);
+  n->sval = s;
+  n->slen = len;
+  return n;
+}
+
+/* An interpolated string: its pieces and expressions alternate in list, a piece first
+ * and last. */
+Node *ast_interp(Node *first, Node *expr, Loc loc) {
+  Node *n = ast_node(N_INTERP, loc);
+  vec_push(&n->list, first);
+  vec_push(&n->list, expr);
+  return n;
+}
+
+Node *ast_interp_add(Node *interp, Node *piece) {
+  vec_push(&interp->list, piece);
+  return interp;
+}
+
+Node *ast_list(Vec elems, Loc loc) {
+  Node *n = ast_node(N_LIST, loc);
+  n->list = elems;
+  return n;
+}
+
+/* A map literal: keys in list, values in list2. */
+Node *ast_map(Node *key, Node *value, Loc loc) {
+  return ast_map_add(ast_node(N_MAP, loc), key, value);
+}
+
+Node *ast_map_add(Node *map, Node *key, Node *value) {
+  vec_push(&map->list, key);
+  vec_push(&map->list2, value);
+  return map;
 }
 
 Node *ast_binary(int op, Node *a, Node *b, Loc loc) {
@@ -25,6 +92,141 @@ Node *ast_unary(int op, Node *a, Loc loc) {
   return n;
 }
 
+Node *ast_call(const char *name, Vec args, Loc loc) {
+  Node *n = ast_node(N_CALL, loc);
+  n->name = name;
+  n->list = args;
+  return n;
+}
+
+Node *ast_method(Node *recv, const char *name, Vec args, Loc loc) {
+  Node *n = ast_node(N_METHOD, loc);
+  n->a = recv;
+  n->name = name;
+  n->list = args;
+  return n;
+}
+
+Node *ast_dot(Node *recv, const char *name, Loc loc) {
+  Node *n = ast_node(N_FIELD, loc);
+  n->a = recv;
+  n->name = name;
+  return n;
+}
+
+Node *ast_index(Node *a, Node *index, Loc loc) {
+  Node *n = ast_node(N_INDEX, loc);
+  n->a = a;
+  n->b = index;
+  return n;
+}
+
+Node *ast_spawn(const char *kind, Loc kind_loc, Vec args, Loc loc) {
+  Node *n = ast_node(N_SPAWN, loc);
+  n->name = kind;
+  n->name_loc = kind_loc;
+  n->list = args;
+  return n;
+}
+
+/* after/every interval { body }: the body runs later, as a block. */
+Node *ast_timer(bool every, Node *interval, Vec body, Loc loc) {
+  Node *n = ast_node(N_TIMER, loc);
+  n->ival = every;
+  n->a = interval;
+  n->then_blk = ast_block(loc, NULL, loc, body);
+  return n;
+}
+
+/* ---- statements ---- */
+
+/* let/var name[: te] [= init], in a body or as an actor's field. */
+Node *ast_var(NodeKind k, const char *name, Loc name_loc, TypeExpr *te, Node *init, Loc loc) {
+  Node *n = ast_node(k, loc);
+  n->name = name;
+  n->name_loc = name_loc;
+  n->te = te;
+  n->a = init;
+  return n;
+}
+
+Node *ast_assign(int op, Node *target, Node *value, Loc loc) {
+  Node *n = ast_node(N_ASSIGN, loc);
+  n->op = op;
+  n->a = target;
+  n->b = value;
+  return n;
+}
+
+/* if cond { then } else { els }: an else-if is an els holding one N_IF. */
+Node *ast_if(Node *cond, Vec then, Vec els, Loc loc) {
+  Node *n = ast_node(N_IF, loc);
+  n->a = cond;
+  n->body = then;
+  n->els = els;
+  return n;
+}
+
+Node *ast_while(Node *cond, Vec body, Loc loc) {
+  Node *n = ast_node(N_WHILE, loc);
+  n->a = cond;
+  n->body = body;
+  return n;
+}
+
+Node *ast_for_range(const char *name, Loc name_loc, Node *from, Node *to, Vec body, Loc loc) {
+  Node *n = ast_node(N_FOR_RANGE, loc);
+  n->name = name;
+  n->name_loc = name_loc;
+  n->a = from;
+  n->b = to;
+  n->body = body;
+  return n;
+}
+
+/* for name in seq / for name, name2 in seq (name2 NULL when absent). */
+Node *ast_for_each(const char *name, Loc name_loc, const char *name2, Loc name2_loc, Node *seq, Vec body, Loc loc) {
+  Node *n = ast_node(N_FOR_EACH, loc);
+  n->name = name;
+  n->name_loc = name_loc;
+  n->name2 = name2;
+  n->name2_loc = name2_loc;
+  n->a = seq;
+  n->body = body;
+  return n;
+}
+
+Node *ast_return(Node *value, Loc loc) {
+  Node *n = ast_node(N_RETURN, loc);
+  n->a = value;
+  return n;
+}
+
+Node *ast_expr_stmt(Node *e) {
+  Node *n = ast_node(N_EXPR, e->loc);
+  n->a = e;
+  return n;
+}
+
+Node *ast_send(Node *to, const char *name, Loc name_loc, Vec args, Loc loc) {
+  Node *n = ast_node(N_SEND, loc);
+  n->a = to;
+  n->name = name;
+  n->name_loc = name_loc;
+  n->list = args;
+  return n;
+}
+
+Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Block *then, Block *els, Loc loc) {
+  Node *n = ast_send(to, name, name_loc, args, loc);
+  n->kind = N_REQUEST;
+  n->then_blk = then;
+  n->else_blk = els;
+  return n;
+}
+
+/* ---- types, blocks, parameters ---- */
+
 TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b) {
   TypeExpr *t = xalloc(sizeof *t);
   t->kind = k;
@@ -42,6 +244,141 @@ Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts) {
   b->param_loc = param_loc;
   b->stmts = stmts;
   return b;
+}
+
+Param *ast_param(const char *name, TypeExpr *te, Loc loc) {
+  Param *p = xalloc(sizeof *p);
+  p->name = name;
+  p->loc = loc;
+  p->te = te;
+  return p;
+}
+
+/* ---- declarations ---- */
+
+static Decl *decl(DeclKind k, const char *name, Vec params, Loc loc) {
+  Decl *d = xalloc(sizeof *d);
+  d->kind = k;
+  d->name = name;
+  d->params = params;
+  d->loc = loc;
+  return d;
+}
+
+Member *ast_member(MemberKind k, Node *field, Decl *decl) {
+  Member *m = xalloc(sizeof *m);
+  m->kind = k;
+  m->field = field;
+  m->decl = decl;
+  return m;
+}
+
+Decl *ast_actor(const char *name, Vec params, Vec members, Loc loc) {
+  Decl *d = decl(D_ACTOR, name, params, loc);
+  for (int i = 0; i < members.len; i++) {
+    Member *m = members.data[i];
+    switch (m->kind) {
+    case MEMBER_FIELD: vec_push(&d->fields, m->field); break;
+    case MEMBER_HANDLER: m->decl->owner = d; vec_push(&d->handlers, m->decl); break;
+    case MEMBER_METHOD: m->decl->owner = d; vec_push(&d->methods, m->decl); break;
+    }
+  }
+  return d;
+}
+
+SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc) {
+  SupItem *it = xalloc(sizeof *it);
+  it->kind = SUP_STRATEGY;
+  it->loc = loc;
+  it->strategy = name;
+  it->strategy_loc = name_loc;
+  return it;
+}
+
+SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc) {
+  SupItem *it = xalloc(sizeof *it);
+  it->kind = SUP_INTENSITY;
+  it->loc = loc;
+  it->intensity = (int64_t)count;
+  it->period_ms = (int64_t)period_ms;
+  if (count > INT32_MAX || period_ms > INT32_MAX) diag_error(loc, "intensity out of range");
+  return it;
+}
+
+SupItem *ast_sup_child(Child *c) {
+  SupItem *it = xalloc(sizeof *it);
+  it->kind = SUP_CHILD;
+  it->loc = c->loc;
+  it->child = c;
+  return it;
+}
+
+Child *ast_child(const char *name, const char *kind, Loc kind_loc, Vec args, Loc loc) {
+  Child *c = xalloc(sizeof *c);
+  c->name = name;
+  c->loc = loc;
+  c->kind_name = kind;
+  c->kind_loc = kind_loc;
+  c->args = args;
+  return c;
+}
+
+Decl *ast_supervisor(const char *name, Vec params, Vec items, Loc loc) {
+  Decl *d = decl(D_SUPERVISOR, name, params, loc);
+  for (int i = 0; i < items.len; i++) {
+    SupItem *it = items.data[i];
+    switch (it->kind) {
+    case SUP_STRATEGY:
+      if (d->has_strategy) diag_error(it->loc, "strategy given twice");
+      d->has_strategy = true;
+      d->strategy = it->strategy;
+      d->strategy_loc = it->strategy_loc;
+      break;
+    case SUP_INTENSITY:
+      if (d->has_intensity) diag_error(it->loc, "intensity given twice");
+      d->has_intensity = true;
+      d->intensity = it->intensity;
+      d->period_ms = it->period_ms;
+      d->intensity_loc = it->loc;
+      break;
+    case SUP_CHILD: vec_push(&d->children, it->child); break;
+    }
+  }
+  return d;
+}
+
+Decl *ast_fn(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc) {
+  Decl *d = decl(D_FN, name, params, loc);
+  d->ret_te = ret;
+  d->body = body;
+  return d;
+}
+
+Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc) {
+  Decl *d = ast_fn(name, params, ret, body, loc);
+  d->kind = D_HANDLER;
+  return d;
+}
+
+/* extern fn name(params) -> ret [delivers sig, ...]: delivers holds D_HANDLER
+ * signatures without bodies. */
+Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Loc loc) {
+  Decl *d = decl(D_EXTERN, name, params, loc);
+  d->ret_te = ret;
+  d->delivers = delivers;
+  return d;
+}
+
+Decl *ast_use(const char *path, Loc loc) {
+  Decl *d = decl(D_USE, "use", (Vec){0}, loc);
+  d->use_path = path;
+  return d;
+}
+
+Decl *ast_use_std(const char *name, Loc loc) {
+  Decl *d = decl(D_USE, name, (Vec){0}, loc);
+  d->use_std = true;
+  return d;
 }
 
 /* The arithmetic operator of a compound assignment (+= gives '+'), or 0 for '='. */

@@ -173,12 +173,6 @@ struct Node {
   bool negated_literal; /* N_INT: the operand of a unary minus */
 };
 
-Node *ast_node(NodeKind k, Loc loc);
-Node *ast_binary(int op, Node *a, Node *b, Loc loc);
-Node *ast_unary(int op, Node *a, Loc loc);
-TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
-Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
-int ast_compound_op(int op); /* += -> '+', ... ; 0 for '=' */
 
 typedef enum DeclKind {
   D_ACTOR,      /* actor Name(params) { fields, handlers, methods } */
@@ -244,6 +238,83 @@ struct Decl {
   Vec locals;         /* Sym*: the locals of a body, initialisers or build */
   void *cg;           /* codegen data */
 };
+
+/* An actor's member as the grammar collects them; ast_actor sorts them into the
+ * actor's fields, handlers and methods. */
+typedef enum MemberKind {
+  MEMBER_FIELD,   /* let/var name = value: field (N_LET/N_VAR) */
+  MEMBER_HANDLER, /* on name(params) { body }: decl (D_HANDLER) */
+  MEMBER_METHOD,  /* fn name(params) { body }: decl (D_FN) */
+} MemberKind;
+
+typedef struct Member {
+  MemberKind kind;
+  Node *field;
+  Decl *decl;
+} Member;
+
+/* A supervisor's item as the grammar collects them; ast_supervisor puts them in place. */
+typedef enum SupItemKind {
+  SUP_STRATEGY,  /* strategy NAME: strategy, strategy_loc */
+  SUP_INTENSITY, /* intensity N per MS: intensity, period_ms */
+  SUP_CHILD,     /* child name = Kind(args): child */
+} SupItemKind;
+
+typedef struct SupItem {
+  SupItemKind kind;
+  Loc loc;            /* the keyword */
+  const char *strategy;
+  Loc strategy_loc;
+  int64_t intensity, period_ms;
+  Child *child;
+} SupItem;
+
+/* Constructors, one per form the grammar builds (Loc last: where errors point). */
+Node *ast_node(NodeKind k, Loc loc);  /* a node with no fields of its own: break, none, ... */
+Node *ast_int(uint64_t v, Loc loc);
+Node *ast_float(double v, Loc loc);
+Node *ast_bool(bool v, Loc loc);
+Node *ast_name(const char *name, Loc loc);
+Node *ast_str(const char *s, int64_t len, Loc loc);
+Node *ast_interp(Node *first, Node *expr, Loc loc);     /* "first{expr}..." */
+Node *ast_interp_add(Node *interp, Node *piece);        /* then a piece, then an expr ... */
+Node *ast_list(Vec elems, Loc loc);
+Node *ast_map(Node *key, Node *value, Loc loc);         /* {key: value ... } */
+Node *ast_map_add(Node *map, Node *key, Node *value);
+Node *ast_binary(int op, Node *a, Node *b, Loc loc);
+Node *ast_unary(int op, Node *a, Loc loc);
+Node *ast_call(const char *name, Vec args, Loc loc);
+Node *ast_method(Node *recv, const char *name, Vec args, Loc loc);
+Node *ast_dot(Node *recv, const char *name, Loc loc);   /* N_FIELD */
+Node *ast_index(Node *a, Node *index, Loc loc);
+Node *ast_spawn(const char *kind, Loc kind_loc, Vec args, Loc loc);
+Node *ast_timer(bool every, Node *interval, Vec body, Loc loc);
+Node *ast_var(NodeKind k, const char *name, Loc name_loc, TypeExpr *te, Node *init, Loc loc); /* N_LET, N_VAR */
+Node *ast_assign(int op, Node *target, Node *value, Loc loc);
+Node *ast_if(Node *cond, Vec then, Vec els, Loc loc);
+Node *ast_while(Node *cond, Vec body, Loc loc);
+Node *ast_for_range(const char *name, Loc name_loc, Node *from, Node *to, Vec body, Loc loc);
+Node *ast_for_each(const char *name, Loc name_loc, const char *name2, Loc name2_loc, Node *seq, Vec body, Loc loc);
+Node *ast_return(Node *value, Loc loc);                 /* value NULL: return */
+Node *ast_expr_stmt(Node *e);
+Node *ast_send(Node *to, const char *name, Loc name_loc, Vec args, Loc loc);
+Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Block *then, Block *els, Loc loc);
+TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
+Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
+Param *ast_param(const char *name, TypeExpr *te, Loc loc);
+Decl *ast_actor(const char *name, Vec params, Vec members, Loc loc);  /* members: Member* */
+Decl *ast_supervisor(const char *name, Vec params, Vec items, Loc loc); /* items: SupItem* */
+Decl *ast_fn(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc);
+Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc);
+Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Loc loc);
+Decl *ast_use(const char *path, Loc loc);               /* use "path" */
+Decl *ast_use_std(const char *name, Loc loc);           /* use std.NAME */
+Member *ast_member(MemberKind k, Node *field, Decl *decl);
+SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc);
+SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc); /* reports values out of range */
+SupItem *ast_sup_child(Child *c);
+Child *ast_child(const char *name, const char *kind, Loc kind_loc, Vec args, Loc loc);
+int ast_compound_op(int op); /* += -> '+', ... ; 0 for '=' */
 
 struct Program {
   Vec decls;  /* Decl*: every top-level item of every file, in load order */

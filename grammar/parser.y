@@ -46,6 +46,7 @@ bool lex_too_deep(yyscan_t scanner);
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, Program *prog, int file, const char *msg);
 static void add_item(Program *prog, Decl *d, int file);
 static Vec vec1(void *x) { Vec v = {0}; vec_push(&v, x); return v; }
+static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 }
 
 %union {
@@ -61,6 +62,8 @@ static Vec vec1(void *x) { Vec v = {0}; vec_push(&v, x); return v; }
   Param *param;
   Block *blk;
   Child *child;
+  Member *member;
+  SupItem *sup_item;
 }
 
 %token END 0 "end of file"
@@ -88,13 +91,15 @@ static Vec vec1(void *x) { Vec v = {0}; vec_push(&v, x); return v; }
 %precedence UNARY
 
 %type <decl> item actor supervisor fn handler delivered_sig
-%type <vec> delivered params param_list opt_args arg_list stmts block members member_list sup_items sup_list map_entries interp_rest
+%type <vec> delivered params opt_params param_list opt_args arg_list stmts block members member_list sup_items sup_list
 %type <param> param
 %type <te> type opt_ret opt_type
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries
 %type <blk> then_clause else_clause
 %type <op> assign_op
 %type <child> child
+%type <member> member
+%type <sup_item> sup_item
 
 %%
 
@@ -115,45 +120,20 @@ item
   | supervisor
   | fn
   | EXTERN FN IDENT params opt_ret
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5; }
+                                { $$ = ast_extern($3, $4, $5, (Vec){0}, @3); }
   | EXTERN FN IDENT params opt_ret IDENT delivered
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5;
-        $$->delivers = $7;
+      { $$ = ast_extern($3, $4, $5, $7, @3);
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
-  | USE STRING
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_USE; $$->use_path = $2.p; $$->loc = @2; $$->name = "use"; }
+  | USE STRING                  { $$ = ast_use($2.p, @2); }
   | USE IDENT '.' IDENT
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_USE; $$->use_std = true; $$->name = $4; $$->loc = @4;
-        if (strcmp($2, "std")) { diag_error(@2, "expected a path string or std.NAME after use"); } }
+      { $$ = ast_use_std($4, @4); if (strcmp($2, "std")) diag_error(@2, "expected a path string or std.NAME after use"); }
   ;
 
 actor
-  : ACTOR IDENT params '{' member_list '}'
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_ACTOR; $$->name = $2; $$->loc = @2; $$->params = $3;
-        for (int i = 0; i < $5.len; i++) {
-          void *m = $5.data[i];
-          if (((Node *)m)->kind == N_LET || ((Node *)m)->kind == N_VAR) vec_push(&$$->fields, m);
-          else {
-            Decl *d = ((Node *)m)->decl;
-            d->owner = $$;
-            vec_push(d->kind == D_HANDLER ? &$$->handlers : &$$->methods, d);
-          }
-        } }
-  | ACTOR IDENT '{' member_list '}'
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_ACTOR; $$->name = $2; $$->loc = @2;
-        for (int i = 0; i < $4.len; i++) {
-          void *m = $4.data[i];
-          if (((Node *)m)->kind == N_LET || ((Node *)m)->kind == N_VAR) vec_push(&$$->fields, m);
-          else {
-            Decl *d = ((Node *)m)->decl;
-            d->owner = $$;
-            vec_push(d->kind == D_HANDLER ? &$$->handlers : &$$->methods, d);
-          }
-        } }
+  : ACTOR IDENT opt_params '{' member_list '}'
+                                { $$ = ast_actor($2, $3, $5, @2); }
   ;
 
-/* Members come back as nodes: fields as N_LET/N_VAR, handlers and methods wrapped in an
- * N_EXPR node whose decl is set (sorted out by the actor rule). */
 member_list
   : members
   | members error
@@ -162,60 +142,37 @@ member_list
 members
   : %empty                      { $$ = (Vec){0}; }
   | members ';'
-  | members field               { $$ = $1; vec_push(&$$, $2); }
-  | members handler             { $$ = $1; Node *n = ast_node(N_EXPR, $2->loc); n->decl = $2; vec_push(&$$, n); }
-  | members fn                  { $$ = $1; Node *n = ast_node(N_EXPR, $2->loc); n->decl = $2; vec_push(&$$, n); }
+  | members member              { $$ = push($1, $2); }
   | members error ';'
   ;
 
+member
+  : field                       { $$ = ast_member(MEMBER_FIELD, $1, NULL); }
+  | handler                     { $$ = ast_member(MEMBER_HANDLER, NULL, $1); }
+  | fn                          { $$ = ast_member(MEMBER_METHOD, NULL, $1); }
+  ;
+
 field
-  : LET IDENT opt_type '=' expr
-      { $$ = ast_node(N_LET, @1); $$->name = $2; $$->name_loc = @2; $$->te = $3; $$->a = $5; }
-  | VAR IDENT opt_type '=' expr
-      { $$ = ast_node(N_VAR, @1); $$->name = $2; $$->name_loc = @2; $$->te = $3; $$->a = $5; }
-  | VAR IDENT ':' type
-      { $$ = ast_node(N_VAR, @1); $$->name = $2; $$->name_loc = @2; $$->te = $4; }
+  : LET IDENT opt_type '=' expr { $$ = ast_var(N_LET, $2, @2, $3, $5, @1); }
+  | VAR IDENT opt_type '=' expr { $$ = ast_var(N_VAR, $2, @2, $3, $5, @1); }
+  | VAR IDENT ':' type          { $$ = ast_var(N_VAR, $2, @2, $4, NULL, @1); }
   ;
 
 handler
   : ON IDENT params opt_ret block
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_HANDLER; $$->name = $2; $$->loc = @2; $$->params = $3; $$->ret_te = $4; $$->body = $5; }
+                                { $$ = ast_handler($2, $3, $4, $5, @2); }
   ;
 
 fn
   : FN IDENT params opt_ret block
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_FN; $$->name = $2; $$->loc = @2; $$->params = $3; $$->ret_te = $4; $$->body = $5; }
+                                { $$ = ast_fn($2, $3, $4, $5, @2); }
   ;
 
 supervisor
-  : SUPERVISOR IDENT params '{' sup_list '}'
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_SUPERVISOR; $$->name = $2; $$->loc = @2; $$->params = $3;
-        for (int i = 0; i < $5.len; i++) {
-          Node *n = $5.data[i];
-          if (n->kind == N_EXPR && n->name && !strcmp(n->name, "strategy")) {
-            if ($$->has_strategy) diag_error(n->loc, "strategy given twice");
-            $$->has_strategy = true; $$->strategy = n->name2; $$->strategy_loc = n->name2_loc;
-          } else if (n->kind == N_EXPR && n->name && !strcmp(n->name, "intensity")) {
-            if ($$->has_intensity) diag_error(n->loc, "intensity given twice");
-            $$->has_intensity = true; $$->intensity = n->ival; $$->period_ms = (int64_t)n->uval; $$->intensity_loc = n->loc;
-          } else vec_push(&$$->children, n->a);
-        } }
-  | SUPERVISOR IDENT '{' sup_list '}'
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_SUPERVISOR; $$->name = $2; $$->loc = @2;
-        for (int i = 0; i < $4.len; i++) {
-          Node *n = $4.data[i];
-          if (n->kind == N_EXPR && n->name && !strcmp(n->name, "strategy")) {
-            if ($$->has_strategy) diag_error(n->loc, "strategy given twice");
-            $$->has_strategy = true; $$->strategy = n->name2; $$->strategy_loc = n->name2_loc;
-          } else if (n->kind == N_EXPR && n->name && !strcmp(n->name, "intensity")) {
-            if ($$->has_intensity) diag_error(n->loc, "intensity given twice");
-            $$->has_intensity = true; $$->intensity = n->ival; $$->period_ms = (int64_t)n->uval; $$->intensity_loc = n->loc;
-          } else vec_push(&$$->children, n->a);
-        } }
+  : SUPERVISOR IDENT opt_params '{' sup_list '}'
+                                { $$ = ast_supervisor($2, $3, $5, @2); }
   ;
 
-/* Supervisor items come back as N_EXPR nodes: name "strategy" (name2 = strategy),
- * "intensity" (ival per uval), or a child (a = the Child, smuggled as a node). */
 sup_list
   : sup_items
   | sup_items error
@@ -224,20 +181,24 @@ sup_list
 sup_items
   : %empty                      { $$ = (Vec){0}; }
   | sup_items ';'
-  | sup_items STRATEGY IDENT
-      { $$ = $1; Node *n = ast_node(N_EXPR, @2); n->name = "strategy"; n->name2 = $3; n->name2_loc = @3; vec_push(&$$, n); }
-  | sup_items INTENSITY INT PER INT
-      { $$ = $1; Node *n = ast_node(N_EXPR, @2); n->name = "intensity"; n->ival = (int64_t)$3; n->uval = $5;
-        if ($3 > INT32_MAX || $5 > INT32_MAX) diag_error(@2, "intensity out of range");
-        vec_push(&$$, n); }
-  | sup_items child
-      { $$ = $1; Node *n = ast_node(N_EXPR, $2->loc); n->a = (Node *)$2; vec_push(&$$, n); }
+  | sup_items sup_item          { $$ = push($1, $2); }
   | sup_items error ';'
+  ;
+
+sup_item
+  : STRATEGY IDENT              { $$ = ast_strategy($2, @2, @1); }
+  | INTENSITY INT PER INT       { $$ = ast_intensity($2, $4, @1); }
+  | child                       { $$ = ast_sup_child($1); }
   ;
 
 child
   : CHILD IDENT '=' IDENT '(' opt_args ')'
-      { $$ = xalloc(sizeof(Child)); $$->name = $2; $$->loc = @2; $$->kind_name = $4; $$->kind_loc = @4; $$->args = $6; }
+                                { $$ = ast_child($2, $4, @4, $6, @2); }
+  ;
+
+opt_params
+  : %empty                      { $$ = (Vec){0}; }
+  | params
   ;
 
 params
@@ -248,22 +209,22 @@ params
 
 param_list
   : param                       { $$ = vec1($1); }
-  | param_list ',' param        { $$ = $1; vec_push(&$$, $3); }
+  | param_list ',' param        { $$ = push($1, $3); }
   ;
 
 param
-  : IDENT ':' type              { $$ = xalloc(sizeof(Param)); $$->name = $1; $$->loc = @1; $$->te = $3; }
+  : IDENT ':' type              { $$ = ast_param($1, $3, @1); }
   ;
 
 /* extern fn ... delivers on_a(x: Int), on_b(s: String): the handlers the calling
  * actor must declare to receive what the function sends it (as down for monitor). */
 delivered
   : delivered_sig               { $$ = vec1($1); }
-  | delivered ',' delivered_sig { $$ = $1; vec_push(&$$, $3); }
+  | delivered ',' delivered_sig { $$ = push($1, $3); }
   ;
 
 delivered_sig
-  : IDENT params                { $$ = xalloc(sizeof(Decl)); $$->kind = D_HANDLER; $$->name = $1; $$->loc = @1; $$->params = $2; }
+  : IDENT params                { $$ = ast_handler($1, $2, NULL, (Vec){0}, @1); }
   ;
 
 opt_ret
@@ -286,50 +247,46 @@ type
 
 block
   : '{' stmts '}'               { $$ = $2; }
-  | '{' stmts stmt '}'          { $$ = $2; vec_push(&$$, $3); }
+  | '{' stmts stmt '}'          { $$ = push($2, $3); }
   | '{' stmts error '}'         { $$ = $2; }
   ;
 
 stmts
   : %empty                      { $$ = (Vec){0}; }
   | stmts ';'
-  | stmts stmt ';'              { $$ = $1; vec_push(&$$, $2); }
+  | stmts stmt ';'              { $$ = push($1, $2); }
   | stmts error ';'
   ;
 
 stmt
   : simple_stmt
-  | LET IDENT opt_type '=' expr { $$ = ast_node(N_LET, @1); $$->name = $2; $$->name_loc = @2; $$->te = $3; $$->a = $5; }
-  | VAR IDENT opt_type '=' expr { $$ = ast_node(N_VAR, @1); $$->name = $2; $$->name_loc = @2; $$->te = $3; $$->a = $5; }
-  | VAR IDENT ':' type          { $$ = ast_node(N_VAR, @1); $$->name = $2; $$->name_loc = @2; $$->te = $4; }
+  | field
   | if_stmt
-  | WHILE expr block            { $$ = ast_node(N_WHILE, @1); $$->a = $2; $$->body = $3; }
+  | WHILE expr block            { $$ = ast_while($2, $3, @1); }
   | FOR IDENT IN expr DOTDOT expr block
-      { $$ = ast_node(N_FOR_RANGE, @1); $$->name = $2; $$->name_loc = @2; $$->a = $4; $$->b = $6; $$->body = $7; }
-  | FOR IDENT IN expr block
-      { $$ = ast_node(N_FOR_EACH, @1); $$->name = $2; $$->name_loc = @2; $$->a = $4; $$->body = $5; }
+                                { $$ = ast_for_range($2, @2, $4, $6, $7, @1); }
+  | FOR IDENT IN expr block     { $$ = ast_for_each($2, @2, NULL, @2, $4, $5, @1); }
   | FOR IDENT ',' IDENT IN expr block
-      { $$ = ast_node(N_FOR_EACH, @1); $$->name = $2; $$->name_loc = @2; $$->name2 = $4; $$->name2_loc = @4; $$->a = $6; $$->body = $7; }
+                                { $$ = ast_for_each($2, @2, $4, @4, $6, $7, @1); }
   | BREAK                       { $$ = ast_node(N_BREAK, @1); }
   | CONTINUE                    { $$ = ast_node(N_CONTINUE, @1); }
-  | RETURN                      { $$ = ast_node(N_RETURN, @1); }
-  | RETURN expr                 { $$ = ast_node(N_RETURN, @1); $$->a = $2; }
+  | RETURN                      { $$ = ast_return(NULL, @1); }
+  | RETURN expr                 { $$ = ast_return($2, @1); }
   ;
 
 if_stmt
-  : IF expr block               { $$ = ast_node(N_IF, @1); $$->a = $2; $$->body = $3; }
-  | IF expr block ELSE block    { $$ = ast_node(N_IF, @1); $$->a = $2; $$->body = $3; $$->els = $5; }
-  | IF expr block ELSE if_stmt  { $$ = ast_node(N_IF, @1); $$->a = $2; $$->body = $3; $$->els = vec1($5); }
+  : IF expr block               { $$ = ast_if($2, $3, (Vec){0}, @1); }
+  | IF expr block ELSE block    { $$ = ast_if($2, $3, $5, @1); }
+  | IF expr block ELSE if_stmt  { $$ = ast_if($2, $3, vec1($5), @1); }
   ;
 
 simple_stmt
-  : expr                        { $$ = ast_node(N_EXPR, $1->loc); $$->a = $1; }
-  | expr assign_op expr         { $$ = ast_node(N_ASSIGN, @2); $$->op = $2; $$->a = $1; $$->b = $3; }
+  : expr                        { $$ = ast_expr_stmt($1); }
+  | expr assign_op expr         { $$ = ast_assign($2, $1, $3, @2); }
   | postfix '!' IDENT '(' opt_args ')'
-      { $$ = ast_node(N_SEND, @2); $$->a = $1; $$->name = $3; $$->name_loc = @3; $$->list = $5; }
+                                { $$ = ast_send($1, $3, @3, $5, @2); }
   | postfix '?' IDENT '(' opt_args ')' then_clause else_clause
-      { $$ = ast_node(N_REQUEST, @2); $$->a = $1; $$->name = $3; $$->name_loc = @3; $$->list = $5;
-        $$->then_blk = $7; $$->else_blk = $8; }
+                                { $$ = ast_request($1, $3, @3, $5, $7, $8, @2); }
   ;
 
 then_clause
@@ -375,55 +332,47 @@ expr
 
 postfix
   : primary
-  | IDENT '(' opt_args ')'      { $$ = ast_node(N_CALL, @1); $$->name = $1; $$->list = $3; }
+  | IDENT '(' opt_args ')'      { $$ = ast_call($1, $3, @1); }
   | postfix '.' IDENT '(' opt_args ')'
-      { $$ = ast_node(N_METHOD, @3); $$->a = $1; $$->name = $3; $$->list = $5; }
-  | postfix '.' IDENT           { $$ = ast_node(N_FIELD, @3); $$->a = $1; $$->name = $3; }
-  | postfix '[' expr ']'        { $$ = ast_node(N_INDEX, @2); $$->a = $1; $$->b = $3; }
+                                { $$ = ast_method($1, $3, $5, @3); }
+  | postfix '.' IDENT           { $$ = ast_dot($1, $3, @3); }
+  | postfix '[' expr ']'        { $$ = ast_index($1, $3, @2); }
   ;
 
 primary
-  : INT                         { $$ = ast_node(N_INT, @1); $$->uval = $1; $$->ival = (int64_t)$1; }
-  | FLOAT                       { $$ = ast_node(N_FLOAT, @1); $$->fval = $1; }
-  | TRUE                        { $$ = ast_node(N_BOOL, @1); $$->ival = 1; }
-  | FALSE                       { $$ = ast_node(N_BOOL, @1); $$->ival = 0; }
+  : INT                         { $$ = ast_int($1, @1); }
+  | FLOAT                       { $$ = ast_float($1, @1); }
+  | TRUE                        { $$ = ast_bool(true, @1); }
+  | FALSE                       { $$ = ast_bool(false, @1); }
   | NONE                        { $$ = ast_node(N_NONE, @1); }
   | SELF                        { $$ = ast_node(N_SELF, @1); }
-  | IDENT                       { $$ = ast_node(N_NAME, @1); $$->name = $1; }
+  | IDENT                       { $$ = ast_name($1, @1); }
   | string
   | '(' expr ')'                { $$ = $2; }
-  | '[' opt_args ']'            { $$ = ast_node(N_LIST, @1); $$->list = $2; }
+  | '[' opt_args ']'            { $$ = ast_list($2, @1); }
   | '{' '}'                     { $$ = ast_node(N_MAP, @1); }
-  | '{' map_entries '}'         { $$ = ast_node(N_MAP, @1); $$->list = $2;
-                                  for (int i = 0; i < $2.len; i++) { Node *kv = $2.data[i]; $$->list.data[i] = kv->a; vec_push(&$$->list2, kv->b); } }
-  | '{' map_entries ',' '}'     { $$ = ast_node(N_MAP, @1); $$->list = $2;
-                                  for (int i = 0; i < $2.len; i++) { Node *kv = $2.data[i]; $$->list.data[i] = kv->a; vec_push(&$$->list2, kv->b); } }
-  | SPAWN IDENT '(' opt_args ')' { $$ = ast_node(N_SPAWN, @1); $$->name = $2; $$->name_loc = @2; $$->list = $4; }
-  | AFTER expr block            { $$ = ast_node(N_TIMER, @1); $$->a = $2; $$->then_blk = ast_block(@1, NULL, @1, $3); }
-  | EVERY expr block            { $$ = ast_node(N_TIMER, @1); $$->ival = 1; $$->a = $2; $$->then_blk = ast_block(@1, NULL, @1, $3); }
+  | '{' map_entries '}'         { $$ = $2; $$->loc = @1; }
+  | '{' map_entries ',' '}'     { $$ = $2; $$->loc = @1; }
+  | SPAWN IDENT '(' opt_args ')' { $$ = ast_spawn($2, @2, $4, @1); }
+  | AFTER expr block            { $$ = ast_timer(false, $2, $3, @1); }
+  | EVERY expr block            { $$ = ast_timer(true, $2, $3, @1); }
   ;
 
+/* "a {x} b {y} c" is STR_START("a ") x STR_MID(" b ") y STR_END(" c") */
 string
-  : STRING                      { $$ = ast_node(N_STR, @1); $$->sval = $1.p; $$->slen = $1.len; }
-  | STR_START interp_rest
-      { $$ = ast_node(N_INTERP, @1);
-        Node *s = ast_node(N_STR, @1); s->sval = $1.p; s->slen = $1.len;
-        vec_push(&$$->list, s);
-        for (int i = 0; i < $2.len; i++) vec_push(&$$->list, $2.data[i]); }
+  : STRING                      { $$ = ast_str($1.p, $1.len, @1); }
+  | interp STR_END              { $$ = ast_interp_add($1, ast_str($2.p, $2.len, @2)); }
   ;
 
-interp_rest
-  : expr STR_END
-      { $$ = vec1($1); Node *s = ast_node(N_STR, @2); s->sval = $2.p; s->slen = $2.len; vec_push(&$$, s); }
-  | expr STR_MID interp_rest
-      { $$ = vec1($1); Node *s = ast_node(N_STR, @2); s->sval = $2.p; s->slen = $2.len; vec_push(&$$, s);
-        for (int i = 0; i < $3.len; i++) vec_push(&$$, $3.data[i]); }
+interp
+  : STR_START expr              { $$ = ast_interp(ast_str($1.p, $1.len, @1), $2, @1); }
+  | interp STR_MID expr         { $$ = ast_interp_add(ast_interp_add($1, ast_str($2.p, $2.len, @2)), $3); }
   ;
 
 map_entries
-  : expr ':' expr               { Node *kv = ast_node(N_EXPR, @2); kv->a = $1; kv->b = $3; $$ = vec1(kv); }
+  : expr ':' expr               { $$ = ast_map($1, $3, @2); }
   | map_entries ',' expr ':' expr
-      { $$ = $1; Node *kv = ast_node(N_EXPR, @4); kv->a = $3; kv->b = $5; vec_push(&$$, kv); }
+                                { $$ = ast_map_add($1, $3, $5); }
   ;
 
 opt_args
@@ -434,7 +383,7 @@ opt_args
 
 arg_list
   : expr                        { $$ = vec1($1); }
-  | arg_list ',' expr           { $$ = $1; vec_push(&$$, $3); }
+  | arg_list ',' expr           { $$ = push($1, $3); }
   ;
 
 %%
