@@ -1,8 +1,10 @@
 /* parser.y — the grammar of .actor files (LANGUAGE.md), building the AST through the
  * constructors in compiler/ast.c.  A pure, reentrant parser; the scanner is
- * grammar/lexer.l.  Error recovery: the `error` alternatives of opt_item, opt_member,
- * opt_sup and opt_stmt resynchronise at the next ';' (or newline) or '}', so that every
- * syntax error of a file is reported, not just the first. */
+ * grammar/lexer.l.  Every token has a name (punctuation too: LPAREN "(", SEMI ";"),
+ * so that C code never meets bison's numbered names.  Error recovery: the `error`
+ * alternatives of items, members, sup_items and stmts resynchronise at the next ';'
+ * (or newline) or '}', so that every syntax error of a file is reported, not just the
+ * first. */
 %require "3.6"
 %define api.pure full
 %define parse.error custom
@@ -81,13 +83,17 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token NONE "none" TRUE "true" FALSE "false" THEN "then" AFTER "after" EVERY "every"
 %token DOTDOT ".." ARROW "->" EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
 %token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/=" MOD_ASSIGN "%="
+/* Punctuation, in the order "expected X, Y or Z" lists it (the order of declaration). */
+%token LT "<" GT ">" PLUS "+" MINUS "-" STAR "*" SLASH "/" PERCENT "%"
+%token SEMI ";" DOT "." LBRACE "{" RBRACE "}" ASSIGN "=" COLON ":"
+%token LPAREN "(" RPAREN ")" COMMA "," LBRACKET "[" RBRACKET "]" BANG "!" QUESTION "?"
 
 %left OR
 %left AND
 %left EQ NE
-%left '<' LE '>' GE
-%left '+' '-'
-%left '*' '/' '%'
+%left LT LE GT GE
+%left PLUS MINUS
+%left STAR SLASH PERCENT
 %precedence UNARY
 
 %type <decl> item actor supervisor fn handler delivered_sig
@@ -110,9 +116,9 @@ program
 
 items
   : %empty
-  | items ';'
+  | items ";"
   | items item                  { add_item(prog, $2, file); }
-  | items error ';'
+  | items error ";"
   ;
 
 item
@@ -125,12 +131,12 @@ item
       { $$ = ast_extern($3, $4, $5, $7, @3);
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
   | USE STRING                  { $$ = ast_use($2.p, @2); }
-  | USE IDENT '.' IDENT
+  | USE IDENT "." IDENT
       { $$ = ast_use_std($4, @4); if (strcmp($2, "std")) diag_error(@2, "expected a path string or std.NAME after use"); }
   ;
 
 actor
-  : ACTOR IDENT opt_params '{' member_list '}'
+  : ACTOR IDENT opt_params "{" member_list "}"
                                 { $$ = ast_actor($2, $3, $5, @2); }
   ;
 
@@ -141,9 +147,9 @@ member_list
 
 members
   : %empty                      { $$ = (Vec){0}; }
-  | members ';'
+  | members ";"
   | members member              { $$ = push($1, $2); }
-  | members error ';'
+  | members error ";"
   ;
 
 member
@@ -153,9 +159,9 @@ member
   ;
 
 field
-  : LET IDENT opt_type '=' expr { $$ = ast_var(N_LET, $2, @2, $3, $5, @1); }
-  | VAR IDENT opt_type '=' expr { $$ = ast_var(N_VAR, $2, @2, $3, $5, @1); }
-  | VAR IDENT ':' type          { $$ = ast_var(N_VAR, $2, @2, $4, NULL, @1); }
+  : LET IDENT opt_type "=" expr { $$ = ast_var(N_LET, $2, @2, $3, $5, @1); }
+  | VAR IDENT opt_type "=" expr { $$ = ast_var(N_VAR, $2, @2, $3, $5, @1); }
+  | VAR IDENT ":" type          { $$ = ast_var(N_VAR, $2, @2, $4, NULL, @1); }
   ;
 
 handler
@@ -169,7 +175,7 @@ fn
   ;
 
 supervisor
-  : SUPERVISOR IDENT opt_params '{' sup_list '}'
+  : SUPERVISOR IDENT opt_params "{" sup_list "}"
                                 { $$ = ast_supervisor($2, $3, $5, @2); }
   ;
 
@@ -180,9 +186,9 @@ sup_list
 
 sup_items
   : %empty                      { $$ = (Vec){0}; }
-  | sup_items ';'
+  | sup_items ";"
   | sup_items sup_item          { $$ = push($1, $2); }
-  | sup_items error ';'
+  | sup_items error ";"
   ;
 
 sup_item
@@ -192,7 +198,7 @@ sup_item
   ;
 
 child
-  : CHILD IDENT '=' IDENT '(' opt_args ')'
+  : CHILD IDENT "=" IDENT "(" opt_args ")"
                                 { $$ = ast_child($2, $4, @4, $6, @2); }
   ;
 
@@ -202,25 +208,25 @@ opt_params
   ;
 
 params
-  : '(' ')'                     { $$ = (Vec){0}; }
-  | '(' param_list ')'          { $$ = $2; }
-  | '(' param_list ',' ')'      { $$ = $2; }
+  : "(" ")"                     { $$ = (Vec){0}; }
+  | "(" param_list ")"          { $$ = $2; }
+  | "(" param_list "," ")"      { $$ = $2; }
   ;
 
 param_list
   : param                       { $$ = vec1($1); }
-  | param_list ',' param        { $$ = push($1, $3); }
+  | param_list "," param        { $$ = push($1, $3); }
   ;
 
 param
-  : IDENT ':' type              { $$ = ast_param($1, $3, @1); }
+  : IDENT ":" type              { $$ = ast_param($1, $3, @1); }
   ;
 
 /* extern fn ... delivers on_a(x: Int), on_b(s: String): the handlers the calling
  * actor must declare to receive what the function sends it (as down for monitor). */
 delivered
   : delivered_sig               { $$ = vec1($1); }
-  | delivered ',' delivered_sig { $$ = push($1, $3); }
+  | delivered "," delivered_sig { $$ = push($1, $3); }
   ;
 
 delivered_sig
@@ -234,28 +240,28 @@ opt_ret
 
 opt_type
   : %empty                      { $$ = NULL; }
-  | ':' type                    { $$ = $2; }
+  | ":" type                    { $$ = $2; }
   ;
 
 type
   : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
-  | '[' type ']'                { $$ = ast_type(TE_LIST, @1, NULL, $2, NULL); }
-  | '{' type ':' type '}'       { $$ = ast_type(TE_MAP, @1, NULL, $2, $4); }
+  | "[" type "]"                { $$ = ast_type(TE_LIST, @1, NULL, $2, NULL); }
+  | "{" type ":" type "}"       { $$ = ast_type(TE_MAP, @1, NULL, $2, $4); }
   ;
 
 /* ---- statements ---- */
 
 block
-  : '{' stmts '}'               { $$ = $2; }
-  | '{' stmts stmt '}'          { $$ = push($2, $3); }
-  | '{' stmts error '}'         { $$ = $2; }
+  : "{" stmts "}"               { $$ = $2; }
+  | "{" stmts stmt "}"          { $$ = push($2, $3); }
+  | "{" stmts error "}"         { $$ = $2; }
   ;
 
 stmts
   : %empty                      { $$ = (Vec){0}; }
-  | stmts ';'
-  | stmts stmt ';'              { $$ = push($1, $2); }
-  | stmts error ';'
+  | stmts ";"
+  | stmts stmt ";"              { $$ = push($1, $2); }
+  | stmts error ";"
   ;
 
 stmt
@@ -266,7 +272,7 @@ stmt
   | FOR IDENT IN expr DOTDOT expr block
                                 { $$ = ast_for_range($2, @2, $4, $6, $7, @1); }
   | FOR IDENT IN expr block     { $$ = ast_for_each($2, @2, NULL, @2, $4, $5, @1); }
-  | FOR IDENT ',' IDENT IN expr block
+  | FOR IDENT "," IDENT IN expr block
                                 { $$ = ast_for_each($2, @2, $4, @4, $6, $7, @1); }
   | BREAK                       { $$ = ast_node(N_BREAK, @1); }
   | CONTINUE                    { $$ = ast_node(N_CONTINUE, @1); }
@@ -283,25 +289,25 @@ if_stmt
 simple_stmt
   : expr                        { $$ = ast_expr_stmt($1); }
   | expr assign_op expr         { $$ = ast_assign($2, $1, $3, @2); }
-  | postfix '!' IDENT '(' opt_args ')'
+  | postfix "!" IDENT "(" opt_args ")"
                                 { $$ = ast_send($1, $3, @3, $5, @2); }
-  | postfix '?' IDENT '(' opt_args ')' then_clause else_clause
+  | postfix "?" IDENT "(" opt_args ")" then_clause else_clause
                                 { $$ = ast_request($1, $3, @3, $5, $7, $8, @2); }
   ;
 
 then_clause
   : %empty                      { $$ = NULL; }
-  | THEN '(' IDENT ')' block    { $$ = ast_block(@1, $3, @3, $5); }
+  | THEN "(" IDENT ")" block    { $$ = ast_block(@1, $3, @3, $5); }
   ;
 
 else_clause
   : %empty                      { $$ = NULL; }
-  | ELSE '(' IDENT ')' block    { $$ = ast_block(@1, $3, @3, $5); }
+  | ELSE "(" IDENT ")" block    { $$ = ast_block(@1, $3, @3, $5); }
   | ELSE block                  { $$ = ast_block(@1, NULL, @1, $2); }
   ;
 
 assign_op
-  : '='                         { $$ = '='; }
+  : "="                         { $$ = '='; }
   | ADD_ASSIGN                  { $$ = OP_ADD_ASSIGN; }
   | SUB_ASSIGN                  { $$ = OP_SUB_ASSIGN; }
   | MUL_ASSIGN                  { $$ = OP_MUL_ASSIGN; }
@@ -316,27 +322,27 @@ expr
   | expr AND expr               { $$ = ast_binary(OP_AND, $1, $3, @2); }
   | expr EQ expr                { $$ = ast_binary(OP_EQ, $1, $3, @2); }
   | expr NE expr                { $$ = ast_binary(OP_NE, $1, $3, @2); }
-  | expr '<' expr               { $$ = ast_binary('<', $1, $3, @2); }
+  | expr "<" expr               { $$ = ast_binary('<', $1, $3, @2); }
   | expr LE expr                { $$ = ast_binary(OP_LE, $1, $3, @2); }
-  | expr '>' expr               { $$ = ast_binary('>', $1, $3, @2); }
+  | expr ">" expr               { $$ = ast_binary('>', $1, $3, @2); }
   | expr GE expr                { $$ = ast_binary(OP_GE, $1, $3, @2); }
-  | expr '+' expr               { $$ = ast_binary('+', $1, $3, @2); }
-  | expr '-' expr               { $$ = ast_binary('-', $1, $3, @2); }
-  | expr '*' expr               { $$ = ast_binary('*', $1, $3, @2); }
-  | expr '/' expr               { $$ = ast_binary('/', $1, $3, @2); }
-  | expr '%' expr               { $$ = ast_binary('%', $1, $3, @2); }
-  | '-' expr %prec UNARY        { $$ = ast_unary('-', $2, @1); }
-  | '!' expr %prec UNARY        { $$ = ast_unary('!', $2, @1); }
+  | expr "+" expr               { $$ = ast_binary('+', $1, $3, @2); }
+  | expr "-" expr               { $$ = ast_binary('-', $1, $3, @2); }
+  | expr "*" expr               { $$ = ast_binary('*', $1, $3, @2); }
+  | expr "/" expr               { $$ = ast_binary('/', $1, $3, @2); }
+  | expr "%" expr               { $$ = ast_binary('%', $1, $3, @2); }
+  | "-" expr %prec UNARY        { $$ = ast_unary('-', $2, @1); }
+  | "!" expr %prec UNARY        { $$ = ast_unary('!', $2, @1); }
   | postfix
   ;
 
 postfix
   : primary
-  | IDENT '(' opt_args ')'      { $$ = ast_call($1, $3, @1); }
-  | postfix '.' IDENT '(' opt_args ')'
+  | IDENT "(" opt_args ")"      { $$ = ast_call($1, $3, @1); }
+  | postfix "." IDENT "(" opt_args ")"
                                 { $$ = ast_method($1, $3, $5, @3); }
-  | postfix '.' IDENT           { $$ = ast_dot($1, $3, @3); }
-  | postfix '[' expr ']'        { $$ = ast_index($1, $3, @2); }
+  | postfix "." IDENT           { $$ = ast_dot($1, $3, @3); }
+  | postfix "[" expr "]"        { $$ = ast_index($1, $3, @2); }
   ;
 
 primary
@@ -348,12 +354,12 @@ primary
   | SELF                        { $$ = ast_node(N_SELF, @1); }
   | IDENT                       { $$ = ast_name($1, @1); }
   | string
-  | '(' expr ')'                { $$ = $2; }
-  | '[' opt_args ']'            { $$ = ast_list($2, @1); }
-  | '{' '}'                     { $$ = ast_node(N_MAP, @1); }
-  | '{' map_entries '}'         { $$ = $2; $$->loc = @1; }
-  | '{' map_entries ',' '}'     { $$ = $2; $$->loc = @1; }
-  | SPAWN IDENT '(' opt_args ')' { $$ = ast_spawn($2, @2, $4, @1); }
+  | "(" expr ")"                { $$ = $2; }
+  | "[" opt_args "]"            { $$ = ast_list($2, @1); }
+  | "{" "}"                     { $$ = ast_node(N_MAP, @1); }
+  | "{" map_entries "}"         { $$ = $2; $$->loc = @1; }
+  | "{" map_entries "," "}"     { $$ = $2; $$->loc = @1; }
+  | SPAWN IDENT "(" opt_args ")" { $$ = ast_spawn($2, @2, $4, @1); }
   | AFTER expr block            { $$ = ast_timer(false, $2, $3, @1); }
   | EVERY expr block            { $$ = ast_timer(true, $2, $3, @1); }
   ;
@@ -370,20 +376,20 @@ interp
   ;
 
 map_entries
-  : expr ':' expr               { $$ = ast_map($1, $3, @2); }
-  | map_entries ',' expr ':' expr
+  : expr ":" expr               { $$ = ast_map($1, $3, @2); }
+  | map_entries "," expr ":" expr
                                 { $$ = ast_map_add($1, $3, $5); }
   ;
 
 opt_args
   : %empty                      { $$ = (Vec){0}; }
   | arg_list
-  | arg_list ','
+  | arg_list ","
   ;
 
 arg_list
   : expr                        { $$ = vec1($1); }
-  | arg_list ',' expr           { $$ = push($1, $3); }
+  | arg_list "," expr           { $$ = push($1, $3); }
   ;
 
 %%
@@ -414,7 +420,6 @@ static const char *tokdesc(yysymbol_kind_t k, char *buf, size_t n) {
   case YYSYMBOL_YYEOF: return "end of file";
   default: break;
   }
-  if (name[0] == '\'') return name;
   snprintf(buf, n, "'%s'", name);
   return buf;
 }
@@ -430,7 +435,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
   char fbuf[64], what[64];
   if (found == YYSYMBOL_YYEMPTY)
     snprintf(what, sizeof what, "this");
-  else if (found == YYSYMBOL_59_ && lex_last_was_newline(scanner))
+  else if (found == YYSYMBOL_SEMI && lex_last_was_newline(scanner))
     snprintf(what, sizeof what, "newline");
   else
     snprintf(what, sizeof what, "%s", tokdesc(found, fbuf, sizeof fbuf));
@@ -439,7 +444,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
     size_t len = 0;
     for (int i = 0; i < n && len < sizeof exp; i++) {
       char b[64];
-      const char *d = expected[i] == YYSYMBOL_59_ ? "newline or ';'" : tokdesc(expected[i], b, sizeof b);
+      const char *d = expected[i] == YYSYMBOL_SEMI ? "newline or ';'" : tokdesc(expected[i], b, sizeof b);
       len += (size_t)snprintf(exp + len, sizeof exp - len, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", d);
     }
   }
