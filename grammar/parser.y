@@ -25,6 +25,7 @@ typedef void *yyscan_t;
 int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 bool lex_last_was_newline(yyscan_t scanner);
 bool lex_too_deep(yyscan_t scanner);
+bool lex_unclosed(yyscan_t scanner, Loc *loc, char *ch);
 }
 
 %code {
@@ -452,5 +453,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
     diag_error(*loc, "syntax error: expected %s, found %s", exp, what);
   else
     diag_error(*loc, "syntax error: unexpected %s", what);
+  Loc open;
+  char ch;
+  if (found != YYSYMBOL_YYEMPTY && lex_unclosed(scanner, &open, &ch)) diag_note(open, "'%c' opened here", ch);
   return 0;
 }
