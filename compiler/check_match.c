@@ -498,7 +498,13 @@ static void check_arms(Node *n, Type *st) {
 /* The expression that is an arm's value, or NULL (after an error) when its body is
  * not one expression. */
 static Node *arm_value(MatchArm *arm) {
-  if (arm->block || arm->body.len != 1 || ((Node *)arm->body.data[0])->kind != N_EXPR) {
+  bool one_expr = arm->body.len == 1 && ((Node *)arm->body.data[0])->kind == N_EXPR;
+  if (arm->block && one_expr) { /* { e }: said once, then e is checked as the value */
+    Node *e = ((Node *)arm->body.data[0])->a;
+    diag_error(e->loc, "an arm's value is written without braces (a block has no value)");
+    return e;
+  }
+  if (!one_expr) {
     Node *at = arm->body.len ? arm->body.data[0] : NULL;
     diag_error(at ? at->loc : arm->loc, "this arm has no value (a match used as a value needs one expression per arm)");
     return NULL;

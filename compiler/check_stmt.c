@@ -50,8 +50,8 @@ static void check_assign(Node *n) {
     return;
   }
   ck_expr(n->b, t);
-  ck_is_lvalue_root_mutable(target, true);
   if (t->kind == T_ERROR) return;
+  ck_is_lvalue_root_mutable(target, true);
   int op = ast_compound_op(n->op);
   if (!op) {
     ck_require(n->b, t, xformat("the value assigned to %s", target->kind == N_NAME    ? xformat("'%s'", target->name)
