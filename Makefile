@@ -192,8 +192,7 @@ test-tsan-programs: all $(B)/tsan/libactorrt.a
 # Seeds: every .actor file of the tests, samples and conformance suite.  Crashes are
 # written to build/fuzz/; fix them and keep the input in tests/fuzz/regressions/.
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := compiler/util.c compiler/source.c compiler/diag.c compiler/ast.c compiler/types.c \
-  compiler/check.c compiler/check_expr.c compiler/check_stmt.c
+FUZZ_SRC := $(filter-out compiler/cg%.c compiler/main.c compiler/link.c,$(COMPILER_SRC))
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c compiler/compiler.h compiler/check.h
 	@mkdir -p $(B)/fuzz
 	$(SAN_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icompiler -I$(B)/gen \
@@ -201,7 +200,7 @@ $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus
-	@cp tests/run/*.actor tests/diag/*.actor samples/*.actor tests/fuzz/regressions/* ../shared/conformance/*.actor $(B)/fuzz/corpus/ 2>/dev/null || true
+	@cp tests/run/*.actor tests/diag/*.actor samples/*.actor tests/fuzz/regressions/* ../shared/conformance/*.actor ../shared/conformance/v2/*.actor $(B)/fuzz/corpus/ 2>/dev/null || true
 	$(B)/fuzz/fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/actor.dict \
 	  -artifact_prefix=$(B)/fuzz/ -print_final_stats=1 $(B)/fuzz/corpus
 

@@ -462,7 +462,7 @@ static Type *check_call(Node *n, Type *expected) {
       Node *a = n->list.data[i];
       bool was_none = a->type->kind == T_NONE; /* ck_check_args has said so */
       if (concrete(a, "the argument")->kind != T_ERROR && pt == ty_data && !was_none && !ty_is_data(a->type))
-        diag_error(a->loc, "%s takes plain data (Int, Float, Bool, String, and lists and maps of them), not %s",
+        diag_error(a->loc, "%s takes plain data (Int, Float, Bool, String, and lists, maps, records and enums of them), not %s",
                    n->name, ty_name(a->type));
     }
     if (d->ret && d->ret->kind == T_ANY) {
@@ -474,7 +474,7 @@ static Type *check_call(Node *n, Type *expected) {
         return ty_error;
       }
       if (d->ret == ty_data && !ty_is_data(expected)) {
-        diag_error(n->loc, "%s gives plain data (Int, Float, Bool, String, and lists and maps of them), not %s",
+        diag_error(n->loc, "%s gives plain data (Int, Float, Bool, String, and lists, maps, records and enums of them), not %s",
                    n->name, ty_name(expected));
         return ty_error;
       }
