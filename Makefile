@@ -27,7 +27,8 @@ DEPS_STAMP := $(B)/.deps-ok
 
 CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -g
 COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen $(LLVM_CFLAGS)
-RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer -Iruntime
+RT_INC := -Iruntime -Iruntime/base -Iruntime/values -Iruntime/core -Iruntime/io -Istdlib
+RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer $(RT_INC)
 
 # Evaluated lazily: llvm-config exists only once set-up has run.
 LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags | sed 's/-std=[^ ]*//g') -DACTORC_LLVM_MAJOR=$(shell $(LLVM_CONFIG) --version | cut -d. -f1)
@@ -36,9 +37,9 @@ LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs core
 COMPILER_SRC := $(wildcard compiler/*.c)
 COMPILER_HDR := $(wildcard compiler/*.h)
 COMPILER_OBJ := $(patsubst compiler/%.c,$(B)/compiler/%.o,$(COMPILER_SRC)) $(B)/gen/lexer.o $(B)/gen/parser.o
-RT_SRC := $(wildcard runtime/*.c)
-RT_OBJ := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRC))
-RT_HDR := $(wildcard runtime/*.h runtime/include/*.h)
+RT_SRC := $(wildcard runtime/*/*.c stdlib/*.c)
+RT_OBJ := $(patsubst %.c,$(B)/%.o,$(patsubst stdlib/%,runtime/stdlib/%,$(RT_SRC)))
+RT_HDR := $(wildcard runtime/*.h runtime/*/*.h stdlib/*.h)
 
 ACTORC := $(B)/actorc
 RTLIB := $(B)/libactorrt.a
@@ -72,7 +73,10 @@ $(ACTORC): $(COMPILER_OBJ)
 
 # ---- the runtime ------------------------------------------------------------------
 $(B)/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/runtime
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+$(B)/runtime/stdlib/%.o: stdlib/%.c $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(@D)
 	$(CC) $(RT_CFLAGS) -c $< -o $@
 
 # Built aside and renamed into place: a program linking meanwhile sees a whole library.
@@ -102,7 +106,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/actor $(DESTDIR)$(PREFIX)/lib/actor/stdlib
 	install -m 755 $(ACTORC) $(DESTDIR)$(PREFIX)/bin/actorc
 	install -m 644 $(RTLIB) $(DESTDIR)$(PREFIX)/lib/actor/libactorrt.a
-	cp -R stdlib/. $(DESTDIR)$(PREFIX)/lib/actor/stdlib/
+	install -m 644 stdlib/*.actor $(DESTDIR)$(PREFIX)/lib/actor/stdlib/
 
 clean:
 	rm -rf $(B)
@@ -110,8 +114,7 @@ clean:
 # ---- value library unit test
 # Built straight from the value modules' sources with a stub for the core they call
 # (tests/rt/stub_core.c), so it does not need the rest of libactorrt.a.
-VALUES_SRC := runtime/rt_str.c runtime/rt_fmt.c runtime/rt_list.c runtime/rt_map.c \
-  runtime/rt_conv.c runtime/rt_value.c runtime/rt_mem.c runtime/rt_obj.c
+VALUES_SRC := $(wildcard runtime/values/*.c) runtime/base/rt_mem.c
 $(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC) $(RT_HDR) $(DEPS_STAMP)
 	@mkdir -p $(B)/tests
 	$(CC) $(RT_CFLAGS) -o $@ tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC) -lm
@@ -142,14 +145,17 @@ test-rt: $(RT_TEST_BINS)
 	@sh tests/rt/run.sh $(RT_TEST_BINS)
 
 SAN_CC := clang
-SAN_CFLAGS := -std=gnu11 -g -O1 -pthread -fexceptions -fno-omit-frame-pointer -Iruntime
+SAN_CFLAGS := -std=gnu11 -g -O1 -pthread -fexceptions -fno-omit-frame-pointer $(RT_INC)
 TSAN_FLAGS := $(SAN_CFLAGS) -fsanitize=thread
 ASAN_FLAGS := $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 $(B)/tsan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/tsan/runtime
+	@mkdir -p $(@D)
 	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
-$(B)/tsan/libactorrt.a: $(patsubst runtime/%.c,$(B)/tsan/runtime/%.o,$(RT_SRC))
+$(B)/tsan/runtime/stdlib/%.o: stdlib/%.c $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
+$(B)/tsan/libactorrt.a: $(patsubst $(B)/%,$(B)/tsan/%,$(RT_OBJ))
 	rm -f $@.tmp
 	ar rcs $@.tmp $^
 	mv $@.tmp $@
@@ -161,9 +167,12 @@ test-tsan: $(patsubst %,$(B)/tsan/test_%,$(RT_TESTS))
 	@RT_TEST_SCALE=10 TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" sh tests/rt/run.sh $^
 
 $(B)/asan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/asan/runtime
+	@mkdir -p $(@D)
 	$(SAN_CC) $(ASAN_FLAGS) -c $< -o $@
-$(B)/asan/libactorrt.a: $(patsubst runtime/%.c,$(B)/asan/runtime/%.o,$(RT_SRC))
+$(B)/asan/runtime/stdlib/%.o: stdlib/%.c $(RT_HDR) $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAN_CC) $(ASAN_FLAGS) -c $< -o $@
+$(B)/asan/libactorrt.a: $(patsubst $(B)/%,$(B)/asan/%,$(RT_OBJ))
 	rm -f $@.tmp
 	ar rcs $@.tmp $^
 	mv $@.tmp $@
