@@ -1,12 +1,12 @@
-/* rt_std_io.c — std.io's files: read_file, write_file, append_file, file_exists,
+/* io.c — std.io's files: read_file, write_file, append_file, file_exists,
  * remove_file (stdlib/io.actor).  Whole files, read and written on the calling
  * actor's thread: local files are quick to read, and this keeps the functions plain
  * calls that return a value.  Only regular files are read (a FIFO or a device could
  * block the scheduler thread for ever); writing follows the path as open(2) does.
  * A failure fails the calling actor with the system's reason:
  *     read_file("data.txt"): No such file or directory */
-#include "rt_internal.h"
-#include "rt_std.h"
+#include "values/rt_values.h"
+#include "actor_std.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* rt_std_json.c — the C half of std.json (stdlib/json.actor): RFC 8259 JSON to and
+/* json.c — the C half of std.json (stdlib/json.actor): RFC 8259 JSON to and
  * from the language's values, through the FFI's Any (docs/language.md, "extern fn").
  *
  * Encoding (json_encode, json_pretty) follows the value's type descriptor:
@@ -28,10 +28,11 @@
  * Ownership on failure: every function that fails returns false owning nothing (what
  * it built is released on the way out), so the entry points call rt_fail with no
  * allocation left behind. */
-#include "rt_internal.h"
-#include "rt_std.h"
+#include "values/rt_values.h"
+#include "actor_std.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 
 #define JSON_MAX_DEPTH 1000

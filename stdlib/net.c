@@ -1,12 +1,12 @@
-/* rt_net.c — std.net's functions and std.io's stdin_lines, as .actor code calls them
- * (stdlib/net.actor, stdlib/io.actor; rt_std.h): they check their arguments, fail the
- * calling actor for bad calls, and hand the work to the I/O thread (rt_net_io.c).
+/* net.c — std.net's functions and std.io's stdin_lines, as .actor code calls them
+ * (stdlib/net.actor, stdlib/io.actor; actor_std.h): they check their arguments, fail the
+ * calling actor for bad calls, and hand the work to the I/O thread (runtime/io/).
  * Nothing here blocks on the network: tcp_listen binds at once (a numeric address
  * only), tcp_connect resolves a host name on a thread of its own, and output is
- * queued (at most NET_MAX_OUT unsent bytes a connection).  rt_net.h says how the
- * three files of std.net share the work. */
-#include "rt_net.h"
-#include "rt_std.h"
+ * queued (at most NET_MAX_OUT unsent bytes a connection).  runtime/io/rt_net.h says
+ * how the I/O layer's files and this one share the work. */
+#include "io/rt_net.h"
+#include "actor_std.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

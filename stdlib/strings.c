@@ -1,4 +1,4 @@
-/* rt_std_strings.c — the C half of std.strings (stdlib/strings.actor): what needs a
+/* strings.c — the C half of std.strings (stdlib/strings.actor): what needs a
  * loop over bytes or UTF-8 sequences, or printf.  strings.actor checks the arguments
  * (and fails with its reasons) before calling these, so nothing here fails.
  *
@@ -7,8 +7,8 @@
  * character of its own, so chars(s) joined gives s back and every function is total
  * on any bytes.  Character classes (is_digit ...) are ASCII, as upper() and lower(). */
 #define _GNU_SOURCE /* memmem */
-#include "rt_internal.h"
-#include "rt_std.h"
+#include "values/rt_values.h"
+#include "actor_std.h"
 
 #include <math.h>
 

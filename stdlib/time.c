@@ -1,4 +1,4 @@
-/* rt_std_time.c — the C half of std.time (stdlib/time.actor): the wall clock, ISO 8601
+/* time.c — the C half of std.time (stdlib/time.actor): the wall clock, ISO 8601
  * text, calendar fields and durations.
  *
  * Times are Ints: milliseconds since 1970-01-01T00:00:00Z (Unix time, leap seconds
@@ -8,8 +8,8 @@
  *
  * Parsing functions return STD_TIME_BAD (the smallest Int) for text they do not
  * accept; time.actor turns that into the failure `cannot parse "TEXT"`. */
-#include "rt_internal.h"
-#include "rt_std.h"
+#include "values/rt_values.h"
+#include "actor_std.h"
 
 #include <time.h>
 

@@ -3,6 +3,8 @@
 # with "N passed, N failed"; exits non-zero when anything failed.
 #
 #   runtime unit tests     build/tests/test_* (C programs for the runtime's mechanisms)
+#   build                  tests/build/*.sh: the runtime's structure (its layers call only
+#                          downward), its exported symbols, make install
 #   golden programs        tests/run/NAME.actor, NAME.out [.status .stderr .args .in .unordered]
 #   memory                 supervisors that end are freed: sup_end.actor's peak RSS with
 #                          200000 sessions stays near its peak with 20000
@@ -22,7 +24,7 @@
 #   conformance            ../shared/conformance/run.sh, at ACTOR_THREADS 1 and 4
 #
 # THREADS (default "1 4") sets the scheduler thread counts programs run with.
-# ONLY="golden memory diag rt robust samples load conformance" (any of them) runs only those parts.
+# ONLY="rt build golden memory diag robust debug seeded samples load conformance" (any of them) runs only those parts.
 set -u
 cd "$(dirname "$0")/.."
 ACTORC=${ACTORC:-$PWD/build/actorc}
@@ -53,6 +55,15 @@ if want rt; then
   rp=$(echo "$line" | sed -nE 's/^test-rt: ([0-9]+) passed, ([0-9]+) failed$/\1/p')
   rf=$(echo "$line" | sed -nE 's/^test-rt: ([0-9]+) passed, ([0-9]+) failed$/\2/p')
   pass=$((pass + ${rp:-0})); fail=$((fail + ${rf:-1}))
+fi
+
+# ---- the build: tests/build/*.sh, each a check of what was built -------------------
+if want build; then
+  for t in tests/build/*.sh; do
+    [ -f "$t" ] || continue
+    if sh "$t" >"$work/build.out" 2>&1; then ok; sed 's/^/  /' "$work/build.out"; else
+      bad "$t"; head -30 "$work/build.out" | sed 's/^/  | /'; fi
+  done
 fi
 
 # ---- golden programs ----------------------------------------------------------------

@@ -1,21 +1,25 @@
 /* rt_fail.c — failing: rt_fail and its helpers, failure guards, and the unwinding
  * that runs every frame's cleanups between the failure and the guard.
  *
- * rt_fail copies the reason, reports the failure (rt_actor_report_failure), then
- * unwinds the stack with _Unwind_ForcedUnwind, as glibc's pthread_cancel does: the
- * unwinder runs each frame's cleanup landing pad (the compiler emits them to release
- * what the frame owns; C code gets them from __attribute__((cleanup)) under
- * -fexceptions), and our stop function longjmps into the guard as soon as the frame
- * being unwound is the guard's own (its CFA lies above the guard record, a local of
- * that frame) or the stack ends (a frame without unwind information).  The guard then
- * finishes the failure: for actors that is rt_actor_after_failure, called from the
- * scheduler's loop, which drops the message, answers a request's else-block, and
- * ends the actor.
+ * rt_fail copies the reason, reports the failure (through the reporter the core sets:
+ * rt_actor_report_failure), then unwinds the stack with _Unwind_ForcedUnwind, as
+ * glibc's pthread_cancel does: the unwinder runs each frame's cleanup landing pad (the
+ * compiler emits them to release what the frame owns; C code gets them from
+ * __attribute__((cleanup)) under -fexceptions), and our stop function longjmps into
+ * the guard as soon as the frame being unwound is the guard's own (its CFA lies above
+ * the guard record, a local of that frame) or the stack ends (a frame without unwind
+ * information).  The guard then finishes the failure: for actors that is
+ * rt_actor_after_failure, called from the scheduler's loop, which drops the message,
+ * answers a request's else-block, and ends the actor.
+ *
+ * The reason is kept as a String (actor_rt.h's rt_str, NULL for ""), made here from
+ * the ABI's layout: this layer is below the value library's constructors.
  *
  * Outside any guard (a unit test of the value modules calling code that fails), the
- * report says "actor ?" and the process aborts, unless rt_fail_hook is set. */
-#include "rt_internal.h"
+ * report says "actor ? failed" and the process aborts, unless rt_fail_hook is set. */
+#include "base/rt_base.h"
 
+#include <unistd.h>
 #include <unwind.h>
 
 #ifdef RT_ASAN
@@ -25,6 +29,9 @@ void __asan_handle_no_return(void);
 #endif
 
 void (*rt_fail_hook)(const char *reason, const char *pos);
+static void (*reporter)(const char *reason, const char *pos);
+
+void rt_fail_set_reporter(void (*report)(const char *reason, const char *pos)) { reporter = report; }
 
 static __thread rt_fail_guard *guard_top;
 static __thread rt_str *fail_reason; /* the failure being unwound (owned) */
@@ -58,24 +65,50 @@ static void fail_exc_cleanup(_Unwind_Reason_Code code, struct _Unwind_Exception 
 
 __thread const char *rt_call_pos;
 
+/* A String holding the reason's bytes (rc 1; NULL for the empty string). */
+static rt_str *reason_new(const char *p, int64_t len) {
+  if (len <= 0) return NULL;
+  rt_str *s = rt_alloc(sizeof(rt_str) + (size_t)len + 1);
+  rt_hdr_init(s, RT_TAG_STR);
+  s->len = len;
+  memcpy(s->data, p, (size_t)len);
+  s->data[len] = 0;
+  return s;
+}
+
+static void report(const char *reason, const char *pos) {
+  if (reporter) {
+    reporter(reason, pos);
+    return;
+  }
+  char line[1200];
+  int n = snprintf(line, sizeof line, "actor ? failed at %s: %s\n", pos ? pos : "?", reason);
+  if (n <= 0) return;
+  if (n >= (int)sizeof line) {
+    n = (int)sizeof line - 1;
+    line[n - 1] = '\n';
+  }
+  ssize_t w = write(2, line, (size_t)n);
+  (void)w;
+}
+
 _Noreturn static void fail_with(const char *reason, int64_t len, const char *pos) {
   /* C code reached through an extern fn knows no position: the call's is in
    * rt_call_pos (set around the call by the generated code). */
   if (!pos) pos = rt_call_pos;
   rt_call_pos = NULL;
+  /* Copy first: the reason may live in a frame (or a String) the unwinding frees.  A
+   * reason nobody took is this file's alone (rc 1): freed here. */
+  rt_free(fail_reason);
+  fail_reason = reason_new(reason, len);
+  const char *text = fail_reason ? fail_reason->data : "";
   rt_fail_guard *g = guard_top;
   if (!g) {
-    char line[1200];
-    int n = snprintf(line, sizeof line, "actor ? failed at %s: %.*s", pos ? pos : "?", (int)(len > 1024 ? 1024 : len),
-                     reason);
-    if (n > 0) rt_out_line(stderr, line, n < (int)sizeof line ? n : (int)sizeof line - 1);
-    if (rt_fail_hook) rt_fail_hook(reason, pos);
+    report(text, pos);
+    if (rt_fail_hook) rt_fail_hook(text, pos);
     abort();
   }
-  /* Copy first: the reason may live in a frame (or a String) the unwinding frees. */
-  rt_release(fail_reason);
-  fail_reason = rt_str_new(reason, len);
-  if (!g->quiet) rt_actor_report_failure(fail_reason->data, pos);
+  if (!g->quiet) report(text, pos);
 
   memset(&fail_exc, 0, sizeof fail_exc);
   fail_exc.exception_class = 0x4143544f52464149ull; /* "ACTORFAI" */
@@ -117,8 +150,8 @@ static __attribute__((noinline)) bool catch_in_frame(void (*fn)(void *), void *a
 
 bool rt_fail_catch(void (*fn)(void *), void *arg, char *reason, size_t cap) {
   if (catch_in_frame(fn, arg)) return true;
-  rt_str *r = rt_fail_take_reason();
+  rt_str *r = rt_fail_take_reason(); /* rc 1: this file made it */
   if (reason && cap) snprintf(reason, cap, "%s", r ? r->data : "");
-  rt_release(r);
+  rt_free(r);
   return false;
 }

@@ -1,7 +1,7 @@
 /* rt_mem.c — the runtime's general allocation: malloc wrappers that report running out
  * of memory instead of returning NULL.  (Messages and actors come from the per-thread
  * pools in rt_pool.c.) */
-#include "rt_internal.h"
+#include "base/rt_base.h"
 
 #include <unistd.h>
 

@@ -4,7 +4,7 @@
  * code the compiler generates for a recursive function compares its frame with it at
  * entry and fails the actor with "stack overflow" instead of crashing the process. */
 #define _GNU_SOURCE /* pthread_getattr_np */
-#include "rt_internal.h"
+#include "base/rt_base.h"
 
 #include <pthread.h>
 

@@ -2,7 +2,7 @@
  * resolvers, the scheduler's watch): started detached, since none is ever joined, and
  * with the system's default stack unless the caller asks for a size.  The scheduler's
  * worker threads are not among them: rt_sched_run starts and joins those itself. */
-#include "rt_internal.h"
+#include "base/rt_base.h"
 
 #include <pthread.h>
 

@@ -14,7 +14,7 @@
  * rt_supervise.c.  A restart, like init, happens in the actor itself between two
  * messages: the turn peeks at the next message, and only takes it once no restart
  * is pending (RT_AF_RESTART), so a failing init leaves the message queued. */
-#include "rt_mailbox.h"
+#include "core/rt_mailbox.h"
 
 #define RT_BATCH 64 /* messages per turn before the actor yields its worker */
 
@@ -39,9 +39,69 @@ STATIC_STR(stopped, "stopped")
 bool rt_actor_any_failed(void) { return atomic_load_explicit(&any_failed, memory_order_relaxed); }
 void rt_actor_reset_failed(void) { atomic_store_explicit(&any_failed, false, memory_order_relaxed); }
 
-const char *rt_actor_kind_name(const rt_actor *a) { return a->kind->name; }
-uint64_t rt_actor_number(const rt_actor *a) { return a->number; }
 uint64_t rt_incarnation(rt_actor *self) { return self->incarnation; }
+
+/* ---- what the layers below and above hook into --------------------------------------- */
+
+/* Actors as values (values/rt_obj.c): freed when their count reaches zero, printed
+ * as KIND#NUMBER. */
+static void actor_free(rt_actor *a);
+static void actor_obj_free(void *a) { actor_free(a); }
+static const char *actor_obj_name(const void *a) { return ((const rt_actor *)a)->kind->name; }
+static uint64_t actor_obj_number(const void *a) { return ((const rt_actor *)a)->number; }
+static const rt_obj_class actor_class = {actor_obj_free, actor_obj_name, actor_obj_number};
+
+void rt_actor_hooks_init(void) {
+  rt_obj_register(RT_TAG_ACTOR, &actor_class);
+  rt_obj_register(RT_TAG_TIMER, &rt_timer_class);
+  rt_fail_set_reporter(rt_actor_report_failure);
+}
+
+/* System messages of the layers above, by id - RT_MSG_SYSTEM.  A pointer is written
+ * before the first message with its id is sent, and read by the thread that takes the
+ * message, which the mailbox's release/acquire orders after the write. */
+static const rt_sysmsg_ops *sysmsg_ops[RT_MSG_END - RT_MSG_SYSTEM];
+
+void rt_actor_sysmsg_register(uint32_t id, const rt_sysmsg_ops *ops) {
+  if (id <= RT_MSG_RESTART || id >= RT_MSG_END) abort(); /* the core's own, or unknown */
+  sysmsg_ops[id - RT_MSG_SYSTEM] = ops;
+}
+
+static const rt_sysmsg_ops *sysmsg_of(rt_msg *m) {
+  const rt_sysmsg_ops *o = m->id < RT_MSG_END ? sysmsg_ops[m->id - RT_MSG_SYSTEM] : NULL;
+  if (RT_UNLIKELY(!o)) {
+    fprintf(stderr, "actor runtime: internal error: system message %#x has no handler\n", m->id);
+    abort();
+  }
+  return o;
+}
+
+/* The upper layers' calls when an actor's state is gone.  Registered at any time (by
+ * a layer's first use), while other threads may be ending actors: each slot is
+ * written once, before the count that publishes it. */
+static _Atomic(void (*)(rt_actor *)) gone_hooks[RT_GONE_HOOKS];
+static _Atomic int ngone;
+static pthread_mutex_t gone_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void rt_actor_on_gone(void (*fn)(rt_actor *a)) {
+  pthread_mutex_lock(&gone_lock);
+  int n = atomic_load_explicit(&ngone, memory_order_relaxed); /* relaxed: under gone_lock */
+  bool known = false;
+  for (int i = 0; i < n; i++) known |= atomic_load_explicit(&gone_hooks[i], memory_order_relaxed) == fn;
+  if (!known) {
+    if (n == RT_GONE_HOOKS) abort();
+    atomic_store_explicit(&gone_hooks[n], fn, memory_order_relaxed);
+    /* release: the slot before the count that makes it visible. */
+    atomic_store_explicit(&ngone, n + 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&gone_lock);
+}
+
+static void actor_gone(rt_actor *a) {
+  /* acquire: pairs with the release in rt_actor_on_gone (the slots it covers). */
+  int n = atomic_load_explicit(&ngone, memory_order_acquire);
+  for (int i = 0; i < n; i++) atomic_load_explicit(&gone_hooks[i], memory_order_relaxed)(a);
+}
 
 /* relaxed: INIT, STOP and DEAD are changed only by the thread running the actor (or
  * before the actor is shared), and other threads read DEAD after synchronising through
@@ -126,10 +186,10 @@ void rt_actor_start(rt_actor *a) {
 static void drop_system(rt_actor *a, rt_msg *m) {
   if (m->id == RT_MSG_TIMER)
     rt_timer_drop(m);
-  else if (m->id == RT_MSG_NET_LINE)
-    rt_net_line_drop(a, m);
-  else
+  else if (m->id <= RT_MSG_REPLY_FAIL)
     rt_request_drop(m);
+  else
+    sysmsg_of(m)->drop(a, m);
 }
 
 static void dead_letter(rt_msg *m, void *arg) {
@@ -151,7 +211,7 @@ static void actor_end(rt_actor *a, rt_str *reason) {
   atomic_fetch_or_explicit(&a->flags, RT_AF_DEAD, memory_order_seq_cst);
   flags_clear(a, RT_AF_STOP | RT_AF_INIT | RT_AF_RESTART);
   rt_timer_cancel_all(a);
-  rt_net_owner_gone(a);
+  actor_gone(a);
   if (a->kind->drop_state) a->kind->drop_state(a);
   rt_monitor_notify(a, reason ? reason : rt_reason_stopped);
   rt_mb_drain(&a->mb, dead_letter, a);
@@ -190,7 +250,7 @@ static void actor_fail(rt_actor *a, rt_str *reason) {
 
 void rt_stop(rt_actor *self) { flags_or(self, RT_AF_STOP); }
 
-void rt_actor_free(rt_actor *a) {
+static void actor_free(rt_actor *a) {
   if (a->kind->drop_params) a->kind->drop_params(a);
   rt_mb_fini(&a->mb);
   /* acquire: the extension's contents, whoever installed it (the count's acquire on
@@ -219,10 +279,10 @@ void rt_send(rt_actor *to, rt_msg *m) {
 static void handle_system(rt_actor *a, rt_msg *m) {
   if (m->id == RT_MSG_TIMER)
     rt_timer_handle(a, m);
-  else if (m->id == RT_MSG_NET_LINE)
-    rt_net_line_handle(a, m);
-  else
+  else if (m->id <= RT_MSG_REPLY_FAIL)
     rt_request_handle(a, m);
+  else
+    sysmsg_of(m)->handle(a, m);
 }
 
 /* Between two messages (or before the first): a restart requested by a supervisor,
@@ -230,7 +290,7 @@ static void handle_system(rt_actor *a, rt_msg *m) {
 static bool actor_refresh(rt_actor *a) {
   if (flags_of(a) & RT_AF_RESTART) {
     rt_sup_restart_self(a);
-    rt_net_owner_gone(a); /* its handles went with its state */
+    actor_gone(a); /* what the layers above keep for it (its I/O handles) went with its state */
   }
   if (flags_of(a) & RT_AF_INIT) {
     flags_clear(a, RT_AF_INIT);

@@ -1,7 +1,7 @@
 /* rt_mailbox.c — message allocation (rt_msg_alloc, rt_msg_free: the pools' size
  * classes) and the mailbox operations that are not on the hot path (draining,
  * finishing).  The queue itself is inline in rt_mailbox.h. */
-#include "rt_mailbox.h"
+#include "core/rt_mailbox.h"
 
 #include <sched.h>
 

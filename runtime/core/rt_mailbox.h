@@ -16,7 +16,7 @@
 #ifndef RT_MAILBOX_H
 #define RT_MAILBOX_H
 
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #define RT_MB_EMPTY ((uintptr_t)1)
 

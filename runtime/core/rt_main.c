@@ -1,9 +1,9 @@
 /* rt_main.c — the program's main(): read the runtime options, spawn Main (actor #1),
  * send it start() or start(args), run the scheduler until the program is quiescent,
  * flush, report ACTOR_STATS, and exit 1 if an actor failed unsupervised, else 0.
- * (exit(code) ends earlier, in rt_io_out.c.)  Nothing else may live in this file:
+ * (exit(code) ends earlier, in rt_out.c.)  Nothing else may live in this file:
  * runtime tests that bring their own main() must not pull it in. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #include <sys/resource.h>
 

@@ -6,7 +6,7 @@
  * with the target's end: the ender sets DEAD then reads ext; the watcher installs
  * ext then reads DEAD (both seq_cst), so at least one sees the other; under the lock,
  * `ended` then says whether the ender has taken the list yet. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 /* The message of a `down(who: Actor, reason: String)` handler, as the compiler lays
  * it out: the header, then the arguments in order. */

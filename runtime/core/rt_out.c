@@ -1,10 +1,10 @@
-/* rt_io_out.c — program output: print/eprint lines, the stdout buffer, exit().
+/* rt_out.c — program output: print/eprint lines, the stdout buffer, exit().
  *
  * A line (its bytes and '\n') is written as one unit, so lines from different
  * threads never interleave.  stdout is buffered (OUT_CAP bytes under a lock; a
  * terminal gets each line at once) and flushed when the buffer fills, when a worker
  * parks (the scheduler going idle) and at exit.  stderr lines are written at once. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #include <errno.h>
 #include <sys/uio.h>

@@ -13,7 +13,7 @@
  * them -- including actors still alive at exit -- is reachable for LeakSanitizer.
  * Under AddressSanitizer the pools step aside (plain malloc/free, so ASan sees every
  * block), and actors go on a registry while alive for the same reachability. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #ifdef RT_ASAN
 #define RT_POOL_MALLOC 1

@@ -6,7 +6,7 @@
  * `none` target sends REPLY_FAIL with the reason instead (only when there is an
  * else-block to run it).  The requester runs the block as a message to itself,
  * unless it has been restarted (its incarnation changed) since it asked. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 typedef struct reply_msg {
   rt_msg h;               /* RT_MSG_REPLY or RT_MSG_REPLY_FAIL */

@@ -32,7 +32,7 @@
  * last unhold check this under the scheduler lock, which also guards the global
  * queue and the idle list, so neither can miss the other. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -763,6 +763,7 @@ static int env_count(const char *name) {
 
 void rt_sched_init(void) {
   if (S.w) return;
+  rt_actor_hooks_init(); /* before the first actor exists */
   long onln = sysconf(_SC_NPROCESSORS_ONLN);
   int n = env_count("ACTOR_THREADS");
   if (n == 0) n = onln > 0 ? (onln > MAX_THREADS ? MAX_THREADS : (int)onln) : 1;

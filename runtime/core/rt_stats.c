@@ -1,7 +1,7 @@
 /* rt_stats.c — the ACTOR_STATS counters: actors spawned, messages handled, dead
  * letters, failures, restarts.  Each thread counts in its own rt_stats (no shared
  * atomic per message); the exit report sums them.  Counters outlive their threads. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 __thread rt_stats *rt_stats_tls;
 

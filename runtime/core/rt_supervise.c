@@ -55,7 +55,7 @@
  * ends the process.  So a given-up supervisor's children are halted in the sense that
  * none handles another message before it has been rebuilt in place, behind the same
  * reference, with its pending messages kept. */
-#include "rt_mailbox.h"
+#include "core/rt_mailbox.h"
 
 typedef struct rt_sup rt_sup;
 

@@ -16,7 +16,7 @@
  * A restart cancels the owner's pending timers (rt_timer_cancel_all); a firing of
  * an `after` already queued then is skipped by its incarnation, which must be the
  * owner's current one for the block to run. */
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #include <time.h>
 
@@ -55,10 +55,15 @@ static _Atomic uint64_t timer_numbers;
 
 uint64_t rt_timer_number(const struct rt_timer *t) { return t->number; }
 
-void rt_timer_free(struct rt_timer *t) {
+static void timer_free(void *p) {
+  rt_timer *t = p;
   rt_release(t->body);
   rt_free(t);
 }
+
+static const char *timer_name(const void *t) { return "Timer"; }
+static uint64_t timer_number(const void *t) { return ((const rt_timer *)t)->number; }
+const rt_obj_class rt_timer_class = {timer_free, timer_name, timer_number};
 
 /* ---- the heap (T.lock) -------------------------------------------------------------- */
 

@@ -1,6 +1,8 @@
-/* rt_net.h — what the three files of std.net and standard input share (private to
- * them; the rest of the runtime sees rt_net_owner_gone in rt_internal.h, and the
- * .actor side the functions in rt_std.h):
+/* rt_net.h — the I/O layer (runtime/io/): what its three files share with each other
+ * and with std.net's and std.io's C halves (stdlib/net.c), which are their only users
+ * above; the .actor side sees the functions in stdlib/actor_std.h.  The core knows
+ * nothing of it: the first owner of a handle registers the hooks through which the
+ * core hands it line messages and actors that end (rt_nh_set_owner_locked).
  *
  *   rt_net_handle.c  rt_nh_*   handles: the struct, reference counts, the table,
  *                              owners (and owners that end), delivering messages
@@ -10,7 +12,7 @@
  *   rt_net_flow.c    rt_nf_*   flow control of input: lines as system messages,
  *                              counted until handled; reading stops while the
  *                              owner is behind
- *   rt_net.c                   the API called from .actor code (stdlib/net.actor,
+ *   stdlib/net.c               the API called from .actor code (stdlib/net.actor,
  *                              stdlib/io.actor's stdin_lines), addresses, failures
  *
  * One I/O thread with epoll turns readiness into messages to actors.  No scheduler
@@ -31,7 +33,7 @@
 #ifndef RT_NET_H
 #define RT_NET_H
 
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #include <sys/socket.h>
 
@@ -105,6 +107,11 @@ int32_t rt_nh_handler_of(const rt_kind *k, const char *name); /* its number, or 
 rt_actor *rt_nh_set_owner_locked(net_h *h, rt_actor *a, unsigned evs);
 /* Sends `to` handler hid's message with n one-word arguments (Strings owned by it). */
 void rt_nh_deliver(rt_actor *to, int32_t hid, int n, const rt_word *args);
+/* The core's hook (rt_actor_on_gone), on the thread running actor a, when a ends or
+ * restarts: the connections, listeners and standard input it owns are closed (or, for
+ * standard input, paused) -- its state, which held their handles, is gone.  Cheap
+ * when a owns none. */
+void rt_nh_owner_gone(rt_actor *a);
 
 static inline rt_word w_int(int64_t v) { return (rt_word)v; }
 static inline rt_word w_str(const char *p, size_t n) { return (rt_word)(uintptr_t)rt_str_new(p, (int64_t)n); }
@@ -141,6 +148,12 @@ static inline uint64_t rt_nf_bytes(uint64_t v) { return v >> RT_NF_LINE_BITS; }
  * is too far behind. */
 void rt_nf_send_line(net_h *h, int32_t hid, int n, const rt_word *args, size_t len);
 bool rt_nf_muted(net_h *h);  /* I/O thread: whether h is muted */
+/* The core's hooks for RT_MSG_NET_LINE (rt_actor_sysmsg_register): a line reached its
+ * owner a: run its handler (may fail), then count the line consumed (its connection
+ * may be read again once enough are); or a line that will not be handled (a dead
+ * letter, a failed handler): consumed too. */
+void rt_nf_line_handle(rt_actor *a, rt_msg *m);
+void rt_nf_line_drop(rt_actor *a, rt_msg *m);
 bool rt_nf_resume(net_h *h); /* h->lock, I/O thread: unmutes h if the owner caught up; false if still muted */
 
 #endif

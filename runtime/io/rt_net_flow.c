@@ -9,7 +9,7 @@
  * what its lines cost while they are on their way (`unhandled`: lines in the low bits,
  * bytes above them): the I/O thread adds a line's cost before sending it, and the
  * thread running the owner takes it away once the line is consumed -- handled
- * (rt_net_line_handle, after the handler returns), dropped because the handler failed
+ * (rt_nf_line_handle, after the handler returns), dropped because the handler failed
  * (rt_actor_after_failure) or dropped as a dead letter (the owner ended).  So the count
  * stays right across ownership changes (lines already sent to the old owner count
  * until it consumes them), closes, the owner's end and its restart (a restart leaves
@@ -38,7 +38,7 @@
  *
  * Nothing of this touches the path of ordinary messages: a line is a system message,
  * dispatched by rt_actor.c's handle_system. */
-#include "rt_net.h"
+#include "io/rt_net.h"
 
 #include <stddef.h>
 
@@ -94,15 +94,15 @@ bool rt_nf_resume(net_h *h) {
   return true;
 }
 
-void rt_net_line_handle(rt_actor *a, rt_msg *m) {
+void rt_nf_line_handle(rt_actor *a, rt_msg *m) {
   line_msg *l = (line_msg *)m;
   const rt_kind *k = a->kind;
   rt_cur.handler = k->handler_names[l->inner.id];
   k->dispatch(a, &l->inner); /* may fail: then rt_actor_after_failure drops m */
-  rt_net_line_drop(a, m);
+  rt_nf_line_drop(a, m);
 }
 
-void rt_net_line_drop(rt_actor *a, rt_msg *m) {
+void rt_nf_line_drop(rt_actor *a, rt_msg *m) {
   line_msg *l = (line_msg *)m;
   net_h *h = l->from;
   if (!h) return;

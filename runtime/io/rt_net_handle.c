@@ -8,7 +8,7 @@
  * holds one while the handle is open, the I/O thread's work queue one while it is
  * queued, and epoll one while the fd is registered (released by the I/O thread only,
  * after the batch of events that may still name it).  Standard input is one static
- * handle outside the table (rt_net.c).
+ * handle outside the table (stdlib/net.c).
  *
  * Owners.  A handle's owner is the actor its messages go to, with the handler
  * numbers looked up by name in the owner's kind (rt_kind.handler_names) when it took
@@ -19,8 +19,8 @@
  * the connections it accepts (which are not read until then); tcp_own makes the
  * caller the owner and starts reading; tcp_connect's caller owns the connection.
  * Each owner's handles are listed in its rt_actor_ext (under own_lock) so that
- * rt_net_owner_gone can close them when it ends or restarts. */
-#include "rt_net.h"
+ * rt_nh_owner_gone can close them when it ends or restarts. */
+#include "io/rt_net.h"
 
 #define NSHARD 64 /* handle table shards (a power of two) */
 
@@ -192,11 +192,22 @@ int32_t rt_nh_handler_of(const rt_kind *k, const char *name) {
   return -1;
 }
 
+/* What the core calls for this layer: line messages (rt_net_flow.c) and owners that
+ * end (below).  Registered when a handle gets its first owner, before any line can be
+ * sent to it or any owner can end. */
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+static void hooks_register(void) {
+  static const rt_sysmsg_ops line_ops = {rt_nf_line_handle, rt_nf_line_drop};
+  rt_actor_sysmsg_register(RT_MSG_NET_LINE, &line_ops);
+  rt_actor_on_gone(rt_nh_owner_gone);
+}
+
 /* h->lock: a (borrowed) becomes h's owner, receiving the events in `evs` (a bit per
  * EV_*).  Returns the previous owner's reference, for the caller to release once it
  * holds no lock. */
 rt_actor *rt_nh_set_owner_locked(net_h *h, rt_actor *a, unsigned evs) {
   rt_actor *old = h->owner;
+  if (a) pthread_once(&hooks_once, hooks_register);
   if (a) rt_actor_ext_get(a); /* before own_lock: it may allocate */
   pthread_mutex_lock(&own_lock);
   list_remove_locked(h);
@@ -221,7 +232,7 @@ void rt_nh_deliver(rt_actor *to, int32_t hid, int n, const rt_word *args) {
 
 /* ---- owners that end ------------------------------------------------------------------- */
 
-void rt_net_owner_gone(rt_actor *a) {
+void rt_nh_owner_gone(rt_actor *a) {
   rt_actor_ext *e = ext_of(a);
   /* relaxed: a hint.  Only a itself puts handles on its list -- and the I/O thread,
    * for connections accepted by a listener a owns, which keeps the list non-empty

@@ -29,7 +29,7 @@
  * freed meanwhile back to the system (malloc_trim), so a server's RSS comes back down
  * after a burst of clients instead of staying at the burst's high-water mark. */
 #define _GNU_SOURCE /* accept4 */
-#include "rt_net.h"
+#include "io/rt_net.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -9,7 +9,7 @@
  *                    (rt_fail copies it before unwinding, so nothing is allocated on
  *                    the failure path); a TEXT longer than QUOTE_MAX bytes is cut there
  *                    and the quote ends with "...". */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 #include <math.h>
 

@@ -7,7 +7,7 @@
  * in place (write the header in front, the NUL behind) without copying the bytes.
  * So the block must only be freed through rt_buf_free / rt_buf_finish, never free(p).
  * A zero-filled rt_buf is an empty buffer. */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -367,16 +367,17 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
   }
   case RT_T_ACTOR: {
     const rt_actor *a = (const rt_actor *)(uintptr_t)v;
-    if (a)
-      put_ref(b, rt_actor_kind_name(a), rt_actor_number(a));
-    else
+    if (a) {
+      const rt_obj_class *c = rt_obj_class_of(RT_TAG_ACTOR);
+      put_ref(b, c->name(a), c->number(a));
+    } else
       rt_buf_put(b, "none", 4);
     break;
   }
   case RT_T_TIMER: {
     /* The zero Timer (NULL, "a timer that never fires") prints as number 0. */
     const struct rt_timer *tm = (const struct rt_timer *)(uintptr_t)v;
-    put_ref(b, "Timer", tm ? rt_timer_number(tm) : 0);
+    put_ref(b, "Timer", tm ? rt_obj_class_of(RT_TAG_TIMER)->number(tm) : 0);
     break;
   }
   default: rt_buf_puts(b, "?"); break;

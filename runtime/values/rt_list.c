@@ -16,7 +16,7 @@
  *     to a separate buffer, grown by doubling.  The header itself never moves, so a
  *     list's address is stable for as long as it lives.
  */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 static inline rt_word *inline_data(rt_list *l) { return (rt_word *)(l + 1); }
 static inline const rt_type *elem_type(const rt_list *l) { return l->type->a; }

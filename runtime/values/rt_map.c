@@ -25,7 +25,7 @@
  *     updated), so pointers into a map, and rt_map_next positions, are valid only until
  *     the map is next changed.
  */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 #define SLOT_EMPTY (-1)
 #define SLOT_DUMMY (-2)

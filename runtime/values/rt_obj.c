@@ -1,6 +1,27 @@
 /* rt_obj.c — reference counting shared by every heap value: strings, lists, maps,
- * actor references, timers and closures all start with an rt_hdr. */
-#include "rt_internal.h"
+ * actor references, timers and closures all start with an rt_hdr.  Freeing dispatches
+ * on the tag: the value library's own types here, actors and timers through the
+ * classes the core registered (rt_obj_register). */
+#include "values/rt_values.h"
+
+/* Written once per tag before the first object of that tag exists (the core's
+ * initialisation, before its threads start); read when such an object is freed or
+ * printed. */
+static const rt_obj_class *classes[8];
+
+void rt_obj_register(uint32_t tag, const rt_obj_class *c) {
+  if (tag >= sizeof classes / sizeof classes[0]) abort();
+  if (classes[tag] != c) classes[tag] = c; /* the same again: no write (other threads read it) */
+}
+
+const rt_obj_class *rt_obj_class_of(uint32_t tag) {
+  const rt_obj_class *c = tag < sizeof classes / sizeof classes[0] ? classes[tag] : NULL;
+  if (RT_UNLIKELY(!c)) {
+    fprintf(stderr, "actor runtime: internal error: no class registered for objects with tag %u\n", tag);
+    abort();
+  }
+  return c;
+}
 
 void rt_retain(void *obj) {
   if (!obj) return;
@@ -33,8 +54,8 @@ void rt_obj_free(void *obj) {
   case RT_TAG_STR: rt_free(obj); break;
   case RT_TAG_LIST: rt_list_free(obj); break;
   case RT_TAG_MAP: rt_map_free(obj); break;
-  case RT_TAG_ACTOR: rt_actor_free(obj); break;
-  case RT_TAG_TIMER: rt_timer_free(obj); break;
+  case RT_TAG_ACTOR:
+  case RT_TAG_TIMER: rt_obj_class_of(rt_tag_of(obj))->free(obj); break;
   case RT_TAG_CLOSURE: rt_closure_free(obj); break;
   default:
     fprintf(stderr, "actor runtime: internal error: freeing an object with tag %u\n", rt_tag_of(obj));

@@ -16,7 +16,7 @@
  *   - Lengths and positions count bytes; no function here looks at UTF-8 structure.
  */
 #define _GNU_SOURCE /* memmem */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 /* A static String with the layout of rt_str (header, len, bytes, NUL). */
 #define RT_STATIC_STR(name, lit)                                                      \

@@ -5,7 +5,7 @@
  *
  * The type-specific halves live with their types: rt_str.c (strings), rt_list.c,
  * rt_map.c (containers, including list and map equality), rt_fmt.c (printed forms). */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 const rt_type rt_type_int = {RT_T_INT, 0, NULL, NULL};
 const rt_type rt_type_float = {RT_T_FLOAT, 0, NULL, NULL};
@@ -31,13 +31,6 @@ static double val_float(rt_word v) {
   memcpy(&d, &v, sizeof d);
   return d;
 }
-
-/* Defined in rt_list.c and rt_map.c; private to the value modules (declared here
- * rather than in rt_internal.h because nothing else needs them). */
-bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt);
-bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt);
-uint64_t rt_list_hash(rt_list *l, const rt_type *lt);
-uint64_t rt_map_hash(rt_map *m, const rt_type *mt);
 
 bool rt_eq(rt_word a, rt_word b, const rt_type *t) {
   switch (t->kind) {

@@ -1,11 +1,11 @@
-/* test_json.c — std.json's C half (runtime/rt_std_json.c) on its own, outside any
+/* test_json.c — std.json's C half (stdlib/json.c) on its own, outside any
  * actor: encoding of every type, the Float text checked against rt_str_of_float on
  * millions of doubles, decoding into every type, each failure reason with its offset,
  * UTF-8 and \u escapes, nesting limits, null, map keys, and a 1 MB document each way
  * (timed; the times are printed).  Failures are caught with rt_fail_catch; run under
  * ASan/LSan (make test-rt-asan) it also shows nothing leaks on the failure paths. */
 #include "rt_test.h"
-#include "rt_std.h"
+#include "actor_std.h"
 
 #include <math.h>
 #include <time.h>

@@ -16,8 +16,8 @@
  * argument } (a line wrapped in the runtime's RT_MSG_NET_LINE, which the tests never
  * see: kind->dispatch gets the handler's message). */
 #include "rt_test.h"
-#include "rt_net.h" /* white-box: a handle's flow-control count (rt_net_flow.c) */
-#include "rt_std.h" /* the C halves of stdlib/net.actor and io.actor */
+#include "io/rt_net.h" /* white-box: a handle's flow-control count (rt_net_flow.c) */
+#include "actor_std.h" /* the C halves of stdlib/net.actor and io.actor */
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -239,7 +239,7 @@ static void driver_dispatch_all(rt_actor *self, rt_msg *m) {
     if (d->reason && strcmp(d->reason->data, "stopped") == 0) atomic_fetch_add(&ndown_stopped, 1);
     if (i < MAXD) {
       snprintf(down_reason[i], 32, "%s", d->reason ? d->reason->data : "");
-      down_who[i] = d->who ? rt_actor_number(d->who) : 0;
+      down_who[i] = d->who ? d->who->number : 0;
     }
     return;
   }
@@ -577,7 +577,7 @@ static void stopped(void) {
   rt_sched_run();
   CHECK_EQ(atomic_load(&ndown), 1);
   CHECK(strcmp(down_reason[0], "stopped") == 0);
-  CHECK_EQ(down_who[0], rt_actor_number(w0));
+  CHECK_EQ(down_who[0], w0->number);
   fail_n(w1, 1); /* one_for_all: w1 restarts, w0 stays ended */
   CHECK_EQ(atomic_load(&rec_of(w0)->inits), 1);
   CHECK_EQ(atomic_load(&rec_of(w1)->inits), 2);
@@ -675,8 +675,8 @@ static void sup_ends(void) {
   CHECK(ext_sup(s) == NULL); /* its record and restart history are released */
   CHECK_EQ(atomic_load(&ndown), 3);
   CHECK(strcmp(down_reason[2], "stopped") == 0);
-  CHECK_EQ(down_who[2], rt_actor_number(s)); /* the supervisor's down comes last */
-  CHECK(down_who[0] != rt_actor_number(s) && down_who[1] != rt_actor_number(s));
+  CHECK_EQ(down_who[2], s->number); /* the supervisor's down comes last */
+  CHECK(down_who[0] != s->number && down_who[1] != s->number);
   CHECK_EQ(rec_of(w1)->nseen, 1);
   CHECK(child(s, 0) == w0 && child(s, 1) == w1); /* `s.child` still names them */
   tsend(w0, W_WORK, 1, 0, NULL);                /* a dead letter */
@@ -717,8 +717,8 @@ static void nested_end(void) {
   drive(watch_tree, o);
   rt_sched_run();
   CHECK_EQ(atomic_load(&ndown), 2);
-  CHECK(strcmp(down_reason[0], "stopped") == 0 && down_who[0] == rt_actor_number(leaf));
-  CHECK(strcmp(down_reason[1], "stopped") == 0 && down_who[1] == rt_actor_number(inner));
+  CHECK(strcmp(down_reason[0], "stopped") == 0 && down_who[0] == leaf->number);
+  CHECK(strcmp(down_reason[1], "stopped") == 0 && down_who[1] == inner->number);
   CHECK(dead(inner));
   CHECK(!dead(o));
   rt_stats before = t_stats();
@@ -732,7 +732,7 @@ static void nested_end(void) {
   tsend(w, W_STOP, 0, 0, NULL);
   rt_sched_run();
   CHECK_EQ(atomic_load(&ndown), 4);
-  CHECK(down_who[2] == rt_actor_number(w) && down_who[3] == rt_actor_number(o));
+  CHECK(down_who[2] == w->number && down_who[3] == o->number);
   CHECK(strcmp(down_reason[3], "stopped") == 0);
   CHECK(dead(o));
   CHECK(!rt_actor_any_failed());

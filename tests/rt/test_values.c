@@ -1,9 +1,11 @@
-/* test_values.c — unit tests for the value library (rt_str.c, rt_fmt.c, rt_list.c,
- * rt_map.c, rt_conv.c, rt_value.c), linked with tests/rt/stub_core.c instead of the
- * scheduler.  Prints "test_values: N passed, N failed" and exits 1 on any failure.
+/* test_values.c — unit tests for the value library (runtime/values: rt_str.c,
+ * rt_fmt.c, rt_list.c, rt_map.c, rt_conv.c, rt_value.c), linked with runtime/base
+ * alone and tests/rt/stub_core.c in place of what the core registers: so it also
+ * shows that the value library needs nothing from the layers above.  Failures unwind
+ * to a guard in the test, as they do to a worker's in a program.  Prints "test_values: N passed, N failed" and exits 1 on any failure.
  * Meant to be run under valgrind --leak-check=full (or built with ASan): every test
  * releases what it makes, failure paths included. */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 #include <inttypes.h>
 #include <malloc.h>
@@ -12,16 +14,12 @@
 
 /* ---- stub_core.c ----------------------------------------------------------------- */
 
-extern jmp_buf *stub_fail_jmp;
+void stub_core_init(void);
 extern char stub_fail_reason[1024];
 extern char stub_fail_pos[128];
 extern int stub_actors_freed, stub_timers_freed;
 rt_actor *stub_actor_new(const char *kind, uint64_t number);
 struct rt_timer *stub_timer_new(uint64_t number);
-
-/* ---- private to the value modules, declared in rt_value.c ------------------------ */
-
-bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt);
 
 /* ---- harness --------------------------------------------------------------------- */
 
@@ -67,16 +65,19 @@ static void check_reason(const char *why, int line) {
   }
 }
 
-/* Runs stmt, which must call rt_fail(why, POS). */
+/* Runs stmt, which must call rt_fail(why, POS): the failure unwinds to a guard in
+ * this frame, and the stub's reporter has recorded the reason and position. */
 #define EXPECT_FAIL(stmt, why)                                                          \
   do {                                                                                 \
-    jmp_buf jb_;                                                                       \
-    stub_fail_jmp = &jb_;                                                              \
-    if (setjmp(jb_) == 0) {                                                            \
+    rt_fail_guard g_;                                                                  \
+    rt_fail_push(&g_, false);                                                          \
+    if (setjmp(g_.jb) == 0) {                                                          \
       (void)(stmt);                                                                    \
-      stub_fail_jmp = NULL;                                                            \
+      rt_fail_pop(&g_);                                                                \
       check(false, __LINE__, "expected a failure: " #stmt);                            \
     } else {                                                                           \
+      rt_fail_pop(&g_);                                                                \
+      rt_release(rt_fail_take_reason());                                               \
       check_reason((why), __LINE__);                                                   \
     }                                                                                  \
   } while (0)
@@ -1099,6 +1100,7 @@ static void test_closures_words(void) {
 }
 
 int main(void) {
+  stub_core_init();
   test_strings();
   test_split_join();
   test_float_repr();

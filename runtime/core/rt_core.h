@@ -1,129 +1,22 @@
-/* rt_internal.h — what the runtime's modules share with each other (never generated
- * code: that sees only include/actor_rt.h).
+/* rt_core.h — the core (runtime/core/): actors, mailboxes, the scheduler, pools,
+ * timers, supervision, monitors, requests, the handling of failures, program output
+ * and the built-in random(n), on top of the value library and runtime/base.  What
+ * the core's files share, and what the layers above (runtime/io, the standard
+ * library's C halves) may use; generated code sees only include/actor_rt.h.
  *
- * One section per module, in the module's prefix; each module's own private details
- * stay in its .c file.  Conventions for the whole runtime:
- *   - every allocation goes through rt_alloc/rt_zalloc/rt_realloc, which report
- *     running out of memory and end the process instead of returning NULL;
- *   - every memory_order carries a comment saying why it is enough.
- */
-#ifndef RT_INTERNAL_H
-#define RT_INTERNAL_H
+ * The layers above hook into the core without the core knowing them: system messages
+ * of their own (rt_actor_sysmsg_register) and a call when an actor's state is gone
+ * (rt_actor_on_gone).
+ *
+ * Threads: the scheduler's workers (ACTOR_THREADS of them, the main thread is worker
+ * 0) run actors; the timer thread only sends.  Every section below says which thread
+ * may call what. */
+#ifndef RT_CORE_H
+#define RT_CORE_H
 
-#include "include/actor_rt.h"
-
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define RT_LIKELY(x) __builtin_expect(!!(x), 1)
-#define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
-
-/* RT_TSAN: built with ThreadSanitizer, which does not model atomic_thread_fence.
- * RT_ASAN: built with AddressSanitizer (the pools step aside; see rt_pool.c). */
-#if defined(__SANITIZE_THREAD__)
-#define RT_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define RT_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define RT_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RT_ASAN 1
-#endif
-#endif
-
-/* ---- rt_mem.c: allocation ------------------------------------------------------- */
-
-void *rt_alloc(size_t n);
-void *rt_zalloc(size_t n);
-void *rt_realloc(void *p, size_t n);
-void rt_free(void *p);
-_Noreturn void rt_out_of_memory(size_t n);
-
-/* ---- reference counts (rt_obj.c) ----------------------------------------------- */
-
-static inline _Atomic uint32_t *rt_rc(void *obj) { return (_Atomic uint32_t *)&((rt_hdr *)obj)->rc; }
-static inline uint32_t rt_tag_of(const void *obj) { return ((const rt_hdr *)obj)->tag & 0xFF; }
-
-/* True when obj is the only reference holder (so it may be changed in place).
- * acquire: pairs with the release decrement of a holder that just let go, so its
- * last reads of the object happen before our writes. */
-static inline bool rt_is_unique(void *obj) {
-  return atomic_load_explicit(rt_rc(obj), memory_order_acquire) == 1;
-}
-
-/* Initialise a freshly allocated object's header. */
-static inline void rt_hdr_init(void *obj, uint32_t tag) {
-  ((rt_hdr *)obj)->rc = 1;
-  ((rt_hdr *)obj)->tag = tag;
-}
-
-/* Frees an object whose count reached zero: dispatches on the tag. */
-void rt_obj_free(void *obj);
-
-/* ---- values (rt_str.c, rt_list.c, rt_map.c, rt_fmt.c) --------------------------- */
-
-/* A growable byte buffer for building strings (printed forms, joins). */
-typedef struct rt_buf {
-  char *p;
-  int64_t len, cap;
-} rt_buf;
-void rt_buf_put(rt_buf *b, const char *s, int64_t n);
-void rt_buf_putc(rt_buf *b, char c);
-void rt_buf_puts(rt_buf *b, const char *s);
-/* Appends the printed form of v (strings quoted when `quoted`: inside containers). */
-void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted);
-rt_str *rt_buf_finish(rt_buf *b); /* the buffer's bytes as a String; frees the buffer */
-int rt_fmt_float(double v, char out[32]); /* Python's repr of v; returns its length */
-/* The letter after '\\' that c takes in a String's quoted form (inside lists and maps,
- * and in `cannot parse "TEXT"`), or 0 when c is written as it is. */
-static inline char rt_quote_escape(char c) {
-  switch (c) {
-  case '"': return '"';
-  case '\\': return '\\';
-  case '\n': return 'n';
-  case '\t': return 't';
-  case '\r': return 'r';
-  default: return 0;
-  }
-}
-void rt_buf_free(rt_buf *b);
-
-void rt_list_free(rt_list *l);
-void rt_map_free(rt_map *m);
-void rt_closure_free(rt_closure *c);
-uint64_t rt_hash(rt_word v, const rt_type *t);
-void rt_word_retain(rt_word v, const rt_type *t);
-void rt_word_release(rt_word v, const rt_type *t);
-rt_list *rt_list_new_cap(const rt_type *lt, int64_t cap);
-
-/* ---- actors and timers, as the value modules see them (rt_actor.c, rt_timer.c) -- */
-
-const char *rt_actor_kind_name(const rt_actor *a);
-uint64_t rt_actor_number(const rt_actor *a);
-void rt_actor_free(rt_actor *a); /* reference count reached zero */
-uint64_t rt_timer_number(const struct rt_timer *t);
-void rt_timer_free(struct rt_timer *t);
-
-/* ---- output (rt_io_out.c) ------------------------------------------------------ */
-
-/* Writes the whole line (bytes + '\n') to stdout or stderr without interleaving with
- * other threads' lines. */
-void rt_out_line(FILE *f, const char *p, int64_t n);
-void rt_out_flush(void); /* flush stdout (when the scheduler goes idle, and at exit) */
-
-/* ==== the core: pools, mailboxes, actors, scheduler, failure, timers ================
- * Threads: the scheduler's workers (ACTOR_THREADS of them, the main thread is worker 0)
- * run actors; the timer thread only sends.  Every section below says which thread may
- * call what. */
+#include "values/rt_values.h"
 
 #include <pthread.h>
-#include <setjmp.h>
 #include <stdalign.h>
 
 /* ---- pools (rt_pool.c): per-thread size classes for messages and actors --------- */
@@ -218,11 +111,12 @@ typedef struct rt_actor_ext {
   struct rt_actor *parent;   /* the supervisor (weak: it ends only after this child), or NULL */
   uint32_t child_index;      /* its place among the parent's children */
   struct rt_sup *sup;        /* a supervisor's own record */
-  /* std.random (rt_std_random.c): the actor's generator, all zero until first used;
-   * only the thread running the actor reads or writes it. */
+  /* The actor's random generator (rt_rng.c), all zero until first used; only the
+   * thread running the actor reads or writes it. */
   uint64_t rng[4];
-  /* I/O handles it owns (rt_net_handle.c): written under that file's owner lock, read
-   * without it as a hint by the thread ending or restarting the actor. */
+  /* The layer above's: the I/O handles it owns (runtime/io/rt_net_handle.c), written
+   * under that file's owner lock, read without it as a hint by the thread ending or
+   * restarting the actor. */
   _Atomic(struct rt_net_h *) net;
 } rt_actor_ext;
 
@@ -238,15 +132,37 @@ typedef struct rt_actor_ctx {
 extern __thread rt_actor_ctx rt_cur;
 uint32_t rt_actor_run_nested(rt_actor *a); /* backpressure: a turn of a inside the current handler; messages handled */
 
-/* System messages (id >= RT_MSG_SYSTEM). */
+/* System messages (id >= RT_MSG_SYSTEM): the core's, then those of the layers above
+ * (handled through rt_actor_sysmsg_register).  ORDER SYSMSG: a new layer's messages
+ * get their ids here, before RT_MSG_END. */
 enum {
   RT_MSG_REPLY = RT_MSG_SYSTEM, /* rt_request.c: an answer for a then-block */
   RT_MSG_REPLY_FAIL,            /* rt_request.c: a failure reason for an else-block */
   RT_MSG_TIMER,                 /* rt_timer.c: a firing */
   RT_MSG_RESTART,               /* rt_supervise.c: wakes an actor to act on RESTART */
-  RT_MSG_NET_LINE,              /* rt_net_flow.c: a line of input for a handler, counted */
+  RT_MSG_NET_LINE,              /* runtime/io/rt_net_flow.c: a line of input for a handler, counted */
+  RT_MSG_END,
 };
 
+/* The hooks of the layers above (rt_actor.c).  How the thread running actor a handles
+ * a system message of an upper layer (may fail), and drops one that will not be
+ * handled (a dead letter, or the message of a failed handler).  Registered once,
+ * before the first message with that id is sent. */
+typedef struct rt_sysmsg_ops {
+  void (*handle)(rt_actor *a, rt_msg *m);
+  void (*drop)(rt_actor *a, rt_msg *m);
+} rt_sysmsg_ops;
+void rt_actor_sysmsg_register(uint32_t id, const rt_sysmsg_ops *ops);
+/* fn(a) is called by the thread running actor a when a ends (stops or fails
+ * unsupervised) or restarts, after its timers are cancelled and before its state is
+ * dropped: an upper layer lets go of what a held there (runtime/io closes its
+ * connections).  At most RT_GONE_HOOKS of them; registering one again is a no-op. */
+#define RT_GONE_HOOKS 4
+void rt_actor_on_gone(void (*fn)(rt_actor *a));
+
+/* rt_sched_init, once: the hooks of the layers below -- actors and timers as values
+ * (rt_obj_register), failure reports (rt_fail_set_reporter). */
+void rt_actor_hooks_init(void);
 void rt_actor_run(rt_actor *a);       /* scheduler: one turn (exclusive consumer) */
 void rt_actor_after_failure(void);    /* scheduler: rt_cur.actor failed; finish its turn */
 void rt_actor_report_failure(const char *reason, const char *pos);
@@ -324,63 +240,28 @@ static inline void rt_sched_count_send(rt_actor *to /* the last send's target */
   if (RT_UNLIKELY(++rt_sched_sends >= RT_SCHED_SHARE_EVERY)) rt_sched_share(to);
 }
 
-/* ---- failure (rt_fail.c) --------------------------------------------------------- */
-
-/* A failure guard: rt_fail unwinds to the innermost one (running every frame's
- * cleanups) and longjmps into it.  The guard's frame is the function that declares
- * the rt_fail_guard and calls setjmp(g.jb) itself:
- *     rt_fail_guard g; rt_fail_push(&g, false);
- *     if (setjmp(g.jb)) { ...failed: rt_fail_take_reason()... }
- *     ...; rt_fail_pop(&g);                                                          */
-typedef struct rt_fail_guard {
-  jmp_buf jb;
-  struct rt_fail_guard *prev;
-  bool quiet; /* no failure report (rt_fail_catch) */
-} rt_fail_guard;
-void rt_fail_push(rt_fail_guard *g, bool quiet);
-void rt_fail_pop(rt_fail_guard *g);
-rt_str *rt_fail_take_reason(void); /* the last failure's reason, owned */
-/* Runs fn(arg) under a quiet guard (unit tests of code that may fail, outside any
- * actor): true if it returned, false if it failed; the reason is copied to reason. */
-bool rt_fail_catch(void (*fn)(void *), void *arg, char *reason, size_t cap);
-/* Outside any guard rt_fail prints "actor ? failed ..." and aborts, unless this hook
- * is set: it is called instead (it may longjmp away; if it returns, abort). */
-extern void (*rt_fail_hook)(const char *reason, const char *pos);
-
-/* ---- I/O handles (rt_net_handle.c, rt_net_flow.c) -------------------------------- */
-
-/* The thread running actor a, when a ends (stops or fails unsupervised) or restarts:
- * the connections, listeners and standard input it owns are closed (or, for standard
- * input, paused) -- its state, which held their handles, is gone.  Cheap when a owns
- * none. */
-void rt_net_owner_gone(rt_actor *a);
-
-/* rt_net_flow.c: a line of input (RT_MSG_NET_LINE) reached its owner a: run its
- * handler (may fail), then count the line consumed (its connection may be read again
- * once enough are). */
-void rt_net_line_handle(rt_actor *a, rt_msg *m);
-/* ... a line that will not be handled (a dead letter, a failed handler): consumed too. */
-void rt_net_line_drop(rt_actor *a, rt_msg *m);
-
 /* ---- timers (rt_timer.c) --------------------------------------------------------- */
 
 void rt_timer_handle(rt_actor *a, rt_msg *m); /* a firing reached its owner */
 void rt_timer_drop(rt_msg *m);                /* a firing that will not run */
 void rt_timer_cancel_all(rt_actor *a);        /* a ended */
-int64_t rt_mono_ns(void);                     /* rt_builtin.c: CLOCK_MONOTONIC */
+uint64_t rt_timer_number(const struct rt_timer *t); /* Timer#N */
+extern const rt_obj_class rt_timer_class;     /* timers as values (rt_obj_register) */
 
-/* ---- rt_thread.c: the runtime's helper threads ------------------------------------ */
+/* ---- output (rt_out.c) ----------------------------------------------------------- */
 
-/* Starts fn(arg) on a detached thread (stack_bytes 0: the system's default size);
- * returns 0 or pthread_create's error. */
-int rt_thread_detached(void *(*fn)(void *), void *arg, size_t stack_bytes);
+/* Writes the whole line (bytes + '\n') to stdout or stderr without interleaving with
+ * other threads' lines. */
+void rt_out_line(FILE *f, const char *p, int64_t n);
+void rt_out_flush(void); /* flush stdout (when the scheduler goes idle, and at exit) */
 
-/* ---- rt_stack.c: the stack limit recursive functions check ------------------------ */
+/* ---- the random generator (rt_rng.c) ------------------------------------------- */
 
-/* Worker threads' stacks: deep recursion fails the actor ("stack overflow") well
- * before this is used up; the pages are only touched as far as a program recurses. */
-#define RT_WORKER_STACK_BYTES ((size_t)256 << 20)
-extern __thread uintptr_t rt_stack_limit;
-void rt_stack_thread_init(void); /* call first thing on every worker thread */
+/* The calling actor's generator (xoshiro256**), seeded on first use from ACTOR_SEED
+ * (or the clock) and the actor's number; outside an actor, a per-thread one.  The
+ * built-in random(n) and std.random draw from it. */
+uint64_t rt_rng_next(void);
+uint64_t rt_rng_below(uint64_t n); /* uniform in 0..n-1, n > 0 (Lemire's method) */
+void rt_rng_seed(uint64_t seed);   /* the calling actor's (or thread's) generator */
 
 #endif

@@ -1,5 +1,6 @@
-/* rt_std.h — the C halves of the standard modules (stdlib/NAME.actor), one section per
- * module, each in its own file runtime/rt_std_NAME.c.
+/* actor_std.h — the C halves of the standard modules (stdlib/NAME.actor), one section
+ * per module, each in its own file stdlib/NAME.c, built into libactorrt.a as the
+ * runtime's top layer (docs/runtime.md).
  *
  * The .actor files declare these with `extern fn` (docs/language.md, "extern fn"); the
  * prototypes here are the C side of those declarations, for the runtime's own use and
@@ -11,12 +12,12 @@
  *
  * Names: the functions a program calls directly keep the names the module documents
  * (json_encode); helpers that a module's own .actor code wraps are std_MODULE_NAME. */
-#ifndef RT_STD_H
-#define RT_STD_H
+#ifndef ACTOR_STD_H
+#define ACTOR_STD_H
 
 #include "include/actor_rt.h"
 
-/* ---- std.json (rt_std_json.c) ---------------------------------------------------- */
+/* ---- std.json (json.c) ---------------------------------------------------------- */
 
 rt_str *json_encode(rt_word v, const rt_type *t);                /* compact; may fail */
 rt_str *json_pretty(rt_word v, const rt_type *t);                /* 2-space indent; may fail */
@@ -24,15 +25,8 @@ rt_word json_decode(rt_str *text, const rt_type *want, const char *pos); /* may 
 bool json_valid(rt_str *text);
 rt_str *json_error(rt_str *text); /* why text is not JSON, or "" (NULL) when it is */
 
-/* ---- std.random (rt_std_random.c) ------------------------------------------------ */
+/* ---- std.random (random.c; the generator is the core's, runtime/core/rt_rng.c) --- */
 
-/* The calling actor's generator (xoshiro256**), seeded on first use from ACTOR_SEED
- * (or the clock) and the actor's number; outside an actor, a per-thread one.  The
- * built-in random(n) draws from it too. */
-uint64_t rt_rng_next(void);
-uint64_t rt_rng_below(uint64_t n); /* uniform in 0..n-1, n > 0 (Lemire's method) */
-
-/* What random.actor declares. */
 void random_seed(int64_t seed);
 int64_t std_random_range(int64_t lo, int64_t hi); /* lo < hi */
 double random_float(void);                        /* [0, 1) */
@@ -41,7 +35,7 @@ double std_random_exponential(void);              /* mean 1 */
 rt_word random_choice(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
 rt_word random_shuffle(rt_word v, const rt_type *t, const rt_type *want, const char *pos);
 
-/* ---- std.net (rt_net.c; the I/O thread is rt_net_io.c) ---------------------------- */
+/* ---- std.net (net.c; the I/O thread is runtime/io/) ------------------------------ */
 
 /* Handles are Ints.  The functions that deliver messages find the calling actor in
  * rt_cur and its handlers by name (stdlib/net.actor's `delivers` clauses). */
@@ -55,7 +49,7 @@ void tcp_close_listener(int64_t listener);       /* may fail */
 int64_t tcp_port(int64_t handle);
 rt_str *tcp_peer(int64_t conn);                  /* may fail */
 
-/* ---- std.io (rt_net.c: standard input; rt_std_io.c: files) ----------------------- */
+/* ---- std.io (net.c: standard input; io.c: files) --------------------------------- */
 
 void stdin_lines(void); /* delivers stdin_line, stdin_eof */
 rt_str *read_file(rt_str *path);                 /* may fail */
