@@ -205,7 +205,8 @@ static void dead_letter(rt_msg *m, void *arg) {
   }
 }
 
-/* The running thread ends a (reason NULL: stopped).  Afterwards a may be freed. */
+/* The running thread ends a, telling its monitors `reason`: rt_reason_stopped, or a
+ * failure's (NULL for fail(""), the empty String).  Afterwards a may be freed. */
 static void actor_end(rt_actor *a, rt_str *reason) {
   /* seq_cst: pairs with rt_monitor's read of DEAD after installing the extension. */
   atomic_fetch_or_explicit(&a->flags, RT_AF_DEAD, memory_order_seq_cst);
@@ -213,7 +214,7 @@ static void actor_end(rt_actor *a, rt_str *reason) {
   rt_timer_cancel_all(a);
   actor_gone(a);
   if (a->kind->drop_state) a->kind->drop_state(a);
-  rt_monitor_notify(a, reason ? reason : rt_reason_stopped);
+  rt_monitor_notify(a, reason);
   rt_mb_drain(&a->mb, dead_letter, a);
   /* A supervised actor ends only by stopping (a failure restarts it): for good.  Its
    * supervisor may end with it (and tell its monitors after the child's). */
@@ -363,7 +364,7 @@ static void note_turn(rt_actor *a, bool full) {
 static void actor_turn_end(rt_actor *a) {
   rt_cur.actor = NULL;
   if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) {
-    actor_end(a, NULL);
+    actor_end(a, rt_reason_stopped);
     return;
   }
   note_turn(a, rt_cur.budget == 0);

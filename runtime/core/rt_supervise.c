@@ -194,7 +194,7 @@ static void report_give_up(rt_actor *s, const rt_sup_desc *d, rt_str *reason) {
   char line[1400];
   int n = snprintf(line, sizeof line, "supervisor %s#%llu gave up: more than %lld restart%s in %lld ms (last failure: %s)",
                    s->kind->name, (unsigned long long)s->number, (long long)d->intensity,
-                   d->intensity == 1 ? "" : "s", (long long)d->period_ms, reason ? reason->data : "?");
+                   d->intensity == 1 ? "" : "s", (long long)d->period_ms, reason ? reason->data : "");
   if (n > 0) rt_out_line(stderr, line, n < (int)sizeof line ? n : (int)sizeof line - 1);
 }
 
