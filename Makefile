@@ -35,7 +35,7 @@ B := build
 DEPS_STAMP := $(B)/.deps-ok
 
 CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -g -MMD -MP
-COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen $(LLVM_CFLAGS)
+COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen -Iruntime $(LLVM_CFLAGS)
 RT_INC := -Iruntime -Istdlib
 RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer $(RT_INC)
 SAN_CC := clang

@@ -76,20 +76,16 @@ LLVMValueRef cg_str_literal(const char *s, int64_t len) {
 
 /* ---- type descriptors ------------------------------------------------------------ */
 
-static LLVMValueRef extern_desc(const char *name) {
-  LLVMValueRef g = LLVMAddGlobal(cg.mod, cg.type_t, name);
-  LLVMSetGlobalConstant(g, 1);
-  return LLVMConstBitCast(g, cg.ptr);
-}
+static LLVMValueRef builtin_desc(int var) { return LLVMConstBitCast(cg.rtvar[var], cg.ptr); }
 
 LLVMValueRef cg_type_desc(Type *t) {
   switch (t->kind) {
-  case T_INT: return cg.type_int;
-  case T_FLOAT: return cg.type_float;
-  case T_BOOL: return cg.type_bool;
-  case T_STRING: return cg.type_string;
-  case T_ACTOR: case T_ANYACTOR: case T_NONE: return cg.type_actor;
-  case T_TIMER: return cg.type_timer;
+  case T_INT: return builtin_desc(RTV_TYPE_INT);
+  case T_FLOAT: return builtin_desc(RTV_TYPE_FLOAT);
+  case T_BOOL: return builtin_desc(RTV_TYPE_BOOL);
+  case T_STRING: return builtin_desc(RTV_TYPE_STRING);
+  case T_ACTOR: case T_ANYACTOR: case T_NONE: return builtin_desc(RTV_TYPE_ACTOR);
+  case T_TIMER: return builtin_desc(RTV_TYPE_TIMER);
   case T_LIST: case T_MAP: break;
   default: unreachable();
   }
@@ -167,16 +163,13 @@ static bool setup(const CgOptions *opt) {
   LLVMTypeRef list[6] = {cg.i32, cg.i32, cg.i64, cg.i64, cg.ptr, cg_ptr_to(cg.i64)};
   cg.list_t = LLVMStructCreateNamed(cg.ctx, "rt_list");
   LLVMStructSetBody(cg.list_t, list, 6, 0);
+  LLVMTypeRef prog[4] = {cg.ptr, cg.i32, cg.i32, cg.ptr};
+  cg.program_t = LLVMStructCreateNamed(cg.ctx, "rt_program");
+  LLVMStructSetBody(cg.program_t, prog, 4, 0);
 
   LLVMTypeRef pers_t = LLVMFunctionType(cg.i32, NULL, 0, 1);
   cg.personality = LLVMAddFunction(cg.mod, "__gcc_personality_v0", pers_t);
 
-  cg.type_int = extern_desc("rt_type_int");
-  cg.type_float = extern_desc("rt_type_float");
-  cg.type_bool = extern_desc("rt_type_bool");
-  cg.type_string = extern_desc("rt_type_string");
-  cg.type_actor = extern_desc("rt_type_actor");
-  cg.type_timer = extern_desc("rt_type_timer");
   cg_rt_declare();
   cg_debug_init();
   return true;

@@ -30,24 +30,23 @@ typedef struct RtFn {
   bool may_fail;
 } RtFn;
 
-/* ORDER RTFN: one entry per runtime function the generated code calls (cg_rt.c). */
+/* The runtime's functions (RT_<ID>) and variables (RTV_<ID>) that generated code
+ * uses, from their one list: runtime/include/actor_rt_abi.def (cg_rt.c). */
 enum {
-  RT_RETAIN, RT_RELEASE,
-  RT_STR_CAT, RT_STR_CAT_N, RT_STR_LEN, RT_STR_EQ, RT_STR_CMP, RT_STR_CONTAINS,
-  RT_STR_STARTS_WITH, RT_STR_ENDS_WITH, RT_STR_FIND, RT_STR_SLICE, RT_STR_SPLIT, RT_STR_TRIM,
-  RT_STR_UPPER, RT_STR_LOWER, RT_STR_REPEAT, RT_STR_OF_INT, RT_STR_OF_FLOAT, RT_STR_OF_BOOL,
-  RT_STR_OF,
-  RT_LIST_FROM, RT_LIST_GET, RT_LIST_AT_MUT, RT_LIST_PUSH, RT_LIST_POP, RT_LIST_INSERT,
-  RT_LIST_REMOVE, RT_LIST_CONTAINS, RT_LIST_SLICE, RT_LIST_SORT, RT_LIST_REVERSE, RT_LIST_JOIN,
-  RT_MAP_NEW, RT_MAP_LEN, RT_MAP_SET, RT_MAP_GET, RT_MAP_GET_OR, RT_MAP_AT_MUT, RT_MAP_HAS,
-  RT_MAP_REMOVE, RT_MAP_KEYS, RT_MAP_VALUES, RT_MAP_NEXT,
-  RT_EQ, RT_FLOAT_TO_INT, RT_PARSE_INT, RT_PARSE_FLOAT, RT_RANDOM, RT_NOW_MS, RT_PRINT,
-  RT_EPRINT, RT_EXIT,
-  RT_FAIL_STR, RT_FAIL_OVERFLOW, RT_FAIL_DIVZERO, RT_FAIL_ASSERT, RT_FAIL_NONE, RT_FAIL_STACK,
-  RT_CLOSURE_NEW, RT_SPAWN, RT_SPAWN_CHILD, RT_ACTOR_START, RT_MSG_ALLOC, RT_SEND,
-  RT_REQUEST_INFO, RT_REQUEST_NONE, RT_REPLY, RT_STOP, RT_MONITOR, RT_TIMER_START,
-  RT_TIMER_CANCEL,
+#define RT_ABI_FN(id, ...) RT_##id,
+#define RT_ABI_VAR(...)
+#include "include/actor_rt_abi.def"
+#undef RT_ABI_FN
+#undef RT_ABI_VAR
   RT_COUNT
+};
+enum {
+#define RT_ABI_FN(...)
+#define RT_ABI_VAR(id, ...) RTV_##id,
+#include "include/actor_rt_abi.def"
+#undef RT_ABI_FN
+#undef RT_ABI_VAR
+  RTV_COUNT
 };
 
 /* Where break and continue go, and how many scopes they leave. */
@@ -97,11 +96,10 @@ typedef struct Cg {
   LLVMTypeRef type_t;    /* rt_type: { i32, i32, i8*, i8* } */
   LLVMTypeRef kind_t;    /* rt_kind */
   LLVMTypeRef list_t;    /* rt_list: { i32, i32, i64, i64, i8*, i64* } */
+  LLVMTypeRef program_t; /* rt_program */
   LLVMValueRef personality;
   RtFn rt[RT_COUNT];
-  LLVMValueRef type_int, type_float, type_bool, type_string, type_actor, type_timer;
-  LLVMValueRef stack_limit; /* the runtime's thread-local rt_stack_limit */
-  LLVMValueRef call_pos;    /* the runtime's thread-local rt_call_pos */
+  LLVMValueRef rtvar[RTV_COUNT]; /* the runtime's variables (rt_stack_limit, rt_type_int ...) */
   CgFn *fn;
   Vec pos_strings; /* interned "file:line:col" globals (PosStr*) */
 } Cg;
@@ -125,7 +123,7 @@ void cg_debug_fn_end(void);
 void cg_debug_finish(void);
 
 /* cg_rt.c */
-void cg_rt_declare(void);
+void cg_rt_declare(void);   /* every function and variable of actor_rt_abi.def */
 
 /* cg_fn.c */
 CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret, Loc loc); /* loc: for -g */

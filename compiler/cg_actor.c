@@ -188,7 +188,7 @@ static void bind_params(Vec *params, LLVMValueRef fn, unsigned first) {
 static void stack_check(Loc loc) {
   LLVMValueRef here = cg_alloca(cg.i8, "frame");
   LLVMValueRef sp = LLVMBuildPtrToInt(cg.b, here, cg.i64, "sp");
-  LLVMValueRef limit = LLVMBuildLoad2(cg.b, cg.i64, cg.stack_limit, "limit");
+  LLVMValueRef limit = LLVMBuildLoad2(cg.b, cg.i64, cg.rtvar[RTV_STACK_LIMIT], "limit");
   cg_fail_if(LLVMBuildICmp(cg.b, LLVMIntULT, sp, limit, "deep"), RT_FAIL_STACK, loc);
 }
 
@@ -546,13 +546,9 @@ static void gen_program_desc(void) {
   Decl *start = NULL;
   for (int i = 0; i < m->handlers.len; i++)
     if (!strcmp(((Decl *)m->handlers.data[i])->name, "start")) start = m->handlers.data[i];
-  LLVMTypeRef ft[4] = {cg.ptr, cg.i32, cg.i32, cg.ptr};
-  LLVMTypeRef pt = LLVMStructTypeInContext(cg.ctx, ft, 4, 0);
   LLVMValueRef f[4] = {LLVMConstBitCast(kcg(m)->kind, cg.ptr), LLVMConstInt(cg.i32, (unsigned)start->index, 0),
                        LLVMConstInt(cg.i32, start->params.len ? 1 : 0, 0), cg_type_desc(ty_list(ty_string))};
-  LLVMValueRef g = LLVMAddGlobal(cg.mod, pt, "rt_program_main");
-  LLVMSetInitializer(g, LLVMConstStructInContext(cg.ctx, f, 4, 0));
-  LLVMSetGlobalConstant(g, 1);
+  LLVMSetInitializer(cg.rtvar[RTV_PROGRAM], LLVMConstNamedStruct(cg.program_t, f, 4));
 }
 
 void cg_actors_define(void) {
