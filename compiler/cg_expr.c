@@ -108,7 +108,7 @@ LLVMValueRef cg_list_len_inline(LLVMValueRef list) {
   LLVMValueRef isnull = LLVMBuildIsNull(cg.b, list, "");
   LLVMBuildCondBr(cg.b, isnull, done, load);
   LLVMPositionBuilderAtEnd(cg.b, load);
-  LLVMValueRef len = cg_load(cg.i64, cg_gep(cg.list_t, list, 2), "len");
+  LLVMValueRef len = cg_load(cg.i64, cg_rt_field(&cg.list, list, F_LIST_LEN), "len");
   LLVMBuildBr(cg.b, done);
   LLVMPositionBuilderAtEnd(cg.b, done);
   LLVMValueRef phi = LLVMBuildPhi(cg.b, cg.i64, "len");

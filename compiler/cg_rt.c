@@ -50,8 +50,8 @@ static LLVMTypeRef c_type(const char *s, size_t n, bool *is_bool) {
     *is_bool = true; /* i1, zero-extended by the C ABI */
     return cg.i1;
   }
-  if (IS("rt_type")) return cg.type_t;
-  if (IS("rt_program")) return cg.program_t;
+  if (IS("rt_type")) return cg.type.t;
+  if (IS("rt_program")) return cg.program.t;
 #undef IS
   fprintf(stderr, "actorc: internal error: actor_rt_abi.def names a C type the compiler does not map: '%.*s'\n",
           (int)n, s);

@@ -62,7 +62,7 @@ bool std_strings_valid_utf8(rt_str *s) {
   return true;
 }
 
-static const rt_type str_list = {RT_T_LIST, 0, &rt_type_string, NULL};
+static const rt_type str_list = {.kind = RT_T_LIST, .a = &rt_type_string};
 
 /* The characters of s as a [String] (the wanted type, which strings.actor makes
  * [String]). */

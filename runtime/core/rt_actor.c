@@ -24,16 +24,9 @@ static _Atomic uint64_t actor_numbers; /* the last number given */
 static _Atomic bool any_failed;        /* an actor failed unsupervised: exit status 1 */
 
 /* Static strings for the reasons the runtime gives itself (never freed). */
-#define STATIC_STR(name, text)                                                                                  \
-  static struct {                                                                                               \
-    rt_hdr h;                                                                                                   \
-    int64_t len;                                                                                                \
-    char data[sizeof text];                                                                                     \
-  } name##_s = {{RT_RC_STATIC, RT_TAG_STR}, sizeof text - 1, text};                                            \
-  rt_str *const rt_reason_##name = (rt_str *)&name##_s;
-STATIC_STR(dead, "dead")
-STATIC_STR(none, "none")
-STATIC_STR(stopped, "stopped")
+static const rt_str dead_s = RT_STATIC_STR("dead"), none_s = RT_STATIC_STR("none"), stopped_s = RT_STATIC_STR("stopped");
+rt_str *const rt_reason_dead = (rt_str *)&dead_s, *const rt_reason_none = (rt_str *)&none_s,
+             *const rt_reason_stopped = (rt_str *)&stopped_s;
 
 /* relaxed: read at exit, after every worker has been joined (or by tests, likewise). */
 bool rt_actor_any_failed(void) { return atomic_load_explicit(&any_failed, memory_order_relaxed); }

@@ -53,7 +53,7 @@ typedef struct rt_hdr {
 
 #define RT_RC_STATIC 0xFFFFFFFFu
 
-enum rt_tag { /* ORDER TAG: generated code writes RT_TAG_STR into string literals */
+enum rt_tag { /* generated code writes RT_TAG_STR into string literals (cg_layout.c) */
   RT_TAG_STR = 1,     /* rt_str */
   RT_TAG_LIST = 2,    /* rt_list */
   RT_TAG_MAP = 3,     /* rt_map */
@@ -212,8 +212,9 @@ extern __thread const char *rt_call_pos;
 
 typedef struct rt_actor rt_actor; /* private layout; the state follows the header */
 
-/* Generated code finds an actor's fields at this offset from the actor pointer. */
-#define RT_ACTOR_STATE_OFFSET 80 /* ORDER ABI: cg_rt.c RT_STATE_OFFSET */
+/* Generated code finds an actor's fields at this offset from the actor pointer (the
+ * size of the runtime's private header, checked in runtime/core/rt_core.h). */
+#define RT_ACTOR_STATE_OFFSET 80
 
 /* The header of every message.  A message for handler H is a struct the compiler
  * lays out as { rt_msg; [rt_reqinfo if H answers (-> T)]; H's arguments in order }. */
@@ -333,6 +334,23 @@ typedef struct rt_program {
 } rt_program;
 
 extern const rt_program rt_program_main;
+
+/* ---- what the layouts promise ---------------------------------------------------- */
+
+/* compiler/cg_layout.c reads every struct above with offsetof and sizeof, so fields
+ * may move; these are the facts that generated code and the runtime build on besides,
+ * checked wherever this header is compiled. */
+#ifndef __cplusplus
+_Static_assert(sizeof(rt_word) == 8 && sizeof(void *) == 8 && sizeof(double) == 8,
+               "every value fits in one 64-bit word");
+_Static_assert(offsetof(rt_str, h) == 0 && offsetof(rt_list, h) == 0 && offsetof(rt_closure, h) == 0,
+               "every object starts with its header");
+_Static_assert(RT_ACTOR_STATE_OFFSET % _Alignof(rt_word) == 0, "an actor's fields are words right after its header");
+_Static_assert(sizeof(rt_msg) % _Alignof(rt_reqinfo) == 0 && sizeof(rt_msg) % _Alignof(rt_word) == 0,
+               "a message's rt_reqinfo, or its first argument, is at m + 1");
+_Static_assert(sizeof(rt_reqinfo) % _Alignof(rt_word) == 0, "a request's arguments follow its rt_reqinfo");
+_Static_assert(sizeof(rt_closure) % _Alignof(rt_word) == 0, "a block's captured values follow its rt_closure");
+#endif
 
 #ifdef __cplusplus
 }

@@ -18,19 +18,10 @@
 #define _GNU_SOURCE /* memmem */
 #include "values/rt_values.h"
 
-/* A static String with the layout of rt_str (header, len, bytes, NUL). */
-#define RT_STATIC_STR(name, lit)                                                      \
-  static const struct {                                                              \
-    rt_hdr h;                                                                        \
-    int64_t len;                                                                     \
-    char data[sizeof(lit)];                                                          \
-  } name = {{RT_RC_STATIC, RT_TAG_STR}, sizeof(lit) - 1, lit}
-
-RT_STATIC_STR(str_true, "true");
-RT_STATIC_STR(str_false, "false");
+static const rt_str str_true = RT_STATIC_STR("true"), str_false = RT_STATIC_STR("false");
 
 /* The list type [String], for split's result. */
-static const rt_type str_list_type = {RT_T_LIST, 0, &rt_type_string, NULL};
+static const rt_type str_list_type = {.kind = RT_T_LIST, .a = &rt_type_string};
 
 static inline int64_t slen(const rt_str *s) { return s ? s->len : 0; }
 static inline const char *sdata(const rt_str *s) { return s ? s->data : ""; }

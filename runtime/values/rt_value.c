@@ -7,12 +7,12 @@
  * rt_map.c (containers, including list and map equality), rt_fmt.c (printed forms). */
 #include "values/rt_values.h"
 
-const rt_type rt_type_int = {RT_T_INT, 0, NULL, NULL};
-const rt_type rt_type_float = {RT_T_FLOAT, 0, NULL, NULL};
-const rt_type rt_type_bool = {RT_T_BOOL, 0, NULL, NULL};
-const rt_type rt_type_string = {RT_T_STRING, 0, NULL, NULL};
-const rt_type rt_type_actor = {RT_T_ACTOR, 0, NULL, NULL};
-const rt_type rt_type_timer = {RT_T_TIMER, 0, NULL, NULL};
+const rt_type rt_type_int = {.kind = RT_T_INT};
+const rt_type rt_type_float = {.kind = RT_T_FLOAT};
+const rt_type rt_type_bool = {.kind = RT_T_BOOL};
+const rt_type rt_type_string = {.kind = RT_T_STRING};
+const rt_type rt_type_actor = {.kind = RT_T_ACTOR};
+const rt_type rt_type_timer = {.kind = RT_T_TIMER};
 
 /* ---- retain / release by type --------------------------------------------------- */
 

@@ -27,6 +27,13 @@ typedef struct rt_obj_class {
 void rt_obj_register(uint32_t tag, const rt_obj_class *c);
 const rt_obj_class *rt_obj_class_of(uint32_t tag); /* an internal error when unregistered */
 
+/* ---- rt_str.c: strings ----------------------------------------------------------- */
+
+/* The initialiser of a static String (rc RT_RC_STATIC: never counted, written or
+ * freed), as the compiler emits literals:  static const rt_str s = RT_STATIC_STR("no");
+ * (an initialised flexible array member, a GNU C extension gcc and clang accept). */
+#define RT_STATIC_STR(lit) {.h = {.rc = RT_RC_STATIC, .tag = RT_TAG_STR}, .len = sizeof(lit) - 1, .data = lit}
+
 /* ---- rt_fmt.c: printed forms and the byte buffer ------------------------------- */
 
 /* A growable byte buffer for building strings (printed forms, joins). */

@@ -26,8 +26,8 @@ enum { RT_ABI_FAILS = 1, RT_ABI_NORETURN = 2, RT_ABI_TLS = 4, RT_ABI_PROGRAM = 8
 /* ---- run time ------------------------------------------------------------------- */
 
 /* The program's descriptor: defined by generated code, here by the test. */
-static const rt_kind no_kind = {"None", RT_ACTOR_STATE_OFFSET, 0, NULL, NULL, NULL, -1, 0, NULL, NULL, NULL, NULL, NULL, NULL};
-const rt_program rt_program_main = {&no_kind, 0, 0, NULL};
+static const rt_kind no_kind = {.name = "None", .size = RT_ACTOR_STATE_OFFSET, .down_handler = -1};
+const rt_program rt_program_main = {.main_kind = &no_kind};
 
 typedef struct entry {
   const char *name;

@@ -10,17 +10,17 @@
 #include <math.h>
 #include <time.h>
 
-static const rt_type t_li = {RT_T_LIST, 0, &rt_type_int, NULL};
-static const rt_type t_lf = {RT_T_LIST, 0, &rt_type_float, NULL};
-static const rt_type t_ls = {RT_T_LIST, 0, &rt_type_string, NULL};
-static const rt_type t_lli = {RT_T_LIST, 0, &t_li, NULL};
-static const rt_type t_msi = {RT_T_MAP, 0, &rt_type_string, &rt_type_int};
-static const rt_type t_mis = {RT_T_MAP, 0, &rt_type_int, &rt_type_string};
-static const rt_type t_mbi = {RT_T_MAP, 0, &rt_type_bool, &rt_type_int};
-static const rt_type t_msli = {RT_T_MAP, 0, &rt_type_string, &t_li};
-static const rt_type t_lmsi = {RT_T_LIST, 0, &t_msi, NULL};
-static const rt_type t_la = {RT_T_LIST, 0, &rt_type_actor, NULL};
-static const rt_type t_mst = {RT_T_MAP, 0, &rt_type_string, &rt_type_timer};
+static const rt_type t_li = {.kind = RT_T_LIST, .a = &rt_type_int};
+static const rt_type t_lf = {.kind = RT_T_LIST, .a = &rt_type_float};
+static const rt_type t_ls = {.kind = RT_T_LIST, .a = &rt_type_string};
+static const rt_type t_lli = {.kind = RT_T_LIST, .a = &t_li};
+static const rt_type t_msi = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_int};
+static const rt_type t_mis = {.kind = RT_T_MAP, .a = &rt_type_int, .b = &rt_type_string};
+static const rt_type t_mbi = {.kind = RT_T_MAP, .a = &rt_type_bool, .b = &rt_type_int};
+static const rt_type t_msli = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &t_li};
+static const rt_type t_lmsi = {.kind = RT_T_LIST, .a = &t_msi};
+static const rt_type t_la = {.kind = RT_T_LIST, .a = &rt_type_actor};
+static const rt_type t_mst = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_timer};
 
 static rt_str *S(const char *s) { return rt_str_new(s, (int64_t)strlen(s)); }
 static rt_word W(double x) {
@@ -446,8 +446,8 @@ static double secs(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const rt_type t_mss = {RT_T_MAP, 0, &rt_type_string, &rt_type_string};
-static const rt_type t_lmss = {RT_T_LIST, 0, &t_mss, NULL};
+static const rt_type t_mss = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_string};
+static const rt_type t_lmss = {.kind = RT_T_LIST, .a = &t_mss};
 
 static void test_big(void) {
   /* records of strings, ints and floats: [{"id": "...", "n": "...", ...}] as text */

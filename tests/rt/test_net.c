@@ -549,7 +549,8 @@ static void nest_build(rt_actor *s) {
   rt_actor_start(c);
 }
 static void nest_drop_params(rt_actor *s) { rt_release(STATE(s, rt_actor *)[0]); }
-static const rt_sup_desc nest_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, nest_build};
+static const rt_sup_desc nest_desc = {.strategy = RT_ONE_FOR_ONE, .nchildren = 1, .intensity = 3, .period_ms = 5000,
+                                      .build = nest_build};
 static const rt_kind nest_kind = {.name = "Nest", .size = RT_ACTOR_STATE_OFFSET + sizeof(rt_actor *),
                                   .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                   .drop_params = nest_drop_params, .sup = &nest_desc};
@@ -1308,7 +1309,8 @@ static void gu_build(rt_actor *s) {
   STATE(s, rt_actor *)[0] = c;
   rt_actor_start(c);
 }
-static const rt_sup_desc gu_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, gu_build};
+static const rt_sup_desc gu_desc = {.strategy = RT_ONE_FOR_ONE, .nchildren = 1, .intensity = 3, .period_ms = 5000,
+                                    .build = gu_build};
 static const rt_kind gu_sup_kind = {.name = "GiveUpSup", .size = RT_ACTOR_STATE_OFFSET + sizeof(rt_actor *),
                                     .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                     .drop_params = nest_drop_params, .sup = &gu_desc};

@@ -198,8 +198,11 @@ static void tsup_drop_params(rt_actor *s) {
 }
 
 #define TSUP(var, NAME, STRAT, N, PER, ...)                                                                      \
-  static const tsup var##_desc = {{STRAT, sizeof((const rt_kind *[]){__VA_ARGS__}) / sizeof(rt_kind *), N, PER, \
-                                   tsup_build},                                                                 \
+  static const tsup var##_desc = {{.strategy = STRAT,                                                         \
+                                   .nchildren = sizeof((const rt_kind *[]){__VA_ARGS__}) / sizeof(rt_kind *),   \
+                                   .intensity = N,                                                              \
+                                   .period_ms = PER,                                                            \
+                                   .build = tsup_build},                                                        \
                                   {__VA_ARGS__}};                                                               \
   static const rt_kind var = {.name = NAME,                                                                     \
                               .size = RT_ACTOR_STATE_OFFSET + sizeof((const rt_kind *[]){__VA_ARGS__}),         \
@@ -790,7 +793,9 @@ static void broken_build(rt_actor *s) {
   broken_child = c;
   rt_fail("build broke", "broken.actor:3:3");
 }
-static const tsup broken_desc = {{RT_ONE_FOR_ONE, 2, 100, 60000, broken_build}, {&worker_kind, &worker_kind}};
+static const tsup broken_desc = {
+    {.strategy = RT_ONE_FOR_ONE, .nchildren = 2, .intensity = 100, .period_ms = 60000, .build = broken_build},
+    {&worker_kind, &worker_kind}};
 static const rt_kind broken_kind = {.name = "Broken", .size = RT_ACTOR_STATE_OFFSET + 2 * sizeof(rt_actor *),
                                     .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                     .drop_params = tsup_drop_params, .sup = &broken_desc.d};
@@ -895,7 +900,7 @@ static void fail_while_stopping(const rt_kind *k) {
 /* A supervisor per session, its child doing a little work and stopping: 200000 pairs,
  * 10000 at a time.  Every one is freed, and the memory in use after the first wave
  * (pool chunks; the RSS once malloc has given back what is free) does not grow. */
-static const rt_type list_int = {RT_T_LIST, 0, &rt_type_int, NULL};
+static const rt_type list_int = {.kind = RT_T_LIST, .a = &rt_type_int};
 typedef struct jstate {
   int64_t n;    /* parameter */
   rt_str *note; /* field */
@@ -929,7 +934,8 @@ static void jobsup_build(rt_actor *s) {
   STATE(s, rt_actor *)[0] = c;
   rt_actor_start(c);
 }
-static const rt_sup_desc jobsup_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, jobsup_build};
+static const rt_sup_desc jobsup_desc = {.strategy = RT_ONE_FOR_ONE, .nchildren = 1, .intensity = 3, .period_ms = 5000,
+                                        .build = jobsup_build};
 static const rt_kind jobsup_kind = {.name = "JobSup", .size = RT_ACTOR_STATE_OFFSET + 2 * sizeof(int64_t),
                                     .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                     .drop_params = tsup_drop_params, .sup = &jobsup_desc};

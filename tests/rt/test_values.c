@@ -110,20 +110,20 @@ static inline double wF(rt_word w) {
 static inline rt_str *Ws(rt_word w) { return (rt_str *)(uintptr_t)w; }
 
 /* Type descriptors, as the compiler would emit them. */
-static const rt_type t_lint = {RT_T_LIST, 0, &rt_type_int, NULL};
-static const rt_type t_lfloat = {RT_T_LIST, 0, &rt_type_float, NULL};
-static const rt_type t_lbool = {RT_T_LIST, 0, &rt_type_bool, NULL};
-static const rt_type t_lstr = {RT_T_LIST, 0, &rt_type_string, NULL};
-static const rt_type t_llint = {RT_T_LIST, 0, &t_lint, NULL};
-static const rt_type t_lactor = {RT_T_LIST, 0, &rt_type_actor, NULL};
-static const rt_type t_ltimer = {RT_T_LIST, 0, &rt_type_timer, NULL};
-static const rt_type t_m_si = {RT_T_MAP, 0, &rt_type_string, &rt_type_int};
-static const rt_type t_m_is = {RT_T_MAP, 0, &rt_type_int, &rt_type_string};
-static const rt_type t_m_ii = {RT_T_MAP, 0, &rt_type_int, &rt_type_int};
-static const rt_type t_m_bf = {RT_T_MAP, 0, &rt_type_bool, &rt_type_float};
-static const rt_type t_m_ai = {RT_T_MAP, 0, &rt_type_actor, &rt_type_int};
-static const rt_type t_m_sl = {RT_T_MAP, 0, &rt_type_string, &t_lint};
-static const rt_type t_lm_si = {RT_T_LIST, 0, &t_m_si, NULL};
+static const rt_type t_lint = {.kind = RT_T_LIST, .a = &rt_type_int};
+static const rt_type t_lfloat = {.kind = RT_T_LIST, .a = &rt_type_float};
+static const rt_type t_lbool = {.kind = RT_T_LIST, .a = &rt_type_bool};
+static const rt_type t_lstr = {.kind = RT_T_LIST, .a = &rt_type_string};
+static const rt_type t_llint = {.kind = RT_T_LIST, .a = &t_lint};
+static const rt_type t_lactor = {.kind = RT_T_LIST, .a = &rt_type_actor};
+static const rt_type t_ltimer = {.kind = RT_T_LIST, .a = &rt_type_timer};
+static const rt_type t_m_si = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_int};
+static const rt_type t_m_is = {.kind = RT_T_MAP, .a = &rt_type_int, .b = &rt_type_string};
+static const rt_type t_m_ii = {.kind = RT_T_MAP, .a = &rt_type_int, .b = &rt_type_int};
+static const rt_type t_m_bf = {.kind = RT_T_MAP, .a = &rt_type_bool, .b = &rt_type_float};
+static const rt_type t_m_ai = {.kind = RT_T_MAP, .a = &rt_type_actor, .b = &rt_type_int};
+static const rt_type t_m_sl = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &t_lint};
+static const rt_type t_lm_si = {.kind = RT_T_LIST, .a = &t_m_si};
 
 /* A list of Ints from a literal array. */
 static rt_list *ints(int64_t n, const int64_t *v) {
@@ -142,11 +142,7 @@ static rt_list *strs(int n, const char *const *v) {
 static int64_t rc_of(void *obj) { return obj ? (int64_t)((rt_hdr *)obj)->rc : -1; }
 
 /* A static String, as the compiler emits literals (rc RT_RC_STATIC, read-only). */
-static const struct {
-  rt_hdr h;
-  int64_t len;
-  char data[6];
-} static_hello = {{RT_RC_STATIC, RT_TAG_STR}, 5, "hello"};
+static const rt_str static_hello = RT_STATIC_STR("hello");
 #define HELLO ((rt_str *)&static_hello)
 
 /* ---- strings --------------------------------------------------------------------- */
@@ -637,7 +633,7 @@ static void test_list_cow(void) {
 
   /* a static list (never unique) is copied, never written */
   static rt_word sdata[] = {1, 2};
-  static rt_list slist = {{RT_RC_STATIC, RT_TAG_LIST}, 2, 2, &t_lint, sdata};
+  static rt_list slist = {.h = {.rc = RT_RC_STATIC, .tag = RT_TAG_LIST}, .len = 2, .cap = 2, .type = &t_lint, .data = sdata};
   rt_list *sp = &slist;
   rt_list_push(&sp, &t_lint, 3);
   CHECK(sp != &slist && slist.len == 2 && sdata[1] == 2);
