@@ -190,8 +190,11 @@ bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const ch
   cg.opt = opt;
   if (!setup(opt)) return false;
   cg_actors_declare();
-  cg_actors_define();
-  bool ok = finish(obj_path, ll_path);
+  bool ok = diag_count() == 0; /* an extern fn that binds a runtime function wrongly */
+  if (ok) {
+    cg_actors_define();
+    ok = finish(obj_path, ll_path);
+  }
   LLVMDisposeBuilder(cg.b);
   LLVMDisposeTargetData(cg.td);
   LLVMDisposeTargetMachine(cg.tm);

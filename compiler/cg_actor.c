@@ -94,9 +94,15 @@ static void declare_extern(Decl *d) {
     pt[n++] = cg.ptr;
   }
   FnCg *f = xalloc(sizeof *f);
-  LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, d->name);
+  const char *cname = extern_c_name(d);
+  LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, cname);
   LLVMTypeRef ret = !d->ret ? cg.void_t : d->ret->kind == T_ANY ? cg.i64 : cg_llvm_type(d->ret);
-  f->fn = existing ? existing : add_fn(d->name, ret, pt, n, false);
+  /* Bound twice (two extern fns, or one of the runtime's own functions): the checker
+   * made two extern fns agree; a runtime function must have the same C signature. */
+  if (existing && LLVMGlobalGetValueType(existing) != LLVMFunctionType(ret, pt, n, 0))
+    diag_error(d->csym ? d->csym->loc : d->loc, "extern fn %s: %s is the runtime's own function, with another signature",
+               d->name, cname);
+  f->fn = existing ? existing : add_fn(cname, ret, pt, n, false);
   unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
   for (unsigned i = 0; i < n; i++)
     if (pt[i] == cg.i1) LLVMAddAttributeAtIndex(f->fn, i + 1, LLVMCreateEnumAttribute(cg.ctx, zext, 0));

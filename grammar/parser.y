@@ -91,7 +91,7 @@ static Vec vec1(void *x) { Vec v = {0}; vec_push(&v, x); return v; }
 %type <vec> delivered params param_list opt_args arg_list stmts block members member_list sup_items sup_list map_entries interp_rest
 %type <param> param
 %type <te> type opt_ret opt_type
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string opt_symbol
 %type <blk> then_clause else_clause
 %type <op> assign_op
 %type <child> child
@@ -114,11 +114,12 @@ item
   : actor
   | supervisor
   | fn
-  | EXTERN FN IDENT params opt_ret
-      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5; }
-  | EXTERN FN IDENT params opt_ret IDENT delivered
+  | EXTERN FN IDENT params opt_ret opt_symbol
       { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5;
-        $$->delivers = $7;
+        $$->csym = $6; }
+  | EXTERN FN IDENT params opt_ret IDENT delivered opt_symbol
+      { $$ = xalloc(sizeof(Decl)); $$->kind = D_EXTERN; $$->name = $3; $$->loc = @3; $$->params = $4; $$->ret_te = $5;
+        $$->delivers = $7; $$->csym = $8;
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
   | USE STRING
       { $$ = xalloc(sizeof(Decl)); $$->kind = D_USE; $$->use_path = $2.p; $$->loc = @2; $$->name = "use"; }
@@ -264,6 +265,12 @@ delivered
 
 delivered_sig
   : IDENT params                { $$ = xalloc(sizeof(Decl)); $$->kind = D_HANDLER; $$->name = $1; $$->loc = @1; $$->params = $2; }
+  ;
+
+/* extern fn ... = "c_name": the C symbol the declaration binds (its own name without) */
+opt_symbol
+  : %empty                      { $$ = NULL; }
+  | '=' string                  { $$ = $2; }
   ;
 
 opt_ret
