@@ -25,7 +25,7 @@ static const char *path_of(const char *fn, rt_str *path) {
   return path->data;
 }
 
-rt_str *read_file(rt_str *path) {
+rt_str *actor_std_io_read_file(rt_str *path) {
   const char *p = path_of("read_file", path);
   int fd;
   do fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -82,16 +82,16 @@ static void write_whole(const char *fn, rt_str *path, rt_str *text, int flags) {
   if (close(fd) < 0 && errno != EINTR) file_fail(fn, path, strerror(errno)); /* NFS reports late */
 }
 
-void write_file(rt_str *path, rt_str *text) { write_whole("write_file", path, text, O_TRUNC); }
-void append_file(rt_str *path, rt_str *text) { write_whole("append_file", path, text, O_APPEND); }
+void actor_std_io_write_file(rt_str *path, rt_str *text) { write_whole("write_file", path, text, O_TRUNC); }
+void actor_std_io_append_file(rt_str *path, rt_str *text) { write_whole("append_file", path, text, O_APPEND); }
 
-bool file_exists(rt_str *path) {
+bool actor_std_io_file_exists(rt_str *path) {
   if (!path || !path->len || (int64_t)strlen(path->data) != path->len) return false;
   struct stat st;
   return stat(path->data, &st) == 0;
 }
 
-void remove_file(rt_str *path) {
+void actor_std_io_remove_file(rt_str *path) {
   const char *p = path_of("remove_file", path);
   if (unlink(p) < 0) file_fail("remove_file", path, strerror(errno));
 }

@@ -280,8 +280,8 @@ static rt_str *encode(rt_word v, const rt_type *t, bool pretty) {
   return rt_buf_finish(&e.b);
 }
 
-rt_str *json_encode(rt_word v, const rt_type *t) { return encode(v, t, false); }
-rt_str *json_pretty(rt_word v, const rt_type *t) { return encode(v, t, true); }
+rt_str *actor_std_json_encode(rt_word v, const rt_type *t) { return encode(v, t, false); }
+rt_str *actor_std_json_pretty(rt_word v, const rt_type *t) { return encode(v, t, true); }
 
 /* ---- decoding -------------------------------------------------------------------- */
 
@@ -776,7 +776,7 @@ static bool dec_text(jdec *d, rt_str *text, const rt_type *t, rt_word *out) {
   return true;
 }
 
-rt_word json_decode(rt_str *text, const rt_type *want, const char *pos) {
+rt_word actor_std_json_decode(rt_str *text, const rt_type *want, const char *pos) {
   const char *what = non_json(want);
   if (what) {
     char msg[96];
@@ -789,12 +789,12 @@ rt_word json_decode(rt_str *text, const rt_type *want, const char *pos) {
   return v;
 }
 
-bool json_valid(rt_str *text) {
+bool actor_std_json_valid(rt_str *text) {
   jdec d = {0};
   return dec_text(&d, text, NULL, NULL);
 }
 
-rt_str *json_error(rt_str *text) {
+rt_str *actor_std_json_error(rt_str *text) {
   jdec d = {0};
   if (dec_text(&d, text, NULL, NULL)) return NULL;
   return rt_str_new(d.err, (int64_t)strlen(d.err));

@@ -114,7 +114,7 @@ static net_h *conn_of(const char *fn, int64_t id) {
 
 /* ---- the API (stdlib/net.actor) -------------------------------------------------------- */
 
-int64_t tcp_listen(rt_str *host, int64_t port) {
+int64_t actor_std_net_tcp_listen(rt_str *host, int64_t port) {
   rt_actor *self = caller("tcp_listen");
   const char *hs = host ? host->data : "";
   check_port("tcp_listen", port);
@@ -172,7 +172,7 @@ static void *resolver_main(void *arg) {
   return NULL;
 }
 
-int64_t tcp_connect(rt_str *host, int64_t port) {
+int64_t actor_std_net_tcp_connect(rt_str *host, int64_t port) {
   rt_actor *self = caller("tcp_connect");
   const char *hs = host ? host->data : "";
   check_port("tcp_connect", port);
@@ -207,7 +207,7 @@ int64_t tcp_connect(rt_str *host, int64_t port) {
   return id;
 }
 
-void tcp_own(int64_t conn) {
+void actor_std_net_tcp_own(int64_t conn) {
   rt_actor *self = caller("tcp_own");
   net_h *h = conn_of("tcp_own", conn);
   if (!h) { /* closed already: the new owner hears so */
@@ -269,10 +269,10 @@ static void queue_output(const char *fn, int64_t conn, rt_str *text, bool newlin
   rt_nh_release(h);
 }
 
-void tcp_send(int64_t conn, rt_str *text) { queue_output("tcp_send", conn, text, true); }
-void tcp_write(int64_t conn, rt_str *text) { queue_output("tcp_write", conn, text, false); }
+void actor_std_net_tcp_send(int64_t conn, rt_str *text) { queue_output("tcp_send", conn, text, true); }
+void actor_std_net_tcp_write(int64_t conn, rt_str *text) { queue_output("tcp_write", conn, text, false); }
 
-void tcp_close(int64_t handle) {
+void actor_std_net_tcp_close(int64_t handle) {
   net_h *h = rt_nh_get(handle);
   if (!h && !rt_nh_given(handle))
     net_fail("tcp_close: there is no connection %lld", (long long)handle);
@@ -286,7 +286,7 @@ void tcp_close(int64_t handle) {
   rt_nh_release(h);
 }
 
-void tcp_close_listener(int64_t listener) {
+void actor_std_net_tcp_close_listener(int64_t listener) {
   net_h *h = rt_nh_get(listener);
   if (!h && !rt_nh_given(listener))
     net_fail("tcp_close_listener: there is no listener %lld", (long long)listener);
@@ -303,7 +303,7 @@ void tcp_close_listener(int64_t listener) {
 
 /* The local port of a listener or connection (the one the system chose for port 0);
  * 0 once it is closed. */
-int64_t tcp_port(int64_t handle) {
+int64_t actor_std_net_tcp_port(int64_t handle) {
   net_h *h = rt_nh_get(handle);
   if (!h) return 0;
   struct sockaddr_storage ss;
@@ -318,7 +318,7 @@ int64_t tcp_port(int64_t handle) {
 }
 
 /* "ADDRESS:PORT" of the other end, or "" (not connected, or closed). */
-rt_str *tcp_peer(int64_t conn) {
+rt_str *actor_std_net_tcp_peer(int64_t conn) {
   net_h *h = conn_of("tcp_peer", conn);
   char buf[INET6_ADDRSTRLEN + 16] = "";
   if (h) {
@@ -344,7 +344,7 @@ static void stdin_init(void) {
   for (int i = 0; i < NEV; i++) stdin_h.hid[i] = -1;
 }
 
-void stdin_lines(void) {
+void actor_std_io_stdin_lines(void) {
   rt_actor *self = caller("stdin_lines");
   pthread_once(&stdin_once, stdin_init);
   rt_nio_start();

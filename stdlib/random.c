@@ -9,19 +9,19 @@
 
 /* ---- what std.random calls ------------------------------------------------------- */
 
-void random_seed(int64_t seed) { rt_rng_seed((uint64_t)seed); }
+void actor_std_random_seed(int64_t seed) { rt_rng_seed((uint64_t)seed); }
 
 /* lo + a uniform draw below hi - lo; random.actor checks lo < hi. */
-int64_t std_random_range(int64_t lo, int64_t hi) {
+int64_t actor_std_random_range(int64_t lo, int64_t hi) {
   return (int64_t)((uint64_t)lo + rt_rng_below((uint64_t)hi - (uint64_t)lo));
 }
 
 /* Uniform in [0, 1): the top 53 bits. */
-double random_float(void) { return (double)(rt_rng_next() >> 11) * 0x1p-53; }
+double actor_std_random_float(void) { return (double)(rt_rng_next() >> 11) * 0x1p-53; }
 
 /* A standard normal deviate (Marsaglia's polar method; the second value is dropped
  * so that the state stays four words). */
-double std_random_normal(void) {
+double actor_std_random_normal(void) {
   for (;;) {
     double u = (double)(rt_rng_next() >> 11) * 0x1p-52 - 1;
     double v = (double)(rt_rng_next() >> 11) * 0x1p-52 - 1;
@@ -31,7 +31,7 @@ double std_random_normal(void) {
 }
 
 /* An exponential deviate with mean 1: -log(1 - u), u in [0, 1), so always finite. */
-double std_random_exponential(void) { return -log1p(-random_float()); }
+double actor_std_random_exponential(void) { return -log1p(-actor_std_random_float()); }
 
 /* ---- choice and shuffle: Any in, Any out ------------------------------------------ */
 
@@ -83,7 +83,7 @@ static void check_list(const char *fn, const rt_type *t, const rt_type *want, bo
   }
 }
 
-rt_word random_choice(rt_word v, const rt_type *t, const rt_type *want, const char *pos) {
+rt_word actor_std_random_choice(rt_word v, const rt_type *t, const rt_type *want, const char *pos) {
   check_list("random_choice", t, want, true, pos);
   rt_list *l = (rt_list *)(uintptr_t)v;
   int64_t n = rt_list_len(l);
@@ -93,7 +93,7 @@ rt_word random_choice(rt_word v, const rt_type *t, const rt_type *want, const ch
   return x;
 }
 
-rt_word random_shuffle(rt_word v, const rt_type *t, const rt_type *want, const char *pos) {
+rt_word actor_std_random_shuffle(rt_word v, const rt_type *t, const rt_type *want, const char *pos) {
   check_list("random_shuffle", t, want, false, pos);
   rt_list *l = (rt_list *)(uintptr_t)v;
   int64_t n = rt_list_len(l);

@@ -34,7 +34,7 @@ static int char_len(const unsigned char *p, const unsigned char *end) {
   return 1;
 }
 
-int64_t std_strings_char_count(rt_str *s) {
+int64_t actor_std_strings_char_count(rt_str *s) {
   const unsigned char *p = (const unsigned char *)sdata(s), *end = p + slen(s);
   int64_t n = 0;
   while (p < end) {
@@ -48,7 +48,7 @@ int64_t std_strings_char_count(rt_str *s) {
   return n;
 }
 
-bool std_strings_valid_utf8(rt_str *s) {
+bool actor_std_strings_valid_utf8(rt_str *s) {
   const unsigned char *p = (const unsigned char *)sdata(s), *end = p + slen(s);
   while (p < end) {
     if (*p < 0x80) {
@@ -66,10 +66,10 @@ static const rt_type str_list = {.kind = RT_T_LIST, .a = &rt_type_string};
 
 /* The characters of s as a [String] (the wanted type, which strings.actor makes
  * [String]). */
-rt_word std_strings_chars(rt_str *s, const rt_type *want, const char *pos) {
+rt_word actor_std_strings_chars(rt_str *s, const rt_type *want, const char *pos) {
   (void)want, (void)pos;
   const unsigned char *p = (const unsigned char *)sdata(s), *end = p + slen(s);
-  int64_t n = std_strings_char_count(s);
+  int64_t n = actor_std_strings_char_count(s);
   if (n == 0) return 0;
   rt_list *l = rt_list_new_cap(&str_list, n);
   for (int64_t i = 0; i < n; i++) {
@@ -82,7 +82,7 @@ rt_word std_strings_chars(rt_str *s, const rt_type *want, const char *pos) {
 }
 
 /* The words of s: the runs of bytes between ASCII white space. */
-rt_word std_strings_words(rt_str *s, const rt_type *want, const char *pos) {
+rt_word actor_std_strings_words(rt_str *s, const rt_type *want, const char *pos) {
   (void)want, (void)pos;
   const char *p = sdata(s);
   int64_t n = slen(s), i = 0;
@@ -97,7 +97,7 @@ rt_word std_strings_words(rt_str *s, const rt_type *want, const char *pos) {
 }
 
 /* s with its characters in reverse order (a multi-byte character stays whole). */
-rt_str *std_strings_reverse(rt_str *s) {
+rt_str *actor_std_strings_reverse(rt_str *s) {
   int64_t n = slen(s);
   if (n == 0) return NULL;
   const unsigned char *p = (const unsigned char *)s->data, *end = p + n;
@@ -114,7 +114,7 @@ rt_str *std_strings_reverse(rt_str *s) {
 }
 
 /* Occurrences of sub (non-empty) in s, without overlaps. */
-int64_t std_strings_count(rt_str *s, rt_str *sub) {
+int64_t actor_std_strings_count(rt_str *s, rt_str *sub) {
   int64_t n = slen(s), k = slen(sub), c = 0;
   const char *p = sdata(s), *end = p + n;
   while (end - p >= k) {
@@ -127,7 +127,7 @@ int64_t std_strings_count(rt_str *s, rt_str *sub) {
 }
 
 /* The byte index of the last sub in s, or -1 (sub may be empty: len(s)). */
-int64_t std_strings_find_last(rt_str *s, rt_str *sub) {
+int64_t actor_std_strings_find_last(rt_str *s, rt_str *sub) {
   int64_t n = slen(s), k = slen(sub);
   if (k == 0) return n;
   if (k > n) return -1;
@@ -138,7 +138,7 @@ int64_t std_strings_find_last(rt_str *s, rt_str *sub) {
 }
 
 /* s with the first `max` occurrences of old (non-empty) replaced by new; max < 0: all. */
-rt_str *std_strings_replace(rt_str *s, rt_str *old, rt_str *new_, int64_t max) {
+rt_str *actor_std_strings_replace(rt_str *s, rt_str *old, rt_str *new_, int64_t max) {
   int64_t n = slen(s), k = slen(old);
   const char *p = sdata(s), *end = p + n;
   const char *q = k <= n ? memmem(p, (size_t)n, old->data, (size_t)k) : NULL;
@@ -160,7 +160,7 @@ rt_str *std_strings_replace(rt_str *s, rt_str *old, rt_str *new_, int64_t max) {
 }
 
 /* s without leading (which 1), trailing (2) or both (3) ASCII white space. */
-rt_str *std_strings_trim(rt_str *s, int64_t which) {
+rt_str *actor_std_strings_trim(rt_str *s, int64_t which) {
   int64_t n = slen(s), a = 0, b = n;
   const char *p = sdata(s);
   if (which & 1)
@@ -176,7 +176,7 @@ rt_str *std_strings_trim(rt_str *s, int64_t which) {
 
 /* Whether s is non-empty and every byte is of class cls: 0 digit, 1 letter, 2 letter
  * or digit, 3 white space, 4 upper-case letter, 5 lower-case letter (ASCII). */
-bool std_strings_all(rt_str *s, int64_t cls) {
+bool actor_std_strings_all(rt_str *s, int64_t cls) {
   int64_t n = slen(s);
   if (n == 0) return false;
   for (int64_t i = 0; i < n; i++) {
@@ -198,7 +198,7 @@ bool std_strings_all(rt_str *s, int64_t cls) {
 
 /* x with `decimals` digits after the point (0..100), rounded exactly (printf);
  * scientific when sci: d.ddde+XX.  nan, inf and -inf as the printed form has them. */
-rt_str *std_strings_format_float(double x, int64_t decimals, bool sci) {
+rt_str *actor_std_strings_format_float(double x, int64_t decimals, bool sci) {
   if (isnan(x)) return rt_str_new("nan", 3);
   if (isinf(x)) return x > 0 ? rt_str_new("inf", 3) : rt_str_new("-inf", 4);
   char small[128];
@@ -212,7 +212,7 @@ rt_str *std_strings_format_float(double x, int64_t decimals, bool sci) {
 }
 
 /* n in base 2..36, lower-case digits, '-' before a negative one. */
-rt_str *std_strings_to_base(int64_t n, int64_t base) {
+rt_str *actor_std_strings_to_base(int64_t n, int64_t base) {
   char tmp[72], *o = tmp + sizeof tmp;
   uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
   do {
@@ -242,12 +242,12 @@ static bool parse_base(rt_str *s, int64_t base, int64_t *out) {
   return true;
 }
 
-bool std_strings_base_ok(rt_str *s, int64_t base) {
+bool actor_std_strings_base_ok(rt_str *s, int64_t base) {
   int64_t v;
   return parse_base(s, base, &v);
 }
 
-int64_t std_strings_parse_base(rt_str *s, int64_t base) {
+int64_t actor_std_strings_parse_base(rt_str *s, int64_t base) {
   int64_t v = 0;
   parse_base(s, base, &v);
   return v;
@@ -255,7 +255,7 @@ int64_t std_strings_parse_base(rt_str *s, int64_t base) {
 
 /* The code point of s's first character, or -1 when s is empty or starts with a byte
  * that is not valid UTF-8. */
-int64_t std_strings_ord(rt_str *s) {
+int64_t actor_std_strings_ord(rt_str *s) {
   int64_t n = slen(s);
   if (n == 0) return -1;
   const unsigned char *p = (const unsigned char *)s->data;
@@ -269,7 +269,7 @@ int64_t std_strings_ord(rt_str *s) {
 
 /* The character with code point cp (0..0x10FFFF, not a surrogate: checked by the
  * caller). */
-rt_str *std_strings_chr(int64_t cp) {
+rt_str *actor_std_strings_chr(int64_t cp) {
   char u[4];
   int n;
   uint32_t c = (uint32_t)cp;

@@ -55,14 +55,14 @@ static unsigned month_days(int64_t y, unsigned m) {
 
 /* ---- the clock --------------------------------------------------------------------- */
 
-int64_t unix_ms(void) {
+int64_t actor_std_time_unix_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Minutes east of UTC of the process's time zone (TZ) at time ms. */
-int64_t local_offset(int64_t ms) {
+int64_t actor_std_time_local_offset(int64_t ms) {
   time_t t = (time_t)floor_div(ms, 1000);
   struct tm tm;
   if (!localtime_r(&t, &tm)) return 0;
@@ -75,7 +75,7 @@ int64_t local_offset(int64_t ms) {
  * ms seen from a zone offset_min minutes east of UTC.  Years outside 0..9999 are
  * written with a sign and at least six digits (ISO 8601's expanded form, as
  * JavaScript's toISOString). */
-rt_str *std_time_iso(int64_t ms, int64_t offset_min, bool utc) {
+rt_str *actor_std_time_iso(int64_t ms, int64_t offset_min, bool utc) {
   /* ms + offset cannot overflow for |offset| < a day unless ms is within a day of the
    * Int limits; clamp there rather than fail. */
   int64_t off = offset_min * 60000;
@@ -115,7 +115,7 @@ static int64_t digits(const char *p, int64_t n, int64_t *i, int width) {
 /* Milliseconds from the civil fields, or STD_TIME_BAD when a field is out of range
  * (month 1..12, day within the month, hour 0..23, minute 0..59, second 0..59, ms
  * 0..999, |year| <= 100000000). */
-int64_t std_time_from_fields(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64_t s, int64_t ms) {
+int64_t actor_std_time_from_fields(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64_t s, int64_t ms) {
   if (y < -100000000 || y > 100000000 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, (unsigned)mo) || h < 0 ||
       h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0 || ms > 999)
     return STD_TIME_BAD;
@@ -126,7 +126,7 @@ int64_t std_time_from_fields(int64_t y, int64_t mo, int64_t d, int64_t h, int64_
  * zone: Z, +HH:MM, +HHMM, +HH (or none: UTC).  A date alone is midnight UTC.  Digits
  * of the fraction past milliseconds are dropped.  Years: four digits, or a sign and
  * four to nine. */
-int64_t std_time_parse_iso(rt_str *text) {
+int64_t actor_std_time_parse_iso(rt_str *text) {
   const char *p = text ? text->data : "";
   int64_t n = text ? text->len : 0, i = 0, y;
   if (n > 0 && (p[0] == '+' || p[0] == '-')) {
@@ -183,7 +183,7 @@ int64_t std_time_parse_iso(rt_str *text) {
     }
     if (i != n) return STD_TIME_BAD;
   }
-  int64_t t = std_time_from_fields(y, mo, d, h, mi, s, ms);
+  int64_t t = actor_std_time_from_fields(y, mo, d, h, mi, s, ms);
   if (t == STD_TIME_BAD) return STD_TIME_BAD;
   return t - off * 60000;
 }
@@ -191,7 +191,7 @@ int64_t std_time_parse_iso(rt_str *text) {
 /* The calendar fields of time ms (UTC) as a {String: Int}: year, month (1..12), day,
  * hour, minute, second, millisecond, weekday (ISO: 1 Monday .. 7 Sunday) and yearday
  * (1..366).  time.actor makes the wanted type {String: Int}. */
-rt_word std_time_fields(int64_t ms, const rt_type *want, const char *pos) {
+rt_word actor_std_time_fields(int64_t ms, const rt_type *want, const char *pos) {
   (void)pos;
   int64_t days = floor_div(ms, MS_PER_DAY), in_day = floor_mod(ms, MS_PER_DAY), y;
   unsigned mo, d;
@@ -220,7 +220,7 @@ rt_word std_time_fields(int64_t ms, const rt_type *want, const char *pos) {
 
 /* As Go's time.Duration.String, at millisecond resolution: "0s", "250ms", "1.5s",
  * "2m0s", "1h2m3.004s", "-90ms". */
-rt_str *std_time_format_duration(int64_t ms) {
+rt_str *actor_std_time_format_duration(int64_t ms) {
   if (ms == 0) return rt_str_new("0s", 2);
   char buf[64], *o = buf;
   uint64_t u = ms < 0 ? 0 - (uint64_t)ms : (uint64_t)ms;
@@ -244,7 +244,7 @@ rt_str *std_time_format_duration(int64_t ms) {
 /* A sequence of numbers with units -- "1h30m", "1.5s", "250ms", "2d", "-3m" -- as
  * milliseconds, rounded to the nearest; a bare "0" is zero.  Units: ms, s, m, h, d.
  * STD_TIME_BAD for anything else or beyond the Int range. */
-int64_t std_time_parse_duration(rt_str *text) {
+int64_t actor_std_time_parse_duration(rt_str *text) {
   const char *p = text ? text->data : "";
   int64_t n = text ? text->len : 0, i = 0;
   bool neg = false;
