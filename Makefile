@@ -34,7 +34,7 @@ B := build
 # prerequisite: a newer script does not rebuild everything).
 DEPS_STAMP := $(B)/.deps-ok
 
-CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -g -MMD -MP
+CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes -g -MMD -MP
 COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen -Iruntime $(LLVM_CFLAGS)
 RT_INC := -Iruntime -Istdlib
 RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer $(RT_INC)
