@@ -37,7 +37,11 @@ DEPS_STAMP := $(B)/.deps-ok
 CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes -g -MMD -MP
 COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen -Iruntime $(LLVM_CFLAGS)
 RT_INC := -Iruntime -Istdlib
-RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer $(RT_INC)
+# Hidden by default: only what runtime/include/actor_rt.h and stdlib/actor_std.h declare
+# is exported (they say so with #pragma GCC visibility); one section per function and
+# object, so that a program's link keeps only what it uses (--gc-sections).
+RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer -fvisibility=hidden \
+  -ffunction-sections -fdata-sections $(RT_INC)
 SAN_CC := clang
 SAN_CFLAGS := -std=gnu11 -g -O1 -pthread -fexceptions -fno-omit-frame-pointer -MMD -MP $(RT_INC)
 TSAN_FLAGS := $(SAN_CFLAGS) -fsanitize=thread
@@ -58,8 +62,11 @@ RT_OBJ := $(RT_SRC:%.c=$(B)/rt/%.o)
 RT_TESTS := $(patsubst tests/rt/test_%.c,%,$(wildcard tests/rt/test_*.c))
 
 ACTORC := $(B)/actorc
+# What programs link: one object, the runtime's objects linked together, exporting only
+# the public API (below).
 RTLIB := $(B)/libactorrt.a
-# Every runtime object as it is compiled, for the runtime's own unit tests.
+# Every runtime object as it is compiled, every symbol visible: for the runtime's own
+# unit tests, which use its internals.
 RTLIB_INTERNAL := $(B)/rt/libactorrt_internal.a
 
 .PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean fuzz
@@ -105,13 +112,27 @@ $(B)/tsan/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
 
+# The shipped library holds one object: every runtime object linked together (ld -r),
+# with every hidden symbol made local (objcopy --localize-hidden), so that it exports
+# exactly the public API (tests/build/symbols.sh checks it) and its internal names
+# cannot clash with a C library a program links.  Its functions stay in sections of
+# their own: actorc links with --gc-sections, and a program keeps only what it uses.
+# (A layer that only some programs need -- a node layer with a library of its own --
+# would be linked the same way into an object of its own, built with these objects,
+# and given to the linker by actorc only for the programs that use it.)
+$(B)/rt/actorrt.o: $(RT_OBJ)
+	$(LD) -r -o $@.tmp $^
+	objcopy --localize-hidden $@.tmp $@
+	rm -f $@.tmp
+
 # Archives are built aside and renamed into place: a program linking meanwhile sees a
 # whole library.
 $(RTLIB) $(RTLIB_INTERNAL) $(B)/asan/libactorrt.a $(B)/tsan/libactorrt.a:
 	rm -f $@.tmp
 	ar rcs $@.tmp $^
 	mv $@.tmp $@
-$(RTLIB) $(RTLIB_INTERNAL): $(RT_OBJ)
+$(RTLIB): $(B)/rt/actorrt.o
+$(RTLIB_INTERNAL): $(RT_OBJ)
 $(B)/asan/libactorrt.a: $(RT_SRC:%.c=$(B)/asan/%.o)
 $(B)/tsan/libactorrt.a: $(RT_SRC:%.c=$(B)/tsan/%.o)
 

@@ -19,6 +19,8 @@
 
 #include "include/actor_rt.h"
 
+#pragma GCC visibility push(default) /* exported by libactorrt.a, as actor_rt.h */
+
 /* ---- std.json (json.c) ---------------------------------------------------------- */
 
 rt_str *actor_std_json_encode(rt_word v, const rt_type *t);                /* compact; may fail */
@@ -93,5 +95,7 @@ void actor_std_io_write_file(rt_str *path, rt_str *text);     /* may fail */
 void actor_std_io_append_file(rt_str *path, rt_str *text);    /* may fail */
 bool actor_std_io_file_exists(rt_str *path);
 void actor_std_io_remove_file(rt_str *path);                  /* may fail */
+
+#pragma GCC visibility pop
 
 #endif

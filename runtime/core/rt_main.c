@@ -15,6 +15,8 @@ static void raise_nofile(void) {
   }
 }
 
+/* The one symbol besides the public API that libactorrt.a exports: crt1.o calls it. */
+__attribute__((visibility("default"))) int main(int argc, char **argv);
 int main(int argc, char **argv) {
   const rt_program *p = &rt_program_main;
   rt_sched_init(); /* this thread is worker 0 */

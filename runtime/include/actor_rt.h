@@ -40,6 +40,10 @@
 extern "C" {
 #endif
 
+/* Everything declared here is what libactorrt.a exports: the runtime is compiled with
+ * -fvisibility=hidden, and its other symbols are made local (docs/runtime.md). */
+#pragma GCC visibility push(default)
+
 typedef uint64_t rt_word;
 
 /* ---- object header ------------------------------------------------------------- */
@@ -351,6 +355,8 @@ _Static_assert(sizeof(rt_msg) % _Alignof(rt_reqinfo) == 0 && sizeof(rt_msg) % _A
 _Static_assert(sizeof(rt_reqinfo) % _Alignof(rt_word) == 0, "a request's arguments follow its rt_reqinfo");
 _Static_assert(sizeof(rt_closure) % _Alignof(rt_word) == 0, "a block's captured values follow its rt_closure");
 #endif
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
