@@ -3,7 +3,7 @@
  * Generated code uses only what is declared here: the functions and variables listed
  * in actor_rt_abi.def (compiler/cg_rt.c declares them to LLVM from that list, and
  * tests/rt/test_abi.c checks the list against this header at compile time), and the
- * layouts of the structs below (compiler/cg.c reads them from this header).
+ * layouts of the structs below (compiler/cg_layout.c reads them from this header).
  * Everything else in runtime/ is private to the runtime.
  *
  * Value model
