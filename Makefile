@@ -65,8 +65,8 @@ ACTORC := $(B)/actorc
 # What programs link: one object, the runtime's objects linked together, exporting only
 # the public API (below).
 RTLIB := $(B)/libactorrt.a
-# Every runtime object as it is compiled, every symbol visible: for the runtime's own
-# unit tests, which use its internals.
+# Every runtime object as it is compiled (the internal symbols hidden, not local: a
+# static link still finds them): for the runtime's own unit tests, which use them.
 RTLIB_INTERNAL := $(B)/rt/libactorrt_internal.a
 
 .PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean fuzz
