@@ -107,7 +107,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %type <vec> variants variant_list opt_call_args call_arg_list arms opt_pats pat_list
 %type <param> param
 %type <te> type opt_ret opt_type
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries call_arg match
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol call_arg match
 %type <pat> pattern pattern1
 %type <arm> arm arm_body
 %type <blk> then_clause else_clause
@@ -134,10 +134,10 @@ item
   : actor
   | supervisor
   | fn
-  | EXTERN FN IDENT params opt_ret
-                                { $$ = ast_extern($3, $4, $5, (Vec){0}, @3); }
-  | EXTERN FN IDENT params opt_ret IDENT delivered
-      { $$ = ast_extern($3, $4, $5, $7, @3);
+  | EXTERN FN IDENT params opt_ret opt_symbol
+                                { $$ = ast_extern($3, $4, $5, (Vec){0}, $6, @3); }
+  | EXTERN FN IDENT params opt_ret IDENT delivered opt_symbol
+      { $$ = ast_extern($3, $4, $5, $7, $8, @3);
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
   | USE STRING                  { $$ = ast_use($2.p, @2); }
   | USE IDENT "." IDENT
@@ -261,6 +261,12 @@ delivered
 
 delivered_sig
   : IDENT params                { $$ = ast_handler($1, $2, NULL, (Vec){0}, @1); }
+  ;
+
+/* extern fn ... = "c_name": the C symbol the declaration binds (its own name without) */
+opt_symbol
+  : %empty                      { $$ = NULL; }
+  | "=" string                  { $$ = $2; }
   ;
 
 opt_ret
