@@ -209,7 +209,8 @@ Val cg_construct(Node *n);                   /* N_CONSTRUCT: a record or variant
 Val cg_field_read(Node *n);                  /* N_FIELD of a record */
 LLVMValueRef cg_field_addr(LLVMValueRef record_addr, Node *n); /* &field, the record made unique */
 LLVMValueRef cg_data_tag(LLVMValueRef v);    /* an enum value's variant number (i32) */
-LLVMValueRef cg_data_field_word(LLVMValueRef v, int i); /* field i's word (borrowed; 0 for NULL) */
+/* Field i's word (borrowed; 0 for NULL, unless the value is known not to be NULL). */
+LLVMValueRef cg_data_field_word(LLVMValueRef v, int i, bool nonnull);
 
 /* cg_match.c */
 Val cg_match(Node *n);                       /* N_MATCH, as a statement or an expression */

@@ -151,8 +151,13 @@ static LLVMValueRef data_addr(LLVMValueRef v, size_t offset) {
   return LLVMBuildSelect(cg.b, LLVMBuildIsNull(cg.b, v, ""), in_zeros, in_obj, "");
 }
 
-LLVMValueRef cg_data_field_word(LLVMValueRef v, int i) {
-  return cg_load(cg.i64, data_addr(v, offsetof(rt_data, f) + 8 * (size_t)i), "field");
+LLVMValueRef cg_data_field_word(LLVMValueRef v, int i, bool nonnull) {
+  size_t off = offsetof(rt_data, f) + 8 * (size_t)i;
+  if (nonnull) {
+    LLVMValueRef o = LLVMConstInt(cg.i64, off, 0);
+    return cg_load(cg.i64, LLVMBuildGEP2(cg.b, cg.i8, cg_bitcast_ptr(v, cg.i8), &o, 1, ""), "field");
+  }
+  return cg_load(cg.i64, data_addr(v, off), "field");
 }
 
 /* The variant: 0 for NULL, else the tag's high bits (the zero array reads as tag 0). */
@@ -163,7 +168,7 @@ LLVMValueRef cg_data_tag(LLVMValueRef v) {
 
 Val cg_field_read(Node *n) {
   Val r = cg_expr(n->a);
-  LLVMValueRef v = cg_from_word(cg_data_field_word(r.v, n->index), n->type);
+  LLVMValueRef v = cg_from_word(cg_data_field_word(r.v, n->index, false), n->type);
   Val out = cg_borrowed(v, n->type);
   /* borrowed from the record; a temporary one goes now: take the field first */
   if (r.slot) out = cg_own(out);

@@ -43,12 +43,14 @@ static bool switch_or(Pat *p) {
 
 static void test(Pat *p, LLVMValueRef v, LLVMBasicBlockRef fail);
 
-/* The fields of a record or variant value v (borrowed from it) against subs. */
+/* The fields of a record or variant value v (borrowed from it) against subs, once its
+ * variant is known (a variant other than the first is never NULL). */
 static void test_fields(Pat *p, LLVMValueRef v, LLVMBasicBlockRef fail) {
+  bool nonnull = p->decl->kind == D_VARIANT && p->decl->index > 0;
   for (int i = 0; i < p->subs.len; i++) {
     Pat *sub = p->subs.data[i];
     if (sub->kind == P_WILD) continue;
-    LLVMValueRef w = cg_data_field_word(v, i);
+    LLVMValueRef w = cg_data_field_word(v, i, nonnull);
     test(sub, cg_from_word(w, sub->type), fail);
   }
 }
@@ -132,6 +134,15 @@ static bool may_match_variant(Pat *p, int k) {
 
 /* ---- the match ----------------------------------------------------------------- */
 
+/* Where a value of variant k goes from arm `from` on: the first arm that can take it
+ * (its known block when it has one: the tag is not tested again), or none. */
+static LLVMBasicBlockRef arm_for(Node *n, int from, int k, LLVMBasicBlockRef *tests, LLVMBasicBlockRef *known) {
+  int i = from;
+  while (i < n->arms.len && !may_match_variant(((MatchArm *)n->arms.data[i])->pat, k)) i++;
+  if (i == n->arms.len) return tests[i];
+  return known[i] ? known[i] : tests[i];
+}
+
 static bool immutable_var(Node *e) { return e->kind == N_NAME && e->sym && !e->sym->mutable; }
 
 Val cg_match(Node *n) {
@@ -159,19 +170,28 @@ Val cg_match(Node *n) {
       if (!b->cg) b->cg = cg_alloca(cg_llvm_type(b->type), b->name);
     }
   }
+  /* each arm: a block that tests its pattern (tests[i]); for a value of an enum, an
+   * arm whose pattern names one variant, or is an or-pattern of variants that look at
+   * no field, also has a block entered when the variant is known to be one it takes
+   * (known[i]): there the tag is not tested again */
+  bool is_enum = st->kind == T_ENUM;
   LLVMBasicBlockRef *tests = xalloc(sizeof(LLVMBasicBlockRef) * (size_t)(na + 1));
-  for (int i = 0; i < na; i++) tests[i] = cg_block("match.arm");
+  LLVMBasicBlockRef *known = xalloc(sizeof(LLVMBasicBlockRef) * (size_t)(na + 1));
+  for (int i = 0; i < na; i++) {
+    Pat *p = ((MatchArm *)n->arms.data[i])->pat;
+    tests[i] = cg_block("match.arm");
+    if (is_enum && ((p->kind == P_CTOR) || (p->kind == P_OR && switch_or(p)))) known[i] = cg_block("match.known");
+  }
   LLVMBasicBlockRef nomatch = cg_block("match.none"), end = cg_block("match.end");
   tests[na] = nomatch;
-  /* an enum: one switch to the first arm each variant can reach */
-  if (st->kind == T_ENUM && na > 1) {
+  if (is_enum) { /* one switch to the first arm each variant can reach */
     Decl *e = st->decl;
-    LLVMValueRef sw = LLVMBuildSwitch(cg.b, cg_data_tag(v), nomatch, (unsigned)e->variants.len);
-    for (int k = 0; k < e->variants.len; k++) {
-      int first = 0;
-      while (first < na && !may_match_variant(((MatchArm *)n->arms.data[first])->pat, k)) first++;
-      LLVMAddCase(sw, LLVMConstInt(cg.i32, (unsigned long long)k, 0), tests[first]);
-    }
+    LLVMBasicBlockRef no_variant = cg_block("match.no_variant"); /* a tag is always a variant */
+    LLVMValueRef sw = LLVMBuildSwitch(cg.b, cg_data_tag(v), no_variant, (unsigned)e->variants.len);
+    for (int k = 0; k < e->variants.len; k++)
+      LLVMAddCase(sw, LLVMConstInt(cg.i32, (unsigned long long)k, 0), arm_for(n, 0, k, tests, known));
+    LLVMPositionBuilderAtEnd(cg.b, no_variant);
+    LLVMBuildUnreachable(cg.b);
   } else {
     LLVMBuildBr(cg.b, tests[0]);
   }
@@ -180,13 +200,30 @@ Val cg_match(Node *n) {
   int nvals = 0;
   for (int i = 0; i < na; i++) {
     MatchArm *arm = n->arms.data[i];
+    Pat *p = arm->pat;
+    LLVMBasicBlockRef fail = tests[i + 1]; /* where a failure after the tag test goes */
     LLVMPositionBuilderAtEnd(cg.b, tests[i]);
     cg_debug_loc(arm->loc);
-    test(arm->pat, v, tests[i + 1]);
+    if (known[i] && p->kind == P_CTOR) {
+      /* one variant k: once it is known, a failure goes to the next arm that takes k */
+      int k = p->decl->index;
+      LLVMValueRef c = LLVMConstInt(cg.i32, (unsigned long long)k, 0);
+      LLVMValueRef sw = LLVMBuildSwitch(cg.b, cg_data_tag(v), tests[i + 1], 1);
+      LLVMAddCase(sw, c, known[i]);
+      fail = arm_for(n, i + 1, k, tests, known);
+      LLVMPositionBuilderAtEnd(cg.b, known[i]);
+      test_fields(p, v, fail);
+    } else if (known[i]) { /* variants that look at no field: the tag decides it all */
+      test(p, v, tests[i + 1]);
+      LLVMBuildBr(cg.b, known[i]);
+      LLVMPositionBuilderAtEnd(cg.b, known[i]);
+    } else {
+      test(p, v, tests[i + 1]);
+    }
     if (arm->guard) {
       LLVMValueRef c = cg_expr(arm->guard).v;
       LLVMBasicBlockRef body = cg_block("match.body");
-      LLVMBuildCondBr(cg.b, c, body, tests[i + 1]);
+      LLVMBuildCondBr(cg.b, c, body, fail);
       LLVMPositionBuilderAtEnd(cg.b, body);
     }
     cg_push_scope();
@@ -208,6 +245,12 @@ Val cg_match(Node *n) {
   LLVMValueRef args[2] = {cg_str_literal("internal error: no arm of a match matched", 41), cg_pos(n->loc)};
   cg_call_rt(RT_FAIL_STR, args, 2);
   LLVMBuildUnreachable(cg.b);
+  /* an arm's tag test that no path reaches (the first switch went to its known block,
+   * and every arm before it to theirs): gone, even at -O0 */
+  for (int i = 0; i <= na; i++) {
+    LLVMBasicBlockRef bb = tests[i];
+    if ((i == na || known[i]) && !LLVMGetFirstUse(LLVMBasicBlockAsValue(bb))) LLVMDeleteBasicBlock(bb);
+  }
   LLVMPositionBuilderAtEnd(cg.b, end);
   Val result = cg_borrowed(NULL, ty_void);
   if (!stmt) {

@@ -820,7 +820,7 @@ static bool dec_fields(jdec *d, const rt_type *t, uint32_t k, rt_word *out) {
   const rt_variant *v = &t->data->variants[k];
   uint32_t nf = v->nfields;
   rt_word *vals = nf ? rt_zalloc(nf * (sizeof(rt_word) + 1)) : NULL;
-  unsigned char *seen = (unsigned char *)(vals + nf);
+  unsigned char *seen = vals ? (unsigned char *)(vals + nf) : NULL; /* after the values */
   d->i++; /* { */
   skip_ws(d);
   if (d->i < d->n && d->s[d->i] == '}') {
