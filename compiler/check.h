@@ -62,6 +62,7 @@ int ck_builtin_fn(const char *name);
 
 /* check_data.c */
 Decl *ck_find_variant(const char *name);
+void ck_data_names(Vec *cands);          /* record and variant names, for did-you-mean */
 const char *ck_data_what(Decl *d);       /* "record Point", "enum Shape", "variant Circle" */
 int ck_field_index(Decl *d, const char *name); /* of a record or variant; -1 when none */
 bool ck_key_type(Type *k, Loc loc);      /* may k be a map key?  Reports why not */

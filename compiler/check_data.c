@@ -25,6 +25,15 @@ Decl *ck_find_variant(const char *name) {
   return NULL;
 }
 
+/* Adds the names that make values (records and variants) to suggestion candidates. */
+void ck_data_names(Vec *cands) {
+  for (int i = 0; i < ck_prog->datas.len; i++) {
+    Decl *d = ck_prog->datas.data[i];
+    if (d->kind == D_RECORD) vec_push(cands, (void *)d->name);
+    for (int j = 0; j < d->variants.len; j++) vec_push(cands, (void *)((Decl *)d->variants.data[j])->name);
+  }
+}
+
 /* "record Point" or "variant Circle": how messages name what a value is made of. */
 const char *ck_data_what(Decl *d) {
   return xformat("%s %s", d->kind == D_RECORD ? "record" : d->kind == D_ENUM ? "enum" : "variant", d->name);

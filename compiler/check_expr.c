@@ -504,6 +504,7 @@ static Type *check_call(Node *n, Type *expected) {
   for (int i = 0; i < NBUILTIN_FNS; i++) vec_push(&cands, (void *)builtin_fns[i].name);
   if (actor)
     for (int i = 0; i < actor->methods.len; i++) vec_push(&cands, (void *)((Decl *)actor->methods.data[i])->name);
+  ck_data_names(&cands);
   diag_error(n->loc, "undefined function '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
   return ty_error;
 }
@@ -543,6 +544,7 @@ static Type *check_name(Node *n) {
   Decl *a = ck_ctx->actor ? ck_ctx->actor : ck_ctx->kind == CTX_SUPBUILD ? ck_ctx->fn : NULL;
   if (a)
     for (int i = 0; i < a->state.len; i++) vec_push(&cands, (void *)((Sym *)a->state.data[i])->name);
+  ck_data_names(&cands);
   diag_error(n->loc, "undefined name '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
   return ty_error;
 }

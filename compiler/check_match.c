@@ -79,11 +79,7 @@ static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
   bool ok = d != NULL;
   if (!d) {
     Vec cands = {0};
-    for (int i = 0; i < ck_prog->datas.len; i++) {
-      Decl *dd = ck_prog->datas.data[i];
-      if (dd->kind == D_RECORD) vec_push(&cands, (void *)dd->name);
-      for (int j = 0; j < dd->variants.len; j++) vec_push(&cands, (void *)((Decl *)dd->variants.data[j])->name);
-    }
+    ck_data_names(&cands);
     perr(p->loc, "unknown variant or record '%s' in pattern%s", p->name, ck_did_you_mean(p->name, &cands), NULL);
   } else {
     p->decl = d;
