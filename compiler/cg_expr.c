@@ -28,6 +28,7 @@ LLVMValueRef cg_sym_addr(Sym *s) {
   case SYM_LOCAL:
   case SYM_PARAM:
   case SYM_BLOCKPARAM:
+  case SYM_BINDING:
     if (!s->cg) unreachable();
     return s->cg;
   case SYM_FIELD:

@@ -135,6 +135,9 @@ bool ck_is_lvalue_root_mutable(Node *n, bool report) {
   case SYM_BLOCKPARAM:
     diag_error(root->loc, "cannot change '%s': block parameters are immutable", s->name);
     break;
+  case SYM_BINDING:
+    diag_error(root->loc, "cannot change '%s': names bound by a pattern are immutable (copy it into a var first)", s->name);
+    break;
   case SYM_FIELD:
     diag_error(root->loc, "cannot change '%s': it is %s", s->name,
                s->mutable ? "a var" : "declared with let or is a parameter of the actor");

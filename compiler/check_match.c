@@ -148,7 +148,7 @@ static void check_pat(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
       vec_push(binds, s);
       return;
     }
-    p->sym = ck_declare(SYM_LOCAL, p->name, p->loc, t, false);
+    p->sym = ck_declare(SYM_BINDING, p->name, p->loc, t, false);
     vec_push(binds, p->sym);
     return;
   }

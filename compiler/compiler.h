@@ -444,6 +444,7 @@ typedef enum SymKind {
   SYM_FIELD,   /* actor parameter or field; supervisor parameter or child */
   SYM_CAPTURE, /* inside a block: a copy of an enclosing local taken at creation */
   SYM_BLOCKPARAM, /* then (x) / else (reason) */
+  SYM_BINDING, /* a name bound by a match arm's pattern: immutable, borrowed from the value matched */
 } SymKind;
 
 /* The function-like thing code runs in: a function, handler, method, field
