@@ -64,11 +64,15 @@ LLVMValueRef cg_to_string(Val v, Val *out) {
 static Val interp(Node *n) {
   int np = n->list.len;
   Val *parts = xalloc(sizeof(Val) * (size_t)np);
+  /* later[i]: a part after i may change state (a field or variable part i borrows) */
+  bool *later = xalloc(sizeof(bool) * (size_t)(np + 1));
+  for (int i = np - 1; i >= 0; i--) later[i] = later[i + 1] || (i + 1 < np && ((Node *)n->list.data[i + 1])->mutates);
   int k = 0;
   for (int i = 0; i < np; i++) {
     Node *p = n->list.data[i];
     if (p->kind == N_STR && p->slen == 0) continue;
     Val v = cg_expr(p);
+    if (later[i]) v = cg_own(v);
     cg_to_string(v, &parts[k++]);
   }
   if (k == 0) return cg_borrowed(LLVMConstNull(cg.ptr), ty_string);
