@@ -157,6 +157,7 @@ variants
   : %empty                      { $$ = (Vec){0}; }
   | variants ";"
   | variants variant            { $$ = push($1, $2); }
+  | variants variant ","        { $$ = push($1, $2); diag_error(@3, "variants are separated by newlines or ';', not ','"); }
   | variants error ";"
   ;
 
