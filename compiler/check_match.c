@@ -17,13 +17,24 @@
  * by the alternatives of an or-pattern), each Pat its type; MatchArm.binds. */
 #include "check.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static int pat_errors; /* errors in the patterns of the match being checked */
 
-static void perr(Loc loc, const char *fmt, const char *a, const char *b, const char *c) {
+/* An error in a pattern (counted: a match with one is not checked as a whole). */
+static void perr(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void perr(Loc loc, const char *fmt, ...) {
   pat_errors++;
-  diag_error(loc, fmt, a, b, c);
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  char *msg = xalloc((size_t)n + 1);
+  vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  va_end(ap);
+  diag_error(loc, "%s", msg);
 }
 
 /* ---- patterns as text ------------------------------------------------------------ */
@@ -80,7 +91,7 @@ static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
   if (!d) {
     Vec cands = {0};
     ck_data_names(&cands);
-    perr(p->loc, "unknown variant or record '%s' in pattern%s", p->name, ck_did_you_mean(p->name, &cands), NULL);
+    perr(p->loc, "unknown variant or record '%s' in pattern%s", p->name, ck_did_you_mean(p->name, &cands));
   } else {
     p->decl = d;
     Type *dt = d->kind == D_RECORD ? d->type : d->owner->type;
@@ -91,7 +102,7 @@ static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
            p->name, dt->decl->name, ty_name(t));
       ok = false;
     } else if (d->kind == D_VARIANT && nf == 0 && p->parens) {
-      perr(p->loc, "variant %s has no fields: write %s, without parentheses", p->name, p->name, NULL);
+      perr(p->loc, "variant %s has no fields: write %s, without parentheses", p->name, p->name);
       ok = false;
     } else if (!p->parens && (nf > 0 || d->kind == D_RECORD)) {
       const char *wild = "";
@@ -100,8 +111,7 @@ static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
            xformat("%s(%s)", p->name, wild));
       ok = false;
     } else if (ns != nf) {
-      pat_errors++;
-      diag_error(p->loc, "pattern %s has %d sub-pattern%s, but %s has %d field%s (one sub-pattern per field, in order)",
+      perr(p->loc, "pattern %s has %d sub-pattern%s, but %s has %d field%s (one sub-pattern per field, in order)",
                  p->name, ns, ns == 1 ? "" : "s", ck_data_what(d), nf, nf == 1 ? "" : "s");
       ok = false;
     }
@@ -112,7 +122,7 @@ static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
 
 static void check_literal(Pat *p, Type *t, TypeKind want, const char *what) {
   if (t->kind != T_ERROR && t->kind != want)
-    perr(p->loc, "this pattern is %s, but the value matched is %s", what, ty_name(t), NULL);
+    perr(p->loc, "this pattern is %s, but the value matched is %s", what, ty_name(t));
 }
 
 /* Checks p against the type t of the value it matches.  binds: the names bound so far
@@ -131,14 +141,14 @@ static void check_pat(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
       return;
     }
     if (find_bind(binds, p->name)) {
-      perr(p->loc, "'%s' is bound twice in this pattern", p->name, NULL, NULL);
+      perr(p->loc, "'%s' is bound twice in this pattern", p->name);
       return;
     }
     if (tmpl) {
       Sym *s = find_bind(tmpl, p->name);
       if (!s) {
         perr(p->loc, "'%s' is bound in this alternative but not in the first one (alternatives must bind the same names)",
-             p->name, NULL, NULL);
+             p->name);
         return;
       }
       if (s->type != t && s->type->kind != T_ERROR && t->kind != T_ERROR)
@@ -156,8 +166,7 @@ static void check_pat(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
   case P_STR: check_literal(p, t, T_STRING, "a String"); return;
   case P_BOOL: check_literal(p, t, T_BOOL, "a Bool"); return;
   case P_FLOAT:
-    perr(p->loc, "a Float literal cannot be a pattern (match Int, String or Bool literals; compare Floats in a guard)",
-         NULL, NULL, NULL);
+    perr(p->loc, "a Float literal cannot be a pattern (match Int, String or Bool literals; compare Floats in a guard)");
     return;
   case P_CTOR: check_ctor(p, t, binds, tmpl); return;
   case P_OR: {
@@ -175,7 +184,7 @@ static void check_pat(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
         for (int j = before; j < binds->len && !seen; j++) seen = binds->data[j] == s;
         if (!seen)
           perr(alt->loc, "'%s' is bound in the first alternative but not in this one (alternatives must bind the same names)",
-               s->name, NULL, NULL);
+               s->name);
       }
     }
     binds->len = before;
