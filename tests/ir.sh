@@ -3,7 +3,7 @@
 # LLVM IR at -O0 (no optimisation has made it so): a match on an enum value decides the
 # variant with `switch` on its tag, never a chain of compares; an or-pattern of Int
 # literals is one switch too; reading a record's field or an enum value's tag calls
-# nothing (a load after a NULL test).
+# nothing (a load after a NULL test); a variant without fields is a static value.
 cd "$(dirname "$0")/.." && . tests/lib.sh
 
 # body FILE FN: the IR of function FN (as `define ... @FN(`) in FILE
@@ -23,7 +23,9 @@ fi
 cat >"$work/fields.actor" <<'SRC'
 record Point(x: Int, y: Int)
 enum Shape { Empty; Circle(r: Float); Rect(w: Float, h: Float) }
+enum Dir { North; East }
 fn getx(p: Point) -> Int { return p.x }
+fn east() -> Dir { return East }
 fn area(s: Shape) -> Float {
   return match s {
     Empty => 0.0
@@ -31,13 +33,16 @@ fn area(s: Shape) -> Float {
     Rect(w, h) => w * h
   }
 }
-actor Main { on start() { print(getx(Point(1, 2)) + int(area(Circle(1.0)))) } }
+actor Main { on start() { print(getx(Point(1, 2)) + int(area(Circle(1.0)))); print(east()) } }
 SRC
 if "$ACTORC" build "$work/fields.actor" --emit-llvm -O0 -o "$work/fields.ll" >"$work/err" 2>&1; then
   body "$work/fields.ll" fn.getx >"$work/getx"
   body "$work/fields.ll" fn.area >"$work/area"
   if grep -q 'load i64' "$work/getx" && ! grep -q 'call ' "$work/getx"; then ok; else
     bad "ir: reading p.x calls something"; sed 's/^/  | /' "$work/getx" | head -20; fi
+  body "$work/fields.ll" fn.east >"$work/east"
+  if grep -q 'ret i8\* bitcast\|ret ptr @unit' "$work/east" && ! grep -q 'call ' "$work/east"; then ok; else
+    bad "ir: a variant without fields is not a static value (East allocates?)"; sed 's/^/  | /' "$work/east" | head -20; fi
   if [ "$(grep -c 'switch i32 %variant' "$work/area")" = 1 ] && ! grep -q 'icmp [a-z]* i32' "$work/area" &&
      ! grep -q 'call .*@rt_' "$work/area"; then ok; else
     bad "ir: a match over Shape's three variants is not one switch on the tag (and nothing else tested)"
