@@ -4,6 +4,8 @@
  * types and resolution later. */
 #include "compiler.h"
 
+#include <string.h>
+
 Node *ast_node(NodeKind k, Loc loc) {
   Node *n = xalloc(sizeof *n);
   n->kind = k;
@@ -392,4 +394,111 @@ int ast_compound_op(int op) {
   case OP_MOD_ASSIGN: return '%';
   }
   return 0;
+}
+
+/* ---- records, enums and match (LANGUAGE.md §9, §10) ---- */
+
+Decl *ast_record(const char *name, Vec fields, Loc loc) { return decl(D_RECORD, name, fields, loc); }
+
+Decl *ast_enum(const char *name, Vec variants, Loc loc) {
+  Decl *d = decl(D_ENUM, name, (Vec){0}, loc);
+  d->variants = variants;
+  for (int i = 0; i < variants.len; i++) {
+    Decl *v = variants.data[i];
+    v->owner = d;
+    v->index = i;
+  }
+  return d;
+}
+
+Decl *ast_variant(const char *name, Vec fields, bool parens, Loc loc) {
+  Decl *d = decl(D_VARIANT, name, fields, loc);
+  d->parens = parens;
+  return d;
+}
+
+Node *ast_label(const char *name, Node *value, Loc loc) {
+  Node *n = ast_node(N_LABEL, loc);
+  n->name = name;
+  n->name_loc = loc;
+  n->a = value;
+  return n;
+}
+
+Node *ast_match(Node *scrutinee, Vec arms, Loc loc) {
+  Node *n = ast_node(N_MATCH, loc);
+  n->a = scrutinee;
+  n->arms = arms;
+  return n;
+}
+
+MatchArm *ast_arm_body(Vec stmts, bool block) {
+  MatchArm *a = xalloc(sizeof *a);
+  a->body = stmts;
+  a->block = block;
+  return a;
+}
+
+MatchArm *ast_arm(Pat *pat, Node *guard, MatchArm *body, Loc loc) {
+  body->pat = pat;
+  body->guard = guard;
+  body->loc = loc;
+  return body;
+}
+
+static Pat *pat(PatKind k, Loc loc) {
+  Pat *p = xalloc(sizeof *p);
+  p->kind = k;
+  p->loc = loc;
+  return p;
+}
+
+Pat *ast_pat_name(const char *name, Loc loc) {
+  Pat *p = pat(strcmp(name, "_") ? P_BIND : P_WILD, loc);
+  p->name = name;
+  return p;
+}
+
+Pat *ast_pat_ctor(const char *name, Vec subs, Loc loc) {
+  Pat *p = pat(P_CTOR, loc);
+  p->name = name;
+  p->subs = subs;
+  p->parens = true;
+  return p;
+}
+
+Pat *ast_pat_int(uint64_t v, bool negative, Loc loc) {
+  Pat *p = pat(P_INT, loc);
+  if (v > (uint64_t)INT64_MAX + (negative ? 1 : 0))
+    diag_error(loc, "integer literal %s%llu is too large for Int", negative ? "-" : "", (unsigned long long)v);
+  p->ival = negative ? (int64_t)(0 - v) : (int64_t)v;
+  return p;
+}
+
+Pat *ast_pat_str(const char *s, int64_t len, Loc loc) {
+  Pat *p = pat(P_STR, loc);
+  p->sval = s;
+  p->slen = len;
+  return p;
+}
+
+Pat *ast_pat_bool(bool v, Loc loc) {
+  Pat *p = pat(P_BOOL, loc);
+  p->ival = v;
+  return p;
+}
+
+Pat *ast_pat_lit(PatKind k, Loc loc) { return pat(k, loc); }
+
+/* a | b | c is one P_OR of three alternatives */
+Pat *ast_pat_or(Pat *a, Pat *b, Loc loc) {
+  if (a->kind == P_OR) {
+    vec_push(&a->subs, b);
+    return a;
+  }
+  Pat *p = pat(P_OR, loc);
+  p->loc = a->loc;
+  vec_push(&p->subs, a);
+  vec_push(&p->subs, b);
+  return p;
 }

@@ -80,6 +80,7 @@ LLVMValueRef cg_type_desc(Type *t) {
   case T_STRING: return builtin_desc(RTV_TYPE_STRING);
   case T_ACTOR: case T_ANYACTOR: case T_NONE: return builtin_desc(RTV_TYPE_ACTOR);
   case T_TIMER: return builtin_desc(RTV_TYPE_TIMER);
+  case T_RECORD: case T_ENUM: return cg_data_desc(t);
   case T_LIST: case T_MAP: break;
   default: unreachable();
   }
@@ -92,6 +93,7 @@ LLVMValueRef cg_type_desc(Type *t) {
       [F_TYPE_RESERVED] = LLVMConstInt(cg.i32, 0, 0),
       [F_TYPE_A] = cg_type_desc(t->a),
       [F_TYPE_B] = t->kind == T_MAP ? cg_type_desc(t->b) : LLVMConstNull(cg.ptr),
+      [F_TYPE_DATA] = LLVMConstNull(cg.ptr),
   };
   LLVMSetInitializer(g, cg_rt_const(&cg.type, f));
   LLVMSetGlobalConstant(g, 1);

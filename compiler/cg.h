@@ -62,7 +62,7 @@ typedef struct RtLayout {
 enum { F_MSG_NEXT, F_MSG_ID, F_MSG_SIZE, F_MSG_N };                          /* rt_msg */
 enum { F_REQ_REPLY_TO, F_REQ_CONT, F_REQ_INCARNATION, F_REQ_N };             /* rt_reqinfo */
 enum { F_CLO_RC, F_CLO_TAG, F_CLO_RUN, F_CLO_RUN_ELSE, F_CLO_DROP, F_CLO_ANSWER_TYPE, F_CLO_N }; /* rt_closure */
-enum { F_TYPE_KIND, F_TYPE_RESERVED, F_TYPE_A, F_TYPE_B, F_TYPE_N };         /* rt_type */
+enum { F_TYPE_KIND, F_TYPE_RESERVED, F_TYPE_A, F_TYPE_B, F_TYPE_DATA, F_TYPE_N }; /* rt_type */
 enum {                                                                       /* rt_kind */
   F_KIND_NAME, F_KIND_SIZE, F_KIND_NHANDLERS, F_KIND_HANDLER_NAMES, F_KIND_HANDLER_ANSWERS,
   F_KIND_ANSWER_TYPES, F_KIND_DOWN_HANDLER, F_KIND_FLAGS, F_KIND_INIT, F_KIND_DISPATCH,
@@ -72,6 +72,10 @@ enum { F_SUP_STRATEGY, F_SUP_NCHILDREN, F_SUP_INTENSITY, F_SUP_PERIOD_MS, F_SUP_
 enum { F_PROG_MAIN_KIND, F_PROG_START_HANDLER, F_PROG_START_TAKES_ARGS, F_PROG_ARGS_TYPE, F_PROG_N }; /* rt_program */
 enum { F_LIST_RC, F_LIST_TAG, F_LIST_LEN, F_LIST_CAP, F_LIST_TYPE, F_LIST_DATA, F_LIST_N };       /* rt_list */
 enum { F_STR_RC, F_STR_TAG, F_STR_LEN, F_STR_DATA, F_STR_N };                /* rt_str */
+enum { F_DATA_RC, F_DATA_TAG, F_DATA_TYPE, F_DATA_N };                       /* rt_data (the fields follow) */
+enum { F_VARIANT_NAME, F_VARIANT_NFIELDS, F_VARIANT_FIELD_NAMES, F_VARIANT_FIELD_TYPES, F_VARIANT_UNIT,
+       F_VARIANT_N };                                                        /* rt_variant */
+enum { F_DDESC_NAME, F_DDESC_NVARIANTS, F_DDESC_FLAGS, F_DDESC_VARIANTS, F_DDESC_N }; /* rt_data_desc */
 
 /* Where break and continue go, and how many scopes they leave. */
 typedef struct Loop {
@@ -115,7 +119,8 @@ typedef struct Cg {
   const CgOptions *opt;
   LLVMTypeRef void_t, i1, i8, i32, i64, f64, ptr;
   /* the runtime's structs (cg_layout.c) */
-  RtLayout msg, reqinfo, clo, type, kind, sup, program, list;
+  RtLayout msg, reqinfo, clo, type, kind, sup, program, list, data, variant, ddesc;
+  LLVMValueRef data_zeros; /* zero words: what a field of a NULL record reads (cg_data.c) */
   LLVMValueRef personality;
   RtFn rt[RT_COUNT];
   LLVMValueRef rtvar[RTV_COUNT]; /* the runtime's variables (rt_stack_limit, rt_type_int ...) */
@@ -197,6 +202,18 @@ Val *cg_place_key(Node *n);                  /* the prepared index of a[i] */
 void cg_lvalue_done(void);
 LLVMValueRef cg_arith(int op, Type *t, LLVMValueRef a, LLVMValueRef b, Loc loc); /* + - * / % */
 LLVMValueRef cg_list_len_inline(LLVMValueRef list);
+
+/* cg_data.c: records and enums (LANGUAGE.md §9) */
+LLVMValueRef cg_data_desc(Type *t);          /* the rt_type of a record or enum type */
+Val cg_construct(Node *n);                   /* N_CONSTRUCT: a record or variant made */
+Val cg_field_read(Node *n);                  /* N_FIELD of a record */
+LLVMValueRef cg_field_addr(LLVMValueRef record_addr, Node *n); /* &field, the record made unique */
+LLVMValueRef cg_data_tag(LLVMValueRef v);    /* an enum value's variant number (i32) */
+/* Field i's word (borrowed; 0 for NULL, unless the value is known not to be NULL). */
+LLVMValueRef cg_data_field_word(LLVMValueRef v, int i, bool nonnull);
+
+/* cg_match.c */
+Val cg_match(Node *n);                       /* N_MATCH, as a statement or an expression */
 
 /* cg_stmt.c */
 void cg_stmts(Vec *stmts);

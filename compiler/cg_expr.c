@@ -1,6 +1,7 @@
 /* cg_expr.c — code generation for expressions: literals, names, operators with their
  * run-time checks (overflow, division by zero), calls of functions, methods, built-ins
- * and built-in methods, indexing, and the addresses of assignable places (a[i][j]).
+ * and built-in methods, indexing, and the addresses of assignable places (a[i][j],
+ * users[i].home.x: a record's field is a step of a place, cg_data.c).
  *
  * Every expression yields a Val (cg.h): borrowed, or owned and held in a slot. */
 #include "cg.h"
@@ -27,6 +28,7 @@ LLVMValueRef cg_sym_addr(Sym *s) {
   case SYM_LOCAL:
   case SYM_PARAM:
   case SYM_BLOCKPARAM:
+  case SYM_BINDING:
     if (!s->cg) unreachable();
     return s->cg;
   case SYM_FIELD:
@@ -62,11 +64,15 @@ LLVMValueRef cg_to_string(Val v, Val *out) {
 static Val interp(Node *n) {
   int np = n->list.len;
   Val *parts = xalloc(sizeof(Val) * (size_t)np);
+  /* later[i]: a part after i may change state (a field or variable part i borrows) */
+  bool *later = xalloc(sizeof(bool) * (size_t)(np + 1));
+  for (int i = np - 1; i >= 0; i--) later[i] = later[i + 1] || (i + 1 < np && ((Node *)n->list.data[i + 1])->mutates);
   int k = 0;
   for (int i = 0; i < np; i++) {
     Node *p = n->list.data[i];
     if (p->kind == N_STR && p->slen == 0) continue;
     Val v = cg_expr(p);
+    if (later[i]) v = cg_own(v);
     cg_to_string(v, &parts[k++]);
   }
   if (k == 0) return cg_borrowed(LLVMConstNull(cg.ptr), ty_string);
@@ -276,7 +282,9 @@ static LLVMValueRef compare(int op, Type *t, Val a, Val b) {
     return LLVMBuildICmp(cg.b, ip, c, LLVMConstInt(cg.i64, 0, 0), "");
   }
   case T_LIST:
-  case T_MAP: {
+  case T_MAP:
+  case T_RECORD:
+  case T_ENUM: {
     LLVMValueRef args[3] = {cg_to_word(a.v, t), cg_to_word(b.v, t), cg_type_desc(t)};
     LLVMValueRef eq = cg_call_rt(RT_EQ, args, 3);
     return op == OP_EQ ? eq : LLVMBuildNot(cg.b, eq, "");
@@ -376,6 +384,10 @@ typedef struct Place {
 static Vec places; /* Place*: indices evaluated for the place being built */
 
 static void prepare(Node *n) {
+  if (n->kind == N_FIELD) { /* a record's field: nothing to evaluate at this step */
+    prepare(n->a);
+    return;
+  }
   if (n->kind != N_INDEX) return;
   Val k = cg_expr(n->b);
   if (n->a->type->kind == T_MAP) k = cg_own(k);
@@ -406,6 +418,7 @@ void cg_lvalue_done(void) {
 
 LLVMValueRef cg_lvalue_addr(Node *n) {
   if (n->kind == N_NAME) return cg_sym_addr(n->sym);
+  if (n->kind == N_FIELD) return cg_field_addr(cg_lvalue_addr(n->a), n); /* makes the record unique */
   if (n->kind != N_INDEX) unreachable();
   LLVMValueRef base = cg_lvalue_addr(n->a);
   Val k = *cg_place_key(n);
@@ -739,7 +752,9 @@ Val cg_expr(Node *n) {
   case N_CALL: return call(n);
   case N_METHOD: return method(n);
   case N_INDEX: return index_read(n);
-  case N_FIELD: return child_ref(n);
+  case N_FIELD: return ty_is_datatype(n->a->type) ? cg_field_read(n) : child_ref(n);
+  case N_CONSTRUCT: return cg_construct(n);
+  case N_MATCH: return cg_match(n);
   case N_SPAWN: return cg_spawn(n);
   case N_TIMER: return cg_timer(n);
   default: break;

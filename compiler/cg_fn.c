@@ -128,8 +128,14 @@ LLVMBasicBlockRef cg_block(const char *name) { return LLVMAppendBasicBlockInCont
 
 bool cg_terminated(void) { return LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(cg.b)) != NULL; }
 
-void cg_retain(LLVMValueRef p) { cg_call_rt(RT_RETAIN, &p, 1); }
-void cg_release(LLVMValueRef p) { cg_call_rt(RT_RELEASE, &p, 1); }
+/* A constant reference is none, "" or a static object (a string literal, a variant
+ * without fields), which is never counted: no call. */
+void cg_retain(LLVMValueRef p) {
+  if (!LLVMIsConstant(p)) cg_call_rt(RT_RETAIN, &p, 1);
+}
+void cg_release(LLVMValueRef p) {
+  if (!LLVMIsConstant(p)) cg_call_rt(RT_RELEASE, &p, 1);
+}
 
 /* ---- scopes --------------------------------------------------------------------- */
 

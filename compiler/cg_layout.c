@@ -115,6 +115,7 @@ void cg_layout_init(void) {
       [F_TYPE_RESERVED] = FIELD(rt_type, reserved, i32),
       [F_TYPE_A] = FIELD(rt_type, a, p),
       [F_TYPE_B] = FIELD(rt_type, b, p),
+      [F_TYPE_DATA] = FIELD(rt_type, data, p),
   };
   layout(&cg.type, "rt_type", sizeof(rt_type), _Alignof(rt_type), type, F_TYPE_N);
   const RtField kind[F_KIND_N] = {
@@ -158,6 +159,27 @@ void cg_layout_init(void) {
       [F_LIST_DATA] = FIELD(rt_list, data, cg_ptr_to(i64)),
   };
   layout(&cg.list, "rt_list", sizeof(rt_list), _Alignof(rt_list), list, F_LIST_N);
+  const RtField data[F_DATA_N] = {
+      [F_DATA_RC] = FIELD(rt_data, h.rc, i32),
+      [F_DATA_TAG] = FIELD(rt_data, h.tag, i32),
+      [F_DATA_TYPE] = FIELD(rt_data, type, p),
+  };
+  layout(&cg.data, "rt_data", sizeof(rt_data), _Alignof(rt_data), data, F_DATA_N);
+  const RtField variant[F_VARIANT_N] = {
+      [F_VARIANT_NAME] = FIELD(rt_variant, name, p),
+      [F_VARIANT_NFIELDS] = FIELD(rt_variant, nfields, i32),
+      [F_VARIANT_FIELD_NAMES] = FIELD(rt_variant, field_names, p),
+      [F_VARIANT_FIELD_TYPES] = FIELD(rt_variant, field_types, p),
+      [F_VARIANT_UNIT] = FIELD(rt_variant, unit, p),
+  };
+  layout(&cg.variant, "rt_variant", sizeof(rt_variant), _Alignof(rt_variant), variant, F_VARIANT_N);
+  const RtField ddesc[F_DDESC_N] = {
+      [F_DDESC_NAME] = FIELD(rt_data_desc, name, p),
+      [F_DDESC_NVARIANTS] = FIELD(rt_data_desc, nvariants, i32),
+      [F_DDESC_FLAGS] = FIELD(rt_data_desc, flags, i32),
+      [F_DDESC_VARIANTS] = FIELD(rt_data_desc, variants, p),
+  };
+  layout(&cg.ddesc, "rt_data_desc", sizeof(rt_data_desc), _Alignof(rt_data_desc), ddesc, F_DDESC_N);
 }
 
 /* A string literal: an rt_str header and its bytes (with their NUL) at

@@ -176,11 +176,6 @@ Vec ck_decl_names(Vec *decls) {
 
 /* ---- types ----------------------------------------------------------------------- */
 
-static bool valid_key(Type *t) {
-  return t->kind == T_INT || t->kind == T_STRING || t->kind == T_BOOL || t->kind == T_ACTOR ||
-         t->kind == T_ANYACTOR || t->kind == T_ERROR;
-}
-
 static bool allow_any; /* while resolving an extern fn's signature */
 
 Type *ck_resolve_type(TypeExpr *te) {
@@ -194,10 +189,7 @@ Type *ck_resolve_type(TypeExpr *te) {
   case TE_LIST: return ty_list(ck_resolve_type(te->a));
   case TE_MAP: {
     Type *k = ck_resolve_type(te->a), *v = ck_resolve_type(te->b);
-    if (!valid_key(k)) {
-      diag_error(te->a->loc, "a map key must be Int, String, Bool or an actor reference, not %s", ty_name(k));
-      k = ty_error;
-    }
+    if (!ck_key_type(k, te->a->loc)) k = ty_error;
     return ty_map(k, v);
   }
   case TE_NAME: break;
@@ -209,8 +201,14 @@ Type *ck_resolve_type(TypeExpr *te) {
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
     if (!strcmp(te->name, prims[i].name)) return *prims[i].t;
   Decl *d = ck_find_decl(te->name);
-  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) return d->type;
+  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR || d->kind == D_RECORD || d->kind == D_ENUM)) return d->type;
+  if (!d && ck_find_variant(te->name)) {
+    Decl *v = ck_find_variant(te->name);
+    diag_error(te->loc, "'%s' is a variant of enum %s, not a type: write %s", te->name, v->owner->name, v->owner->name);
+    return ty_error;
+  }
   Vec cands = ck_decl_names(&ck_prog->actors);
+  for (int i = 0; i < ck_prog->datas.len; i++) vec_push(&cands, (void *)((Decl *)ck_prog->datas.data[i])->name);
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) vec_push(&cands, (void *)prims[i].name);
   diag_error(te->loc, "unknown type '%s'%s", te->name, ck_did_you_mean(te->name, &cands));
   return ty_error;
@@ -237,17 +235,32 @@ static void declare_params(Vec *params) {
 
 /* ---- phases ------------------------------------------------------------------------ */
 
+/* A top-level name (a declaration's or a variant's) clashes with one declared before? */
+static void check_clash(const char *name, Loc loc, Vec *names) {
+  for (int j = 0; j < names->len; j++) {
+    Decl *o = names->data[j];
+    if (strcmp(o->name, name)) continue;
+    diag_error(loc, "'%s' is already declared", name);
+    if (o->kind == D_VARIANT)
+      diag_note(o->loc, "the first declaration of '%s' is here, a variant of enum %s", name, o->owner->name);
+    else
+      diag_note(o->loc, "the first declaration of '%s' is here", name);
+    return;
+  }
+}
+
 static void collect(void) {
+  static const char *const prim_types[] = {"Int", "Float", "Bool", "String", "Actor", "Timer"};
+  Vec names = {0}; /* Decl*: every top-level name so far, variants included */
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
     if (d->kind == D_USE) continue;
-    for (int j = 0; j < i; j++) {
-      Decl *o = ck_prog->decls.data[j];
-      if (o->kind != D_USE && !strcmp(o->name, d->name)) {
-        diag_error(d->loc, "'%s' is already declared", d->name);
-        diag_note(o->loc, "the first declaration of '%s' is here", d->name);
-        break;
-      }
+    check_clash(d->name, d->loc, &names);
+    vec_push(&names, d);
+    for (int j = 0; j < d->variants.len; j++) {
+      Decl *v = d->variants.data[j];
+      check_clash(v->name, v->loc, &names);
+      vec_push(&names, v);
     }
     if ((d->kind == D_FN || d->kind == D_EXTERN) && ck_builtin_fn(d->name))
       diag_error(d->loc, "'%s' is a built-in function and cannot be redefined", d->name);
@@ -255,6 +268,12 @@ static void collect(void) {
       d->index = ck_prog->actors.len;
       vec_push(&ck_prog->actors, d);
       d->type = ty_actor(d);
+    } else if (d->kind == D_RECORD || d->kind == D_ENUM) {
+      for (size_t k = 0; k < sizeof prim_types / sizeof prim_types[0]; k++)
+        if (!strcmp(d->name, prim_types[k])) diag_error(d->loc, "'%s' is a built-in type and cannot be redeclared", d->name);
+      d->index = ck_prog->datas.len;
+      vec_push(&ck_prog->datas, d);
+      d->type = ty_data_type(d);
     } else {
       vec_push(&ck_prog->fns, d);
     }
@@ -395,6 +414,9 @@ static void resolve_signatures(void) {
       break;
     case D_HANDLER:
     case D_USE:
+    case D_RECORD: /* ck_data_decls */
+    case D_ENUM:
+    case D_VARIANT:
       break;
     }
   }
@@ -599,6 +621,7 @@ void check_program(Program *p, bool need_main) {
   ck_expr_reset();
   types_init(p);
   collect();
+  ck_data_decls();
   resolve_signatures();
   check_c_symbols_agree();
   for (int i = 0; i < p->actors.len; i++) {

@@ -60,6 +60,21 @@ void ck_check_args(Node *call, Vec *params, Vec *args, const char *what);
 void ck_arity_error(Loc loc, const char *what, int want, int got);
 int ck_builtin_fn(const char *name);
 
+/* check_data.c */
+Decl *ck_find_variant(const char *name);
+void ck_data_names(Vec *cands);          /* record and variant names, for did-you-mean */
+const char *ck_data_what(Decl *d);       /* "record Point", "enum Shape", "variant Circle" */
+int ck_field_index(Decl *d, const char *name); /* of a record or variant; -1 when none */
+bool ck_key_type(Type *k, Loc loc);      /* may k be a map key?  Reports why not */
+void ck_data_decls(void);
+void ck_strip_labels(Node *call);
+Type *ck_construct(Node *n, Decl *d, Type *expected);
+Type *ck_variant_value(Node *n, Decl *variant);
+Type *ck_record_field(Node *n, Type *t);
+
+/* check_match.c */
+Type *ck_match(Node *n, Type *expected, bool stmt);
+
 /* check_stmt.c */
 void ck_stmts(Vec *stmts);
 bool ck_terminates(Vec *stmts);

@@ -105,13 +105,20 @@ void ck_check_args(Node *call, Vec *params, Vec *args, const char *what) {
   }
 }
 
-/* Is n something a statement can change: a var, a var field, or an element of one?
- * (Checks the root of a[i][j]; reports why not when `report`.) */
+/* A step of a place: an element a[i] or a record's field a.x (not a child sup.c). */
+static bool place_step(Node *n) {
+  return n->kind == N_INDEX || (n->kind == N_FIELD && n->a->type && n->a->type->kind == T_RECORD);
+}
+
+/* Is n something a statement can change: a var, a var field, or an element or record
+ * field of one, through any chain (users[i].home.x)?  (Checks the root of the chain;
+ * reports why not when `report`.) */
 bool ck_is_lvalue_root_mutable(Node *n, bool report) {
   Node *root = n;
-  while (root->kind == N_INDEX) root = root->a;
+  while (place_step(root)) root = root->a;
   if (root->kind != N_NAME) {
-    if (report) diag_error(n->loc, "cannot change this value: only variables and their elements can be assigned");
+    if (report)
+      diag_error(n->loc, "cannot change this value: only variables and their elements and fields can be assigned");
     return false;
   }
   Sym *s = root->sym;
@@ -127,6 +134,9 @@ bool ck_is_lvalue_root_mutable(Node *n, bool report) {
     break;
   case SYM_BLOCKPARAM:
     diag_error(root->loc, "cannot change '%s': block parameters are immutable", s->name);
+    break;
+  case SYM_BINDING:
+    diag_error(root->loc, "cannot change '%s': names bound by a pattern are immutable (copy it into a var first)", s->name);
     break;
   case SYM_FIELD:
     diag_error(root->loc, "cannot change '%s': it is %s", s->name,
@@ -434,6 +444,15 @@ static Type *check_call(Node *n, Type *expected) {
     return m->ret ? m->ret : ty_void;
   }
   Decl *d = ck_find_decl(n->name);
+  if (d && d->kind == D_RECORD) return ck_construct(n, d, expected);
+  Decl *variant = d ? NULL : ck_find_variant(n->name);
+  if (variant) return ck_construct(n, variant, expected);
+  ck_strip_labels(n);
+  if (d && d->kind == D_ENUM) {
+    for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+    diag_error(n->loc, "%s is an enum: a value of it is made by one of its variants (%s(...) is not one)", n->name, n->name);
+    return ty_error;
+  }
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     n->decl = d;
     if (d->kind == D_FN && ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN))
@@ -446,7 +465,7 @@ static Type *check_call(Node *n, Type *expected) {
       Node *a = n->list.data[i];
       bool was_none = a->type->kind == T_NONE; /* ck_check_args has said so */
       if (concrete(a, "the argument")->kind != T_ERROR && pt == ty_data && !was_none && !ty_is_data(a->type))
-        diag_error(a->loc, "%s takes plain data (Int, Float, Bool, String, and lists and maps of them), not %s",
+        diag_error(a->loc, "%s takes plain data (Int, Float, Bool, String, and lists, maps, records and enums of them), not %s",
                    n->name, ty_name(a->type));
     }
     if (d->ret && d->ret->kind == T_ANY) {
@@ -458,7 +477,7 @@ static Type *check_call(Node *n, Type *expected) {
         return ty_error;
       }
       if (d->ret == ty_data && !ty_is_data(expected)) {
-        diag_error(n->loc, "%s gives plain data (Int, Float, Bool, String, and lists and maps of them), not %s",
+        diag_error(n->loc, "%s gives plain data (Int, Float, Bool, String, and lists, maps, records and enums of them), not %s",
                    n->name, ty_name(expected));
         return ty_error;
       }
@@ -488,6 +507,7 @@ static Type *check_call(Node *n, Type *expected) {
   for (int i = 0; i < NBUILTIN_FNS; i++) vec_push(&cands, (void *)builtin_fns[i].name);
   if (actor)
     for (int i = 0; i < actor->methods.len; i++) vec_push(&cands, (void *)((Decl *)actor->methods.data[i])->name);
+  ck_data_names(&cands);
   diag_error(n->loc, "undefined function '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
   return ty_error;
 }
@@ -503,6 +523,18 @@ static Type *check_name(Node *n) {
     diag_error(n->loc, "'%s' is a function; call it: %s(...)", n->name, n->name);
     return ty_error;
   }
+  if (!d) {
+    Decl *v = ck_find_variant(n->name);
+    if (v) return ck_variant_value(n, v);
+  }
+  if (d && d->kind == D_RECORD) {
+    diag_error(n->loc, "'%s' is a record type, not a value: %s(...) makes one", n->name, n->name);
+    return ty_error;
+  }
+  if (d && d->kind == D_ENUM) {
+    diag_error(n->loc, "'%s' is an enum type, not a value: one of its variants is", n->name);
+    return ty_error;
+  }
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
     diag_error(n->loc, "'%s' is an %s kind, not a value: spawn %s(...) creates one", n->name,
                d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
@@ -515,6 +547,7 @@ static Type *check_name(Node *n) {
   Decl *a = ck_ctx->actor ? ck_ctx->actor : ck_ctx->kind == CTX_SUPBUILD ? ck_ctx->fn : NULL;
   if (a)
     for (int i = 0; i < a->state.len; i++) vec_push(&cands, (void *)((Sym *)a->state.data[i])->name);
+  ck_data_names(&cands);
   diag_error(n->loc, "undefined name '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
   return ty_error;
 }
@@ -524,7 +557,10 @@ static Type *check_spawn(Node *n) {
   if (!d || (d->kind != D_ACTOR && d->kind != D_SUPERVISOR)) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
     Vec cands = ck_decl_names(&ck_prog->actors);
-    if (d)
+    if (d && (d->kind == D_RECORD || d->kind == D_ENUM))
+      diag_error(n->name_loc, "'%s' is %s, not an actor: %s", n->name, d->kind == D_RECORD ? "a record" : "an enum",
+                 d->kind == D_RECORD ? xformat("make one with %s(...), without spawn", n->name) : "only actors are spawned");
+    else if (d)
       diag_error(n->name_loc, "'%s' is a function, not an actor: call it without spawn", n->name);
     else
       diag_error(n->name_loc, "unknown actor '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
@@ -594,6 +630,7 @@ static Type *check_field(Node *n) {
     diag_error(n->loc, "supervisor %s has no child '%s'%s", s->name, n->name, ck_did_you_mean(n->name, &cands));
     return ty_error;
   }
+  if (ty_is_datatype(t)) return ck_record_field(n, t);
   if (t->kind == T_ACTOR)
     diag_error(n->loc, "the fields of actor %s are private: ask it with a request (?) instead", t->decl->name);
   else
@@ -748,11 +785,7 @@ static Type *check_map(Node *n, Type *expected) {
   if (!vt) vt = fv;
   if (n->list.len == 0) return ty_map(kt ? kt : ty_empty, vt ? vt : ty_empty);
   if (!kt || !vt) return ty_error;
-  if (!(kt->kind == T_INT || kt->kind == T_STRING || kt->kind == T_BOOL || ty_is_actor(kt))) {
-    diag_error(((Node *)n->list.data[0])->loc, "a map key must be Int, String, Bool or an actor reference, not %s",
-               ty_name(kt));
-    return ty_error;
-  }
+  if (!ck_key_type(kt, ((Node *)n->list.data[0])->loc)) return ty_error;
   for (int i = 0; i < n->list.len; i++) {
     Node *k = n->list.data[i], *v = n->list2.data[i];
     if (!ty_assignable(kt, k->type))
@@ -818,6 +851,8 @@ static Type *expr_inner(Node *n, Type *expected) {
   case N_FIELD: return check_field(n);
   case N_SPAWN: return check_spawn(n);
   case N_TIMER: return check_timer(n);
+  case N_MATCH: return ck_match(n, expected, false);
+  case N_CONSTRUCT: return n->decl->kind == D_RECORD ? n->decl->type : n->decl->owner->type; /* checked before */
   default: break;
   }
   unreachable();

@@ -37,19 +37,26 @@ static void check_decl(Node *n) {
 
 static void check_assign(Node *n) {
   Node *target = n->a;
-  if (target->kind != N_NAME && target->kind != N_INDEX) {
+  if (target->kind != N_NAME && target->kind != N_INDEX && target->kind != N_FIELD) {
     ck_expr(target, NULL);
     ck_expr(n->b, NULL);
-    diag_error(target->loc, "cannot assign to this expression: only a variable or an element a[i] can be assigned");
+    diag_error(target->loc, "cannot assign to this expression: only a variable, an element a[i] or a field p.x can be assigned");
     return;
   }
   Type *t = ck_expr(target, NULL);
+  if (target->kind == N_FIELD && t->kind != T_ERROR && target->a->type->kind != T_RECORD) {
+    ck_expr(n->b, NULL);
+    diag_error(target->loc, "cannot assign to a supervisor's child: its reference stays the same across restarts");
+    return;
+  }
   ck_expr(n->b, t);
-  ck_is_lvalue_root_mutable(target, true);
   if (t->kind == T_ERROR) return;
+  ck_is_lvalue_root_mutable(target, true);
   int op = ast_compound_op(n->op);
   if (!op) {
-    ck_require(n->b, t, xformat("the value assigned to %s", target->kind == N_NAME ? xformat("'%s'", target->name) : "the element"));
+    ck_require(n->b, t, xformat("the value assigned to %s", target->kind == N_NAME    ? xformat("'%s'", target->name)
+                                                            : target->kind == N_FIELD ? xformat("field '%s'", target->name)
+                                                                                      : "the element"));
     return;
   }
   Type *v = n->b->type;
@@ -195,7 +202,7 @@ static void check_body_scope(Vec *stmts) {
 
 static bool standalone_ok(Node *e) {
   switch (e->kind) {
-  case N_CALL: case N_METHOD: case N_SPAWN: case N_TIMER: return true;
+  case N_CALL: case N_METHOD: case N_SPAWN: case N_TIMER: case N_MATCH: return true;
   default: return false;
   }
 }
@@ -255,6 +262,10 @@ static void check_stmt(Node *n) {
     }
     return;
   case N_EXPR:
+    if (n->a->kind == N_MATCH) { /* a match statement: its arms are statements */
+      n->a->type = ck_match(n->a, NULL, true);
+      return;
+    }
     ck_expr(n->a, NULL);
     if (!standalone_ok(n->a))
       diag_error(n->a->loc, "this expression does nothing on its own: only calls, sends, requests, spawns and "
@@ -280,11 +291,16 @@ void ck_stmts(Vec *stmts) {
 
 /* ---- every path returns --------------------------------------------------------- */
 
+static bool match_stmt(Node *s) { return s->kind == N_EXPR && s->a->kind == N_MATCH; }
+
 static bool has_break(Vec *stmts) {
   for (int i = 0; i < stmts->len; i++) {
     Node *s = stmts->data[i];
     if (s->kind == N_BREAK) return true;
     if (s->kind == N_IF && (has_break(&s->body) || has_break(&s->els))) return true;
+    if (match_stmt(s))
+      for (int j = 0; j < s->a->arms.len; j++)
+        if (has_break(&((MatchArm *)s->a->arms.data[j])->body)) return true;
   }
   return false;
 }
@@ -299,6 +315,12 @@ bool ck_terminates(Vec *stmts) {
   case N_IF: return s->els.len && ck_terminates(&s->body) && ck_terminates(&s->els);
   case N_WHILE: return s->a->kind == N_BOOL && s->a->ival && !has_break(&s->body);
   case N_EXPR:
+    if (match_stmt(s)) { /* exhaustive (checked): some arm runs */
+      if (s->a->arms.len == 0) return false;
+      for (int j = 0; j < s->a->arms.len; j++)
+        if (!ck_terminates(&((MatchArm *)s->a->arms.data[j])->body)) return false;
+      return true;
+    }
     return s->a->kind == N_CALL && !s->a->decl && (s->a->builtin == B_FAIL || s->a->builtin == B_EXIT);
   default: return false;
   }

@@ -104,9 +104,13 @@ typedef enum NodeKind {
   N_CALL,     /* name(list): built-in, function or method */
   N_METHOD,   /* a.name(list): built-in method */
   N_INDEX,    /* a[b] */
-  N_FIELD,    /* a.name: a supervisor's child */
+  N_FIELD,    /* a.name: a supervisor's child (index), or a record's field (index, decl = the record) */
   N_SPAWN,    /* spawn name(list) */
   N_TIMER,    /* after/every a { body }: ival = 1 for every */
+  N_LABEL,    /* name: a, a labelled argument (only of a record or variant made) */
+  N_CONSTRUCT,/* a record or variant made: decl (D_RECORD or D_VARIANT), list = its field
+                 values in order; the checker turns an N_CALL or a bare N_NAME into one */
+  N_MATCH,    /* match a { arms }: arms (MatchArm*); ival = 1 as a statement (no value) */
   /* statements */
   N_LET,      /* let name[: te] = a */
   N_VAR,      /* var name[: te] [= a] */
@@ -145,6 +149,43 @@ typedef struct Block {
 } Block;
 
 typedef struct Node Node;
+
+/* Patterns of match arms (LANGUAGE.md §10). */
+typedef enum PatKind {
+  P_WILD,  /* _ */
+  P_BIND,  /* name: binds the value (sym); a bare variant or record name becomes P_CTOR */
+  P_INT,   /* ival (negative literals too) */
+  P_FLOAT, /* a Float literal: not a pattern (kept for the error) */
+  P_STR,   /* sval, slen */
+  P_BOOL,  /* ival */
+  P_CTOR,  /* name(subs) or a bare variant name: decl (D_RECORD or D_VARIANT) */
+  P_OR,    /* subs[0] | subs[1] | ...: alternatives */
+} PatKind;
+
+typedef struct Pat {
+  PatKind kind;
+  Loc loc;
+  const char *name;
+  bool parens;       /* P_CTOR: written with (...) */
+  int64_t ival;
+  const char *sval;
+  int64_t slen;
+  Vec subs;          /* Pat*: sub-patterns (P_CTOR) or alternatives (P_OR) */
+  Decl *decl;        /* P_CTOR: set by the checker */
+  Sym *sym;          /* P_BIND: set by the checker */
+  Type *type;        /* the type of the value matched: set by the checker */
+} Pat;
+
+typedef struct MatchArm {
+  Loc loc;           /* the pattern's start */
+  Pat *pat;
+  Node *guard;       /* `if COND`, or NULL */
+  Vec body;          /* Node*: one statement, or the statements of a block */
+  bool block;        /* the body was written { ... } */
+  Vec binds;         /* Sym*: the names the pattern binds (checker) */
+  void *cg;          /* codegen */
+} MatchArm;
+
 struct Node {
   NodeKind kind;
   Loc loc;           /* the operator, name or keyword: where errors and failures point */
@@ -152,6 +193,7 @@ struct Node {
   Node *a, *b;
   Vec list, list2;   /* Node* */
   Vec body, els;     /* Node*: statement lists */
+  Vec arms;          /* MatchArm*: N_MATCH */
   const char *name, *name2;
   Loc name_loc, name2_loc;
   int op;
@@ -181,6 +223,9 @@ typedef enum DeclKind {
   D_EXTERN,     /* extern fn name(params) -> ret [delivers ...] [= "c_name"] */
   D_HANDLER,    /* on name(params) -> ret { body } (owner set) */
   D_USE,        /* use "path" / use std.name */
+  D_RECORD,     /* record Name(fields): params are the fields */
+  D_ENUM,       /* enum Name { variants } */
+  D_VARIANT,    /* a variant of an enum (owner = the enum, index = its number): params are its fields */
 } DeclKind;
 
 typedef struct Param {
@@ -218,7 +263,11 @@ struct Decl {
   Node *csym;         /* extern fn ... = "c_name": the C symbol (an N_STR), or NULL: its name */
   Vec callees;        /* fn/method: the functions and methods its body calls directly */
   bool recursive;     /* fn/method: on a cycle of direct calls (codegen checks the stack) */
-  Type *type;         /* the reference type of an actor or supervisor */
+  Type *type;         /* the reference type of an actor or supervisor; a record's or enum's type */
+  /* records and enums */
+  Vec variants;       /* enums: Decl* (D_VARIANT), in order */
+  bool parens;        /* variants: declared with (...) */
+  bool resolved;      /* records, variants: field types resolved */
   /* supervisors */
   const char *strategy;
   Loc strategy_loc;
@@ -231,7 +280,7 @@ struct Decl {
   bool use_std;         /* use std.NAME: name is NAME */
   int file;
   /* set by the checker */
-  int index;          /* handler index within its actor; kind number for actors */
+  int index;          /* handler index within its actor; kind number for actors; variant number */
   Vec state;          /* Sym*: actor parameters then fields (supervisors: params, children) */
   int down_handler;   /* actors: index of down(), or -1 */
   bool uses_monitor;
@@ -300,6 +349,17 @@ Node *ast_return(Node *value, Loc loc);                 /* value NULL: return */
 Node *ast_expr_stmt(Node *e);
 Node *ast_send(Node *to, const char *name, Loc name_loc, Vec args, Loc loc);
 Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Block *then, Block *els, Loc loc);
+Node *ast_label(const char *name, Node *value, Loc loc);   /* name: value in a call */
+Node *ast_match(Node *scrutinee, Vec arms, Loc loc);       /* arms: MatchArm* */
+MatchArm *ast_arm_body(Vec stmts, bool block);             /* => BODY: an arm without its pattern */
+MatchArm *ast_arm(Pat *pat, Node *guard, MatchArm *body, Loc loc);
+Pat *ast_pat_name(const char *name, Loc loc);              /* _ or a name */
+Pat *ast_pat_ctor(const char *name, Vec subs, Loc loc);    /* name(subs) */
+Pat *ast_pat_int(uint64_t v, bool negative, Loc loc);      /* reports values out of range */
+Pat *ast_pat_str(const char *s, int64_t len, Loc loc);
+Pat *ast_pat_bool(bool v, Loc loc);
+Pat *ast_pat_lit(PatKind k, Loc loc);                      /* a literal that is no pattern */
+Pat *ast_pat_or(Pat *a, Pat *b, Loc loc);                  /* a | b */
 TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
 Param *ast_param(const char *name, TypeExpr *te, Loc loc);
@@ -310,6 +370,9 @@ Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc
 Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Node *csym, Loc loc);
 Decl *ast_use(const char *path, Loc loc);               /* use "path" */
 Decl *ast_use_std(const char *name, Loc loc);           /* use std.NAME */
+Decl *ast_record(const char *name, Vec fields, Loc loc);   /* fields: Param* */
+Decl *ast_enum(const char *name, Vec variants, Loc loc);   /* variants: Decl* (D_VARIANT) */
+Decl *ast_variant(const char *name, Vec fields, bool parens, Loc loc);
 Member *ast_member(MemberKind k, Node *field, Decl *decl);
 SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc);
 SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc); /* reports values out of range */
@@ -324,6 +387,7 @@ struct Program {
   Decl *main_actor;
   Vec types;  /* Type*: every list and map type used (for codegen descriptors) */
   Vec closures; /* Closure* */
+  Vec datas;    /* Decl*: records and enums (D_RECORD, D_ENUM), for codegen descriptors */
 };
 
 /* ---- types.c: the checker's types ---------------------------------------------- */
@@ -340,6 +404,8 @@ typedef enum TypeKind {
   T_ACTOR,  /* a reference to an actor of kind `decl` (actor or supervisor) */
   T_ANYACTOR, /* Actor */
   T_TIMER,
+  T_RECORD, /* a record of `decl` (D_RECORD) */
+  T_ENUM,   /* a value of enum `decl` (D_ENUM) */
   T_NONE,   /* the type of the literal `none` */
   T_EMPTY,  /* the element type of `[]` / key and value of `{}` before inference */
   T_ANY,    /* extern fn only: any value (a parameter), or the type the context wants (a result);
@@ -360,10 +426,12 @@ void types_init(Program *p);
 Type *ty_list(Type *elem);
 Type *ty_map(Type *key, Type *val);
 Type *ty_actor(Decl *d);
+Type *ty_data_type(Decl *d);    /* the type of a record or enum declaration */
+bool ty_is_datatype(Type *t);   /* T_RECORD or T_ENUM */
 bool ty_is_ref(Type *t);        /* held by reference count at run time */
 bool ty_is_actor(Type *t);      /* T_ACTOR or T_ANYACTOR */
 bool ty_has_empty(Type *t);     /* contains T_EMPTY (an uninferred [] or {}) */
-bool ty_is_data(Type *t);       /* built of Int, Float, Bool, String, lists and maps only */
+bool ty_is_data(Type *t);       /* built of Int, Float, Bool, String, lists, maps, records and enums only */
 bool ty_eq(Type *a, Type *b);
 bool ty_assignable(Type *to, Type *from); /* from converts to `to` without a cast */
 const char *ty_name(Type *t);   /* as written in source: [Int], {String: Int}, Counter */
@@ -376,6 +444,7 @@ typedef enum SymKind {
   SYM_FIELD,   /* actor parameter or field; supervisor parameter or child */
   SYM_CAPTURE, /* inside a block: a copy of an enclosing local taken at creation */
   SYM_BLOCKPARAM, /* then (x) / else (reason) */
+  SYM_BINDING, /* a name bound by a match arm's pattern: immutable, borrowed from the value matched */
 } SymKind;
 
 /* The function-like thing code runs in: a function, handler, method, field

@@ -14,7 +14,7 @@ Type *ty_error = &t_error, *ty_void = &t_void, *ty_int = &t_int, *ty_float = &t_
      *ty_data = &t_data;
 
 static Program *prog;
-static Vec interned; /* every list, map and actor type */
+static Vec interned; /* every list, map, actor, record and enum type */
 
 void types_init(Program *p) {
   prog = p;
@@ -44,10 +44,12 @@ static Type *intern(TypeKind k, Type *a, Type *b, Decl *d) {
 Type *ty_list(Type *elem) { return intern(T_LIST, elem, NULL, NULL); }
 Type *ty_map(Type *key, Type *val) { return intern(T_MAP, key, val, NULL); }
 Type *ty_actor(Decl *d) { return intern(T_ACTOR, NULL, NULL, d); }
+Type *ty_data_type(Decl *d) { return intern(d->kind == D_RECORD ? T_RECORD : T_ENUM, NULL, NULL, d); }
+bool ty_is_datatype(Type *t) { return t->kind == T_RECORD || t->kind == T_ENUM; }
 
 bool ty_is_ref(Type *t) {
   switch (t->kind) {
-  case T_STRING: case T_LIST: case T_MAP: case T_ACTOR: case T_ANYACTOR: case T_TIMER:
+  case T_STRING: case T_LIST: case T_MAP: case T_ACTOR: case T_ANYACTOR: case T_TIMER: case T_RECORD: case T_ENUM:
     return true;
   default:
     return false;
@@ -79,7 +81,9 @@ bool ty_assignable(Type *to, Type *from) {
   return false;
 }
 
-bool ty_is_data(Type *t) {
+/* Plain data: no actor references or Timers anywhere inside.  `seen` holds the records
+ * and enums being visited: met again, such a type adds nothing new. */
+static bool is_data(Type *t, Vec *seen) {
   switch (t->kind) {
   case T_INT:
   case T_FLOAT:
@@ -87,10 +91,31 @@ bool ty_is_data(Type *t) {
   case T_STRING:
   case T_EMPTY:
   case T_ERROR: return true;
-  case T_LIST: return ty_is_data(t->a);
-  case T_MAP: return ty_is_data(t->a) && ty_is_data(t->b);
+  case T_LIST: return is_data(t->a, seen);
+  case T_MAP: return is_data(t->a, seen) && is_data(t->b, seen);
+  case T_RECORD:
+  case T_ENUM: {
+    for (int i = 0; i < seen->len; i++)
+      if (seen->data[i] == t) return true;
+    vec_push(seen, t);
+    Decl *d = t->decl;
+    int nv = d->kind == D_ENUM ? d->variants.len : 1;
+    for (int v = 0; v < nv; v++) {
+      Decl *fd = d->kind == D_ENUM ? d->variants.data[v] : d;
+      for (int i = 0; i < fd->params.len; i++) {
+        Type *ft = ((Param *)fd->params.data[i])->type;
+        if (ft && !is_data(ft, seen)) return false;
+      }
+    }
+    return true;
+  }
   default: return false;
   }
+}
+
+bool ty_is_data(Type *t) {
+  Vec seen = {0};
+  return is_data(t, &seen);
 }
 
 const char *ty_name(Type *t) {
@@ -104,7 +129,7 @@ const char *ty_name(Type *t) {
   case T_LIST: return t->a->kind == T_EMPTY ? "an empty list" : xformat("[%s]", ty_name(t->a));
   case T_MAP:
     return t->a->kind == T_EMPTY ? "an empty map" : xformat("{%s: %s}", ty_name(t->a), ty_name(t->b));
-  case T_ACTOR: return t->decl->name;
+  case T_ACTOR: case T_RECORD: case T_ENUM: return t->decl->name;
   case T_ANYACTOR: return "Actor";
   case T_TIMER: return "Timer";
   case T_NONE: return "none";

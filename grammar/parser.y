@@ -67,6 +67,8 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
   Child *child;
   Member *member;
   SupItem *sup_item;
+  Pat *pat;
+  MatchArm *arm;
 }
 
 %token END 0 "end of file"
@@ -82,12 +84,15 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token LET "let" VAR "var" IF "if" ELSE "else" WHILE "while" FOR "for" IN "in"
 %token BREAK "break" CONTINUE "continue" RETURN "return" SPAWN "spawn" SELF "self"
 %token NONE "none" TRUE "true" FALSE "false" THEN "then" AFTER "after" EVERY "every"
+%token RECORD "record" ENUM "enum" MATCH "match"
 %token DOTDOT ".." ARROW "->" EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
 %token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/=" MOD_ASSIGN "%="
 /* Punctuation, in the order "expected X, Y or Z" lists it (the order of declaration). */
 %token LT "<" GT ">" PLUS "+" MINUS "-" STAR "*" SLASH "/" PERCENT "%"
 %token SEMI ";" DOT "." LBRACE "{" RBRACE "}" ASSIGN "=" COLON ":"
 %token LPAREN "(" RPAREN ")" COMMA "," LBRACKET "[" RBRACKET "]" BANG "!" QUESTION "?"
+%token FATARROW "=>" PIPE "|"
+%token ARM_LBRACE "'{' of a block" /* a '{' right after '=>' (the scanner tells) */
 
 %left OR
 %left AND
@@ -97,11 +102,14 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %left STAR SLASH PERCENT
 %precedence UNARY
 
-%type <decl> item actor supervisor fn handler delivered_sig
+%type <decl> item actor supervisor fn handler delivered_sig variant
 %type <vec> delivered params opt_params param_list opt_args arg_list stmts block members member_list sup_items sup_list
+%type <vec> variants variant_list opt_call_args call_arg_list arms opt_pats pat_list
 %type <param> param
 %type <te> type opt_ret opt_type
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol call_arg match
+%type <pat> pattern pattern1
+%type <arm> arm arm_body
 %type <blk> then_clause else_clause
 %type <op> assign_op
 %type <child> child
@@ -134,6 +142,28 @@ item
   | USE STRING                  { $$ = ast_use($2.p, @2); }
   | USE IDENT "." IDENT
       { $$ = ast_use_std($4, @4); if (strcmp($2, "std")) diag_error(@2, "expected a path string or std.NAME after use"); }
+  | RECORD IDENT params         { $$ = ast_record($2, $3, @2); }
+  | ENUM IDENT "{" variant_list "}"
+                                { $$ = ast_enum($2, $4, @2); }
+  ;
+
+/* enum NAME { variants }: one a line (or ';'-separated), each bare or with fields */
+variant_list
+  : variants
+  | variants error
+  ;
+
+variants
+  : %empty                      { $$ = (Vec){0}; }
+  | variants ";"
+  | variants variant            { $$ = push($1, $2); }
+  | variants variant ","        { $$ = push($1, $2); diag_error(@3, "variants are separated by newlines or ';', not ','"); }
+  | variants error ";"
+  ;
+
+variant
+  : IDENT                       { $$ = ast_variant($1, (Vec){0}, false, @1); }
+  | IDENT params                { $$ = ast_variant($1, $2, true, @1); }
   ;
 
 actor
@@ -345,7 +375,7 @@ expr
 
 postfix
   : primary
-  | IDENT "(" opt_args ")"      { $$ = ast_call($1, $3, @1); }
+  | IDENT "(" opt_call_args ")" { $$ = ast_call($1, $3, @1); }
   | postfix "." IDENT "(" opt_args ")"
                                 { $$ = ast_method($1, $3, $5, @3); }
   | postfix "." IDENT           { $$ = ast_dot($1, $3, @3); }
@@ -369,6 +399,67 @@ primary
   | SPAWN IDENT "(" opt_args ")" { $$ = ast_spawn($2, @2, $4, @1); }
   | AFTER expr block            { $$ = ast_timer(false, $2, $3, @1); }
   | EVERY expr block            { $$ = ast_timer(true, $2, $3, @1); }
+  | match
+  ;
+
+/* match e { PATTERN [if COND] => BODY ... }: a statement (as an expression statement)
+ * or an expression; a BODY is a block or one statement (the checker wants one
+ * expression when the match gives a value).  A '{' after '=>' opens a block. */
+match
+  : MATCH expr "{" arms "}"     { $$ = ast_match($2, $4, @1); }
+  | MATCH expr "{" arms arm "}" { $$ = ast_match($2, push($4, $5), @1); }
+  | MATCH expr "{" arms error "}"
+                                { $$ = ast_match($2, $4, @1); }
+  ;
+
+arms
+  : %empty                      { $$ = (Vec){0}; }
+  | arms ";"
+  | arms arm ";"                { $$ = push($1, $2); }
+  | arms error ";"
+  ;
+
+arm
+  : pattern "=>" arm_body       { $$ = ast_arm($1, NULL, $3, @1); }
+  | pattern IF expr "=>" arm_body
+                                { $$ = ast_arm($1, $3, $5, @1); }
+  ;
+
+/* A '{' right after '=>' is always a block (the scanner returns ARM_LBRACE for it), so
+ * a map literal as an arm's value is written in parentheses. */
+arm_body
+  : ARM_LBRACE stmts "}"        { $$ = ast_arm_body($2, true); }
+  | ARM_LBRACE stmts stmt "}"   { $$ = ast_arm_body(push($2, $3), true); }
+  | ARM_LBRACE stmts error "}"  { $$ = ast_arm_body($2, true); }
+  | stmt                        { $$ = ast_arm_body(vec1($1), false); }
+  ;
+
+pattern
+  : pattern1
+  | pattern "|" pattern1        { $$ = ast_pat_or($1, $3, @2); }
+  ;
+
+pattern1
+  : IDENT                       { $$ = ast_pat_name($1, @1); }
+  | IDENT "(" opt_pats ")"      { $$ = ast_pat_ctor($1, $3, @1); }
+  | INT                         { $$ = ast_pat_int($1, false, @1); }
+  | "-" INT                     { $$ = ast_pat_int($2, true, @1); }
+  | FLOAT                       { $$ = ast_pat_lit(P_FLOAT, @1); }
+  | "-" FLOAT                   { $$ = ast_pat_lit(P_FLOAT, @1); }
+  | STRING                      { $$ = ast_pat_str($1.p, $1.len, @1); }
+  | TRUE                        { $$ = ast_pat_bool(true, @1); }
+  | FALSE                       { $$ = ast_pat_bool(false, @1); }
+  ;
+
+opt_pats
+  : %empty                      { $$ = (Vec){0}; }
+  | pat_list
+  | pat_list ","
+  ;
+
+pat_list
+  : pattern                     { $$ = vec1($1); }
+  | pat_list "," pattern        { $$ = push($1, $3); }
   ;
 
 /* "a {x} b {y} c" is STR_START("a ") x STR_MID(" b ") y STR_END(" c") */
@@ -399,6 +490,23 @@ arg_list
   | arg_list "," expr           { $$ = push($1, $3); }
   ;
 
+/* a call's arguments may be labelled: Point(x: 1, y: 2) (records and variants only) */
+opt_call_args
+  : %empty                      { $$ = (Vec){0}; }
+  | call_arg_list
+  | call_arg_list ","
+  ;
+
+call_arg_list
+  : call_arg                    { $$ = vec1($1); }
+  | call_arg_list "," call_arg  { $$ = push($1, $3); }
+  ;
+
+call_arg
+  : expr
+  | IDENT ":" expr              { $$ = ast_label($1, $3, @1); }
+  ;
+
 %%
 
 static void add_item(Program *prog, Decl *d, int file) {
@@ -425,6 +533,7 @@ static const char *tokdesc(yysymbol_kind_t k, char *buf, size_t n) {
   case YYSYMBOL_STRING: case YYSYMBOL_STR_START: return "a string";
   case YYSYMBOL_STR_MID: case YYSYMBOL_STR_END: return "the rest of the string";
   case YYSYMBOL_YYEOF: return "end of file";
+  case YYSYMBOL_ARM_LBRACE: return "'{'";
   default: break;
   }
   snprintf(buf, n, "'%s'", name);

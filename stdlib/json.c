@@ -7,15 +7,23 @@
  *   Bool -> true/false; String -> a string, `"` `\` and control bytes escaped
  *   (\b \f \n \r \t, others \u00XX), other bytes as they are after checking they are
  *   UTF-8; [T] -> an array; {K: V} -> an object in insertion order, Int and Bool keys
- *   written as strings ("1", "true").  Actor references and Timers have no JSON form:
+ *   written as strings ("1", "true"), an enum's variants without fields by their names;
+ *   a record -> an object of its fields in declaration order ({"x":1,"y":2}); an enum
+ *   value -> its variant's name ("Empty") when it has no fields, else an object with
+ *   one key, the name, whose value is the object of its fields ({"Circle":{"r":2.0}}).
+ *   A map whose keys are records (or enums with fields) has no JSON form (an object's
+ *   keys are strings) and fails, as do actor references and Timers, which have none:
  *   json.actor declares the value `Data`, so the compiler refuses them; a type holding
  *   one that reaches here anyway fails, whatever the value (none, an empty list).
  *
  * Decoding (json_decode) parses and converts in one pass, checking the text against
  * the wanted type: Int takes an integral number in range (3, -7, 1e3, 2.0); Float any
  * number (1e400 is out of range); Bool true/false; String a string; [T] an array; a map
- * an object, whose keys are converted to Int (decimal digits), Bool or String keys;
- * duplicate keys: the last value wins, at the first key's place.  `null` gives the
+ * an object, whose keys are converted to Int (decimal digits), Bool, String or variant
+ * keys; duplicate keys: the last value wins, at the first key's place.  A record takes
+ * an object: its fields by name in any order, unknown keys skipped, a missing field a
+ * failure (json: missing field "y" in Point); an enum value the forms it is encoded as
+ * (a variant without fields also as {"Empty": {}}), an unknown name a failure.  `null` gives the
  * wanted type's zero value (0, 0.0, false, "", [], {}), as Go's encoding/json does: the
  * language has no optional values, and a program would otherwise have no way to read
  * a document with nulls.  The first problem fails the calling actor with
@@ -87,18 +95,52 @@ static void put_utf8(rt_buf *b, uint32_t cp) {
 
 /* ---- types ----------------------------------------------------------------------- */
 
-/* What a type holds that JSON cannot: "an actor reference", "a Timer", or NULL. */
-static const char *non_json(const rt_type *t) {
+/* An enum whose variants all have no fields: its values may be object keys. */
+static bool names_only(const rt_type *t) {
+  if (t->kind != RT_T_ENUM) return false;
+  for (uint32_t k = 0; k < t->data->nvariants; k++)
+    if (t->data->variants[k].nfields) return false;
+  return true;
+}
+
+/* What a type holds that JSON cannot ("an actor reference", "a Timer", "a map with
+ * Point keys"), or NULL.  seen: the records and enums being looked into (a type met
+ * again adds nothing; past 64 levels the rest is not looked at). */
+static const char *non_json_in(const rt_type *t, const rt_type **seen, int nseen, char *buf) {
   switch (t->kind) {
   case RT_T_ACTOR: return "an actor reference";
   case RT_T_TIMER: return "a Timer";
-  case RT_T_LIST: return non_json(t->a);
+  case RT_T_LIST: return non_json_in(t->a, seen, nseen, buf);
   case RT_T_MAP: {
-    const char *k = non_json(t->a);
-    return k ? k : non_json(t->b);
+    if ((t->a->kind == RT_T_RECORD || t->a->kind == RT_T_ENUM) && !names_only(t->a)) {
+      snprintf(buf, 128, "a map with %.40s keys (the keys of a JSON object are strings)", t->a->data->name);
+      return buf;
+    }
+    const char *k = non_json_in(t->a, seen, nseen, buf);
+    return k ? k : non_json_in(t->b, seen, nseen, buf);
+  }
+  case RT_T_RECORD:
+  case RT_T_ENUM: {
+    if (nseen == 64) return NULL;
+    for (int i = 0; i < nseen; i++)
+      if (seen[i] == t) return NULL;
+    seen[nseen++] = t;
+    for (uint32_t k = 0; k < t->data->nvariants; k++) {
+      const rt_variant *v = &t->data->variants[k];
+      for (uint32_t i = 0; i < v->nfields; i++) {
+        const char *w = non_json_in(v->field_types[i], seen, nseen, buf);
+        if (w) return w;
+      }
+    }
+    return NULL;
   }
   default: return NULL;
   }
+}
+
+static const char *non_json(const rt_type *t, char buf[128]) {
+  const rt_type *seen[64];
+  return non_json_in(t, seen, 0, buf);
 }
 
 /* ---- encoding: numbers ------------------------------------------------------------
@@ -251,6 +293,11 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
         put_int(b, (int64_t)k);
         rt_buf_putc(b, '"');
         break;
+      case RT_T_ENUM: /* of variants without fields (non_json) */
+        rt_buf_putc(b, '"');
+        rt_buf_puts(b, t->a->data->variants[rt_data_variant((const rt_data *)(uintptr_t)k)].name);
+        rt_buf_putc(b, '"');
+        break;
       default: rt_buf_puts(b, k ? "\"true\"" : "\"false\""); break; /* Bool */
       }
       rt_buf_put(b, e->pretty ? ": " : ":", e->pretty ? 2 : 1);
@@ -260,15 +307,50 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
     rt_buf_putc(b, '}');
     return true;
   }
+  case RT_T_RECORD:
+  case RT_T_ENUM: {
+    const rt_data *dv = (const rt_data *)(uintptr_t)v;
+    const rt_variant *var = &t->data->variants[rt_data_variant(dv)];
+    if (t->kind == RT_T_ENUM) { /* "Name", or {"Name": {fields}} */
+      if (var->nfields == 0) {
+        rt_buf_putc(b, '"');
+        rt_buf_puts(b, var->name);
+        rt_buf_putc(b, '"');
+        return true;
+      }
+      rt_buf_putc(b, '{');
+      newline(e, ++level);
+      rt_buf_putc(b, '"');
+      rt_buf_puts(b, var->name);
+      rt_buf_put(b, e->pretty ? "\": " : "\":", e->pretty ? 3 : 2);
+    }
+    rt_buf_putc(b, '{');
+    for (uint32_t i = 0; i < var->nfields; i++) {
+      if (i) rt_buf_putc(b, ',');
+      newline(e, level + 1);
+      rt_buf_putc(b, '"');
+      rt_buf_puts(b, var->field_names[i]);
+      rt_buf_put(b, e->pretty ? "\": " : "\":", e->pretty ? 3 : 2);
+      if (!enc(e, dv ? dv->f[i] : 0, var->field_types[i], level + 1)) return false;
+    }
+    if (var->nfields) newline(e, level);
+    rt_buf_putc(b, '}');
+    if (t->kind == RT_T_ENUM) {
+      newline(e, level - 1);
+      rt_buf_putc(b, '}');
+    }
+    return true;
+  }
   default: return false; /* refused by non_json before we start */
   }
 }
 
 static rt_str *encode(rt_word v, const rt_type *t, bool pretty) {
   pthread_once(&plain_once, init_plain);
-  const char *what = non_json(t);
+  char buf[128];
+  const char *what = non_json(t, buf);
   if (what) {
-    char msg[96];
+    char msg[160];
     snprintf(msg, sizeof msg, "json: cannot encode %s", what);
     rt_fail(msg, NULL);
   }
@@ -358,6 +440,8 @@ static const char *want_name(const rt_type *t) {
   case RT_T_STRING: return "a string";
   case RT_T_LIST: return "an array";
   case RT_T_MAP: return "an object";
+  case RT_T_RECORD: return "an object";
+  case RT_T_ENUM: return "a string or an object";
   default: return "a value";
   }
 }
@@ -604,6 +688,20 @@ static bool convert_key(jdec *d, rt_str *key, const rt_type *kt, int64_t at, rt_
     *out = (rt_word)(uintptr_t)key;
     return true;
   }
+  if (kt->kind == RT_T_ENUM) { /* of variants without fields (non_json) */
+    for (uint32_t k = 0; k < kt->data->nvariants; k++) {
+      const char *name = kt->data->variants[k].name;
+      if ((int64_t)strlen(name) == n && !memcmp(p, name, (size_t)n)) {
+        *out = rt_data_unit(kt, k);
+        rt_release(key);
+        return true;
+      }
+    }
+    failf(d, "json: expected a variant of %s as a key at offset %lld, found \"%.*s%s\"", kt->data->name, (long long)at,
+          (int)(n > 40 ? 40 : n), p, n > 40 ? "..." : "");
+    rt_release(key);
+    return false;
+  }
   if (kt->kind == RT_T_BOOL) {
     if (n == 4 && !memcmp(p, "true", 4)) *out = 1;
     else if (n == 5 && !memcmp(p, "false", 5)) *out = 0;
@@ -716,6 +814,129 @@ fail:
   return false;
 }
 
+/* The fields of variant k of t (a record: k = 0) from the object at d->i: by name in
+ * any order, unknown keys skipped, every field required; the value into *out, owned. */
+static bool dec_fields(jdec *d, const rt_type *t, uint32_t k, rt_word *out) {
+  const rt_variant *v = &t->data->variants[k];
+  uint32_t nf = v->nfields;
+  rt_word *vals = nf ? rt_zalloc(nf * (sizeof(rt_word) + 1)) : NULL;
+  unsigned char *seen = vals ? (unsigned char *)(vals + nf) : NULL; /* after the values */
+  d->i++; /* { */
+  skip_ws(d);
+  if (d->i < d->n && d->s[d->i] == '}') {
+    d->i++;
+  } else {
+    for (;;) {
+      skip_ws(d);
+      if (d->i >= d->n || d->s[d->i] != '"') {
+        expected(d, "a string key");
+        goto fail;
+      }
+      rt_str *key = NULL;
+      if (!dec_string(d, &key)) goto fail;
+      uint32_t f = 0;
+      int64_t kn = key ? key->len : 0;
+      while (f < nf && !((int64_t)strlen(v->field_names[f]) == kn && !memcmp(v->field_names[f], key->data, (size_t)kn))) f++;
+      rt_release(key);
+      skip_ws(d);
+      if (d->i >= d->n || d->s[d->i] != ':') {
+        expected(d, "':'");
+        goto fail;
+      }
+      d->i++;
+      if (f < nf) { /* a field (again: the last one wins) */
+        rt_word x = 0;
+        if (!dec_value(d, v->field_types[f], &x)) goto fail;
+        rt_word_release(vals[f], v->field_types[f]);
+        vals[f] = x;
+        seen[f] = 1;
+      } else if (!dec_value(d, NULL, NULL)) { /* an unknown key: skipped */
+        goto fail;
+      }
+      skip_ws(d);
+      if (d->i < d->n && d->s[d->i] == ',') {
+        d->i++;
+        continue;
+      }
+      if (d->i < d->n && d->s[d->i] == '}') {
+        d->i++;
+        break;
+      }
+      expected(d, "',' or '}'");
+      goto fail;
+    }
+  }
+  for (uint32_t f = 0; f < nf; f++)
+    if (!seen[f]) {
+      failf(d, "json: missing field \"%s\" in %s", v->field_names[f], v->name);
+      goto fail;
+    }
+  if (nf == 0) {
+    *out = t->kind == RT_T_ENUM ? rt_data_unit(t, k) : 0;
+  } else {
+    rt_data *r = rt_data_new(t, k);
+    memcpy(r->f, vals, nf * sizeof(rt_word));
+    *out = (rt_word)(uintptr_t)r;
+  }
+  rt_free(vals);
+  return true;
+fail:
+  for (uint32_t f = 0; f < nf; f++) rt_word_release(vals[f], v->field_types[f]);
+  rt_free(vals);
+  return false;
+}
+
+/* The variant of enum t named by the string at d->i (into *k), or a failure. */
+static bool variant_name(jdec *d, const rt_type *t, uint32_t *k) {
+  int64_t at = d->i;
+  rt_str *name = NULL;
+  if (!dec_string(d, &name)) return false;
+  int64_t n = name ? name->len : 0;
+  const char *p = name ? name->data : "";
+  for (*k = 0; *k < t->data->nvariants; ++*k) {
+    const char *vn = t->data->variants[*k].name;
+    if ((int64_t)strlen(vn) == n && !memcmp(vn, p, (size_t)n)) break;
+  }
+  bool ok = *k < t->data->nvariants;
+  if (!ok)
+    failf(d, "json: unknown variant \"%.*s%s\" of %s at offset %lld", (int)(n > 40 ? 40 : n), p, n > 40 ? "..." : "",
+          t->data->name, (long long)at);
+  rt_release(name);
+  return ok;
+}
+
+/* An enum value: "Name" (a variant without fields) or {"Name": {fields}}. */
+static bool dec_variant(jdec *d, const rt_type *t, rt_word *out) {
+  uint32_t k;
+  if (d->s[d->i] == '"') {
+    int64_t at = d->i;
+    if (!variant_name(d, t, &k)) return false;
+    const rt_variant *v = &t->data->variants[k];
+    if (v->nfields)
+      return failf(d, "json: variant %s of %s has fields: expected {\"%s\": {...}} at offset %lld", v->name,
+                   t->data->name, v->name, (long long)at);
+    *out = rt_data_unit(t, k);
+    return true;
+  }
+  d->i++; /* { */
+  skip_ws(d);
+  if (d->i >= d->n || d->s[d->i] != '"') return expected(d, "a variant's name");
+  if (!variant_name(d, t, &k)) return false;
+  skip_ws(d);
+  if (d->i >= d->n || d->s[d->i] != ':') return expected(d, "':'");
+  d->i++;
+  skip_ws(d);
+  if (d->i >= d->n || d->s[d->i] != '{') return expected(d, "an object of the variant's fields");
+  if (!dec_fields(d, t, k, out)) return false;
+  skip_ws(d);
+  if (d->i >= d->n || d->s[d->i] != '}') {
+    rt_word_release(*out, t);
+    return expected(d, "'}' (a variant is an object of one key)");
+  }
+  d->i++;
+  return true;
+}
+
 /* A value of type t at d->i (after white space) into *out, owned.  t == NULL (and
  * out == NULL): only check the syntax. */
 static bool dec_value(jdec *d, const rt_type *t, rt_word *out) {
@@ -725,6 +946,7 @@ static bool dec_value(jdec *d, const rt_type *t, rt_word *out) {
   unsigned kind = t ? t->kind : 0;
   switch (c) {
   case '"': {
+    if (t && kind == RT_T_ENUM) return dec_variant(d, t, out);
     if (t && kind != RT_T_STRING) break;
     rt_str *str = NULL;
     if (!dec_string(d, out ? &str : NULL)) return false;
@@ -733,10 +955,12 @@ static bool dec_value(jdec *d, const rt_type *t, rt_word *out) {
   }
   case '[':
   case '{': {
-    if (t && kind != (c == '[' ? RT_T_LIST : RT_T_MAP)) break;
+    bool data = c == '{' && (kind == RT_T_RECORD || kind == RT_T_ENUM);
+    if (t && kind != (c == '[' ? RT_T_LIST : RT_T_MAP) && !data) break;
     if (++d->depth > JSON_MAX_DEPTH)
       return failf(d, "json: nesting deeper than %d levels at offset %lld", JSON_MAX_DEPTH, (long long)d->i);
-    bool ok = c == '[' ? dec_array(d, t, out) : dec_object(d, t, out);
+    bool ok = data ? (kind == RT_T_RECORD ? dec_fields(d, t, 0, out) : dec_variant(d, t, out))
+              : c == '[' ? dec_array(d, t, out) : dec_object(d, t, out);
     d->depth--;
     return ok;
   }
@@ -777,9 +1001,10 @@ static bool dec_text(jdec *d, rt_str *text, const rt_type *t, rt_word *out) {
 }
 
 rt_word actor_std_json_decode(rt_str *text, const rt_type *want, const char *pos) {
-  const char *what = non_json(want);
+  char buf[128];
+  const char *what = non_json(want, buf);
   if (what) {
-    char msg[96];
+    char msg[160];
     snprintf(msg, sizeof msg, "json: cannot decode %s", what);
     rt_fail(msg, pos);
   }

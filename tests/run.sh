@@ -14,6 +14,7 @@
 #                `// error: ...` comments announce
 #   robust       tests/robust.sh: garbage, empty, huge and deeply nested input; out of memory
 #   debug        tests/debug.sh: -g, and gdb shows .actor lines
+#   ir           tests/ir.sh: the shape of generated code (a match is a switch on the tag)
 #   seeded       tests/seeded.sh: ACTOR_SCHED_SEED replays an interleaving; the golden
 #                programs under two seeds
 #   samples      tests/samples.sh: samples/ print their NAME.out; the chat server's transcript
@@ -54,6 +55,7 @@ part memory sh tests/memory.sh
 part diag sh tests/diag.sh
 part robust sh tests/robust.sh
 part debug sh tests/debug.sh
+part ir sh tests/ir.sh
 part seeded sh tests/seeded.sh
 part samples sh tests/samples.sh
 part load sh tests/load.sh

@@ -64,6 +64,7 @@ enum rt_tag { /* generated code writes RT_TAG_STR into string literals (cg_layou
   RT_TAG_ACTOR = 4,   /* rt_actor */
   RT_TAG_TIMER = 5,   /* rt_timer */
   RT_TAG_CLOSURE = 6, /* rt_closure */
+  RT_TAG_DATA = 7,    /* rt_data: a record or an enum value (generated code writes it) */
 };
 
 void rt_retain(void *obj);  /* NULL and static objects are ignored */
@@ -80,15 +81,21 @@ enum rt_tkind {
   RT_T_MAP = 5,   /* a = key type, b = value type */
   RT_T_ACTOR = 6, /* any actor reference (the kind is in the object) */
   RT_T_TIMER = 7,
+  RT_T_RECORD = 8, /* data = the record's name, its one variant: its fields */
+  RT_T_ENUM = 9,   /* data = the enum's name and variants */
 };
 
+struct rt_data_desc;
+
 /* Describes a value's type to the generic operations (printing, equality, hashing,
- * releasing elements).  The compiler emits one constant per list and map type. */
+ * releasing elements, std.json).  The compiler emits one constant per list, map,
+ * record and enum type. */
 typedef struct rt_type {
   uint32_t kind; /* enum rt_tkind */
   uint32_t reserved;
   const struct rt_type *a;
   const struct rt_type *b;
+  const struct rt_data_desc *data; /* RT_T_RECORD, RT_T_ENUM; else NULL */
 } rt_type;
 
 extern const rt_type rt_type_int, rt_type_float, rt_type_bool, rt_type_string,
@@ -176,6 +183,51 @@ rt_list *rt_map_values(rt_map *m, const rt_type *list_of_values);
 /* Iteration in insertion order: start with *it = 0; returns false at the end.
  * *k and *v are borrowed from m. */
 bool rt_map_next(rt_map *m, int64_t *it, rt_word *k, rt_word *v);
+
+/* ---- records and enums (LANGUAGE.md §9) ----------------------------------------- */
+
+/* A record, or a value of an enum: a reference-counted object holding the fields of
+ * its variant (a record has one) as words, in declaration order.  NULL is the zero
+ * value of every record and enum type: the record with every field at its zero value,
+ * the enum's first variant with its fields at theirs; every function here treats NULL
+ * and an allocated all-zero value alike.  The variant is in the header's tag,
+ * h.tag == RT_TAG_DATA | variant << RT_DATA_VARIANT_SHIFT (0 for a record), so that
+ * `match` reads it with one load after a NULL test.  A variant without fields other
+ * than the first may be a static object (rc RT_RC_STATIC) the compiler emits
+ * (rt_variant.unit).  Values are shared and copied on write, as lists are. */
+typedef struct rt_data {
+  rt_hdr h;
+  const rt_type *type; /* its record or enum type */
+  rt_word f[];         /* the variant's fields */
+} rt_data;
+
+#define RT_DATA_VARIANT_SHIFT 8
+
+/* A record (its only variant) or a variant of an enum. */
+typedef struct rt_variant {
+  const char *name;                 /* Point, Circle */
+  uint32_t nfields;
+  const char *const *field_names;   /* x, y */
+  const rt_type *const *field_types;
+  const rt_data *unit;              /* a variant without fields (not the first): its value */
+} rt_variant;
+
+typedef struct rt_data_desc {
+  const char *name;           /* the record's or the enum's */
+  uint32_t nvariants;         /* 1 for a record */
+  uint32_t flags;             /* RT_DATA_* */
+  const rt_variant *variants;
+} rt_data_desc;
+
+#define RT_DATA_FLOATS 1u /* a value may hold a Float somewhere: x == x may be false */
+
+/* A new value of variant `variant` of t with its fields zero: the caller stores the
+ * field values (owned) into f[]. */
+rt_data *rt_data_new(const rt_type *t, uint32_t variant);
+/* The address of field i of the record in *pd, for a change (p.x = 1, p.x += 1, a
+ * chain users[i].home.x): makes *pd unique first (a copy of a shared record; a new
+ * zero record for NULL).  The field still owns its old value. */
+rt_word *rt_data_field_mut(rt_data **pd, const rt_type *t, uint32_t i);
 
 /* ---- generic operations -------------------------------------------------------- */
 
@@ -347,8 +399,11 @@ extern const rt_program rt_program_main;
 #ifndef __cplusplus
 _Static_assert(sizeof(rt_word) == 8 && sizeof(void *) == 8 && sizeof(double) == 8,
                "every value fits in one 64-bit word");
-_Static_assert(offsetof(rt_str, h) == 0 && offsetof(rt_list, h) == 0 && offsetof(rt_closure, h) == 0,
+_Static_assert(offsetof(rt_str, h) == 0 && offsetof(rt_list, h) == 0 && offsetof(rt_closure, h) == 0 &&
+                   offsetof(rt_data, h) == 0,
                "every object starts with its header");
+_Static_assert(offsetof(rt_data, f) % _Alignof(rt_word) == 0 && offsetof(rt_hdr, tag) == 4,
+               "a record's fields are words; match loads an enum value's tag at offset 4");
 _Static_assert(RT_ACTOR_STATE_OFFSET % _Alignof(rt_word) == 0, "an actor's fields are words right after its header");
 _Static_assert(sizeof(rt_msg) % _Alignof(rt_reqinfo) == 0 && sizeof(rt_msg) % _Alignof(rt_word) == 0,
                "a message's rt_reqinfo, or its first argument, is at m + 1");

@@ -380,6 +380,8 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
     put_ref(b, "Timer", tm ? rt_obj_class_of(RT_TAG_TIMER)->number(tm) : 0);
     break;
   }
+  case RT_T_RECORD:
+  case RT_T_ENUM: rt_data_put(b, (const rt_data *)(uintptr_t)v, t); break;
   default: rt_buf_puts(b, "?"); break;
   }
 }

@@ -1,5 +1,6 @@
 /* rt_obj.c — reference counting shared by every heap value: strings, lists, maps,
- * actor references, timers and closures all start with an rt_hdr.  Freeing dispatches
+ * records and enum values, actor references, timers and closures all start with an
+ * rt_hdr.  Freeing dispatches
  * on the tag: the value library's own types here, actors and timers through the
  * classes the core registered (rt_obj_register). */
 #include "values/rt_values.h"
@@ -49,6 +50,18 @@ void rt_release(void *obj) {
 #endif
 }
 
+bool rt_release_last(void *obj) {
+  /* as rt_release, which says why */
+  if (atomic_load_explicit(rt_rc(obj), memory_order_relaxed) == RT_RC_STATIC) return false;
+#ifdef RT_TSAN
+  return atomic_fetch_sub_explicit(rt_rc(obj), 1, memory_order_acq_rel) == 1;
+#else
+  if (atomic_fetch_sub_explicit(rt_rc(obj), 1, memory_order_release) != 1) return false;
+  atomic_thread_fence(memory_order_acquire);
+  return true;
+#endif
+}
+
 void rt_obj_free(void *obj) {
   switch (rt_tag_of(obj)) {
   case RT_TAG_STR: rt_free(obj); break;
@@ -57,6 +70,7 @@ void rt_obj_free(void *obj) {
   case RT_TAG_ACTOR:
   case RT_TAG_TIMER: rt_obj_class_of(rt_tag_of(obj))->free(obj); break;
   case RT_TAG_CLOSURE: rt_closure_free(obj); break;
+  case RT_TAG_DATA: rt_data_free(obj); break;
   default:
     fprintf(stderr, "actor runtime: internal error: freeing an object with tag %u\n", rt_tag_of(obj));
     abort();

@@ -4,7 +4,8 @@
  * given type (rt_word_retain/release), and closures (rt_closure_new/free).
  *
  * The type-specific halves live with their types: rt_str.c (strings), rt_list.c,
- * rt_map.c (containers, including list and map equality), rt_fmt.c (printed forms). */
+ * rt_map.c (containers, including list and map equality), rt_data.c (records and
+ * enums), rt_fmt.c (printed forms). */
 #include "values/rt_values.h"
 
 const rt_type rt_type_int = {.kind = RT_T_INT};
@@ -42,6 +43,8 @@ bool rt_eq(rt_word a, rt_word b, const rt_type *t) {
   case RT_T_STRING: return rt_str_eq((rt_str *)(uintptr_t)a, (rt_str *)(uintptr_t)b);
   case RT_T_LIST: return rt_list_eq((rt_list *)(uintptr_t)a, (rt_list *)(uintptr_t)b, t);
   case RT_T_MAP: return rt_map_eq((rt_map *)(uintptr_t)a, (rt_map *)(uintptr_t)b, t);
+  case RT_T_RECORD:
+  case RT_T_ENUM: return rt_data_eq((const rt_data *)(uintptr_t)a, (const rt_data *)(uintptr_t)b, t);
   default: return a == b;
   }
 }
@@ -102,6 +105,8 @@ uint64_t rt_hash(rt_word v, const rt_type *t) {
   }
   case RT_T_LIST: return rt_list_hash((rt_list *)(uintptr_t)v, t);
   case RT_T_MAP: return rt_map_hash((rt_map *)(uintptr_t)v, t);
+  case RT_T_RECORD:
+  case RT_T_ENUM: return rt_data_hash((const rt_data *)(uintptr_t)v, t);
   default: return mix64(v);
   }
 }

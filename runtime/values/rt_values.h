@@ -15,6 +15,10 @@
 
 /* Frees an object whose count reached zero: dispatches on the tag. */
 void rt_obj_free(void *obj);
+/* Lets go of one reference to obj (not NULL) as rt_release does, but instead of freeing
+ * the object returns true when that was the last: the caller frees it (in a loop,
+ * where rt_release would recurse). */
+bool rt_release_last(void *obj);
 
 /* How objects whose type belongs to a layer above (RT_TAG_ACTOR, RT_TAG_TIMER) are
  * freed when their count reaches zero and printed: NAME#NUMBER.  The core registers
@@ -71,6 +75,17 @@ uint64_t rt_list_hash(rt_list *l, const rt_type *lt);
 void rt_map_free(rt_map *m);
 bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt);
 uint64_t rt_map_hash(rt_map *m, const rt_type *mt);
+
+/* ---- rt_data.c: records and enums ---------------------------------------------- */
+
+/* The variant of d (0 for NULL, the zero value). */
+static inline uint32_t rt_data_variant(const rt_data *d) { return d ? d->h.tag >> RT_DATA_VARIANT_SHIFT : 0; }
+/* A variant that has no fields as a value: NULL for the first, else its static value. */
+static inline rt_word rt_data_unit(const rt_type *t, uint32_t k) { return (rt_word)(uintptr_t)t->data->variants[k].unit; }
+void rt_data_free(rt_data *d);
+bool rt_data_eq(const rt_data *a, const rt_data *b, const rt_type *t);
+uint64_t rt_data_hash(const rt_data *d, const rt_type *t);
+void rt_data_put(rt_buf *b, const rt_data *d, const rt_type *t); /* the printed form */
 
 /* ---- rt_value.c: what every value shares --------------------------------------- */
 

@@ -1,5 +1,5 @@
 /* test_values.c — unit tests for the value library (runtime/values: rt_str.c,
- * rt_fmt.c, rt_list.c, rt_map.c, rt_conv.c, rt_value.c), linked with runtime/base
+ * rt_fmt.c, rt_list.c, rt_map.c, rt_data.c, rt_conv.c, rt_value.c), linked with runtime/base
  * alone and tests/rt/stub_core.c in place of what the core registers: so it also
  * shows that the value library needs nothing from the layers above.  Failures unwind
  * to a guard in the test, as they do to a worker's in a program.  Prints "test_values: N passed, N failed" and exits 1 on any failure.
@@ -994,6 +994,152 @@ static void test_eq_hash(void) {
   release_temps();
 }
 
+/* ---- records and enums ----------------------------------------------------------- */
+
+/* record Point(x: Int, y: Int); record Named(name: String, pos: Point, tags: [String]);
+ * enum Shape { Empty; Circle(r: Float); Rect(w: Float, h: Float) }; enum Dir { North;
+ * East }; enum Chain { Nil; Cons(h: Int, t: Chain) }: descriptors as the compiler
+ * emits them, the variants without fields after the first as static values. */
+static const char *const point_names[] = {"x", "y"};
+static const rt_type *const point_types[] = {&rt_type_int, &rt_type_int};
+static const rt_variant point_v[] = {{.name = "Point", .nfields = 2, .field_names = point_names, .field_types = point_types}};
+static const rt_data_desc point_d = {.name = "Point", .nvariants = 1, .variants = point_v};
+static const rt_type t_point = {.kind = RT_T_RECORD, .data = &point_d};
+static const rt_type t_m_point_s = {.kind = RT_T_MAP, .a = &t_point, .b = &rt_type_string};
+static const rt_type t_lpoint = {.kind = RT_T_LIST, .a = &t_point};
+
+static const char *const named_names[] = {"name", "pos", "tags"};
+static const rt_type *const named_types[] = {&rt_type_string, &t_point, &t_lstr};
+static const rt_variant named_v[] = {{.name = "Named", .nfields = 3, .field_names = named_names, .field_types = named_types}};
+static const rt_data_desc named_d = {.name = "Named", .nvariants = 1, .variants = named_v};
+static const rt_type t_named = {.kind = RT_T_RECORD, .data = &named_d};
+
+static const char *const circle_names[] = {"r"}, *const rect_names[] = {"w", "h"};
+static const rt_type *const circle_types[] = {&rt_type_float}, *const rect_types[] = {&rt_type_float, &rt_type_float};
+static const rt_variant shape_v[] = {
+    {.name = "Empty"},
+    {.name = "Circle", .nfields = 1, .field_names = circle_names, .field_types = circle_types},
+    {.name = "Rect", .nfields = 2, .field_names = rect_names, .field_types = rect_types},
+};
+static const rt_data_desc shape_d = {.name = "Shape", .nvariants = 3, .flags = RT_DATA_FLOATS, .variants = shape_v};
+static const rt_type t_shape = {.kind = RT_T_ENUM, .data = &shape_d};
+
+static const rt_type t_dir;
+static const rt_data unit_east = {.h = {.rc = RT_RC_STATIC, .tag = RT_TAG_DATA | 1u << RT_DATA_VARIANT_SHIFT},
+                                  .type = &t_dir};
+static const rt_variant dir_v[] = {{.name = "North"}, {.name = "East", .unit = &unit_east}};
+static const rt_data_desc dir_d = {.name = "Dir", .nvariants = 2, .variants = dir_v};
+static const rt_type t_dir = {.kind = RT_T_ENUM, .data = &dir_d};
+static const rt_type t_m_dir_i = {.kind = RT_T_MAP, .a = &t_dir, .b = &rt_type_int};
+
+static const rt_type t_chain;
+static const char *const cons_names[] = {"h", "t"};
+static const rt_type *const cons_types[] = {&rt_type_int, &t_chain};
+static const rt_variant chain_v[] = {{.name = "Nil"}, {.name = "Cons", .nfields = 2, .field_names = cons_names, .field_types = cons_types}};
+static const rt_data_desc chain_d = {.name = "Chain", .nvariants = 2, .variants = chain_v};
+static const rt_type t_chain = {.kind = RT_T_ENUM, .data = &chain_d};
+
+static rt_data *point(int64_t x, int64_t y) {
+  rt_data *p = rt_data_new(&t_point, 0);
+  p->f[0] = (rt_word)x;
+  p->f[1] = (rt_word)y;
+  return p;
+}
+
+static rt_data *variant(const rt_type *t, uint32_t k, double a, double b) {
+  rt_data *v = rt_data_new(t, k);
+  if (k >= 1) v->f[0] = Fw(a);
+  if (k == 2) v->f[1] = Fw(b);
+  return v;
+}
+
+static void test_data(void) {
+  /* a new value: counted, tagged with its variant, its fields zero */
+  rt_data *r = tmp(rt_data_new(&t_shape, 2));
+  CHECK(rc_of(r) == 1 && rt_tag_of(r) == RT_TAG_DATA && rt_data_variant(r) == 2 && r->type == &t_shape);
+  CHECK(r->f[0] == 0 && r->f[1] == 0);
+  CHECK(rt_data_variant(NULL) == 0);
+
+  /* printed forms: NULL is the zero value; Strings inside quoted */
+  CHECK_SHOW(0, &t_point, "Point(x: 0, y: 0)");
+  CHECK_SHOW(W(tmp(point(1, -2))), &t_point, "Point(x: 1, y: -2)");
+  CHECK_SHOW(0, &t_named, "Named(name: \"\", pos: Point(x: 0, y: 0), tags: [])");
+  CHECK_SHOW(0, &t_shape, "Empty");
+  CHECK_SHOW(W(tmp(variant(&t_shape, 1, 2.0, 0))), &t_shape, "Circle(r: 2.0)");
+  CHECK_SHOW(W(r), &t_shape, "Rect(w: 0.0, h: 0.0)");
+  CHECK_SHOW(W(&unit_east), &t_dir, "East");
+  rt_data *n = tmp(rt_data_new(&t_named, 0));
+  n->f[0] = W(rt_str_new("a \"b\"\n", 6));
+  n->f[2] = W(STRS("t"));
+  CHECK_SHOW(W(n), &t_named, "Named(name: \"a \\\"b\\\"\\n\", pos: Point(x: 0, y: 0), tags: [\"t\"])");
+  CHECK_SHOW(W(tmp(rt_list_from(&t_lpoint, 2, (rt_word[]){W(point(1, 1)), 0}))), &t_lpoint,
+             "[Point(x: 1, y: 1), Point(x: 0, y: 0)]");
+
+  /* field_mut: NULL becomes a zero record; a unique one changes in place; a shared
+   * one is copied first (its Strings and lists retained, not copied) */
+  rt_data *p = NULL;
+  *rt_data_field_mut(&p, &t_point, 1) = 7;
+  CHECK(p && rc_of(p) == 1 && p->f[0] == 0 && p->f[1] == 7);
+  rt_data *same = p;
+  *rt_data_field_mut(&p, &t_point, 0) = 3;
+  CHECK(p == same && p->f[0] == 3);
+  tmp(p);
+  rt_retain(n);
+  rt_data *n2 = n;
+  rt_str *name = Ws(n->f[0]);
+  rt_word *pos = rt_data_field_mut(&n2, &t_named, 1);
+  CHECK(n2 != n && rc_of(n) == 1 && rc_of(n2) == 1 && rc_of(name) == 2 && Ws(n2->f[0]) == name);
+  *rt_data_field_mut((rt_data **)pos, &t_point, 0) = 9;
+  CHECK_SHOW(W(n), &t_named, "Named(name: \"a \\\"b\\\"\\n\", pos: Point(x: 0, y: 0), tags: [\"t\"])");
+  CHECK_SHOW(W(n2), &t_named, "Named(name: \"a \\\"b\\\"\\n\", pos: Point(x: 9, y: 0), tags: [\"t\"])");
+  tmp(n2);
+
+  /* ==: the variant, then the fields; NULL equals an all-zero value, with the same
+   * hash; a Float field makes x == x depend on it (nan) */
+  CHECK(rt_eq(0, W(tmp(point(0, 0))), &t_point) && rt_hash(0, &t_point) == rt_hash(W(tmp(point(0, 0))), &t_point));
+  CHECK(rt_eq(W(tmp(point(1, 2))), W(tmp(point(1, 2))), &t_point) && !rt_eq(W(tmp(point(1, 2))), W(tmp(point(2, 1))), &t_point));
+  CHECK(rt_hash(W(tmp(point(1, 2))), &t_point) == rt_hash(W(tmp(point(1, 2))), &t_point));
+  CHECK(rt_hash(W(tmp(point(1, 2))), &t_point) != rt_hash(W(tmp(point(2, 1))), &t_point));
+  CHECK(rt_eq(0, W(tmp(rt_data_new(&t_shape, 0))), &t_shape));
+  CHECK(!rt_eq(0, W(tmp(rt_data_new(&t_shape, 1))), &t_shape)); /* Empty != Circle(r: 0.0) */
+  CHECK(rt_eq(W(tmp(variant(&t_shape, 2, 1, 2))), W(tmp(variant(&t_shape, 2, 1, 2))), &t_shape));
+  CHECK(!rt_eq(W(tmp(variant(&t_shape, 2, 1, 2))), W(tmp(variant(&t_shape, 2, 2, 1))), &t_shape));
+  rt_data *nan = tmp(variant(&t_shape, 1, NAN, 0));
+  CHECK(!rt_eq(W(nan), W(nan), &t_shape));
+  CHECK(rt_eq(W(&unit_east), W(tmp(rt_data_new(&t_dir, 1))), &t_dir) && !rt_eq(W(&unit_east), 0, &t_dir));
+  CHECK(rt_eq(W(n2), W(n2), &t_named) && !rt_eq(W(n), W(n2), &t_named));
+  rt_list *pl = tmp(rt_list_from(&t_lpoint, 2, (rt_word[]){W(point(1, 1)), 0}));
+  CHECK(rt_list_contains(pl, W(tmp(point(0, 0)))) && !rt_list_contains(pl, W(tmp(point(0, 1)))));
+
+  /* map keys: equal values are one key, NULL and a zero record included */
+  rt_map *m = NULL;
+  rt_map_set(&m, &t_m_point_s, W(point(1, 2)), W(rt_str_new("a", 1)));
+  rt_map_set(&m, &t_m_point_s, 0, W(rt_str_new("zero", 4)));
+  rt_map_set(&m, &t_m_point_s, W(point(0, 0)), W(rt_str_new("zero again", 10)));
+  rt_map_set(&m, &t_m_point_s, W(point(1, 2)), W(rt_str_new("b", 1)));
+  tmp(m);
+  CHECK(rt_map_len(m) == 2 && rt_map_has(m, W(tmp(point(1, 2)))) && rt_map_has(m, 0) && !rt_map_has(m, W(tmp(point(2, 1)))));
+  CHECK_SHOW(W(m), &t_m_point_s, "{Point(x: 1, y: 2): \"b\", Point(x: 0, y: 0): \"zero again\"}");
+  rt_map *dm = NULL;
+  rt_map_set(&dm, &t_m_dir_i, W(&unit_east), 1);
+  rt_map_set(&dm, &t_m_dir_i, W(rt_data_new(&t_dir, 1)), 2);
+  rt_map_set(&dm, &t_m_dir_i, 0, 3);
+  tmp(dm);
+  CHECK_SHOW(W(dm), &t_m_dir_i, "{East: 2, North: 3}");
+
+  /* a long chain of variants frees in a loop, not a recursion a million deep */
+  rt_data *chain = NULL;
+  for (int64_t i = 0; i < 1000000; i++) {
+    rt_data *c = rt_data_new(&t_chain, 1);
+    c->f[0] = (rt_word)i;
+    c->f[1] = W(chain);
+    chain = c;
+  }
+  rt_release(chain);
+  CHECK(true);
+  release_temps();
+}
+
 /* ---- conversions ----------------------------------------------------------------- */
 
 /* parse_int / parse_float of text must fail with `cannot parse "text"`. */
@@ -1109,6 +1255,7 @@ int main(void) {
   test_map_cow();
   test_map_model();
   test_eq_hash();
+  test_data();
   test_conversions();
   test_closures_words();
   printf("test_values: %d passed, %d failed\n", passed, failed);
