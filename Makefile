@@ -201,7 +201,7 @@ $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus
-	@cp tests/run/*.actor tests/diag/*.actor samples/*.actor tests/fuzz/regressions/* ../shared/conformance/*.actor $(B)/fuzz/corpus/ 2>/dev/null || true
+	@cp tests/run/*.actor tests/diag/*.actor samples/*.actor tests/fuzz/regressions/* ../shared/conformance/*.actor ../shared/conformance/v2/*.actor $(B)/fuzz/corpus/ 2>/dev/null || true
 	$(B)/fuzz/fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/actor.dict \
 	  -artifact_prefix=$(B)/fuzz/ -print_final_stats=1 $(B)/fuzz/corpus
 
