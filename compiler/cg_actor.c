@@ -132,7 +132,7 @@ static void declare_kind(Decl *a) {
     k->build = add_fn(xformat("%s.build", a->name), cg.void_t, p1, 1, true);
     return;
   }
-  bool any_init = false;
+  bool any_init = a->inits.len > 0;
   for (int i = 0; i < a->fields.len; i++) any_init |= ((Node *)a->fields.data[i])->a != NULL;
   if (any_init) k->init = add_fn(xformat("%s.init", a->name), cg.void_t, p1, 1, true);
   for (int i = 0; i < a->handlers.len; i++) declare_handler(a, a->handlers.data[i]);
@@ -215,6 +215,13 @@ static void gen_init(Decl *a) {
     if (!fld->a) continue;
     LLVMValueRef v = cg_expr_take(fld->a);
     cg_store(v, cg_state_addr(f->self, a, fld->sym->index));
+  }
+  if (a->inits.len) { /* init { ... } (§11): after the fields, in the same function */
+    Decl *in = a->inits.data[0];
+    cg_debug_loc(in->loc);
+    cg_push_scope();
+    cg_stmts(&in->body);
+    cg_pop_scope();
   }
   cg_fn_end();
 }
