@@ -92,6 +92,7 @@ static const char *non_json(const rt_type *t) {
   switch (t->kind) {
   case RT_T_ACTOR: return "an actor reference";
   case RT_T_TIMER: return "a Timer";
+  case RT_T_REPLY: return "a reply handle";
   case RT_T_LIST: return non_json(t->a);
   case RT_T_MAP: {
     const char *k = non_json(t->a);

@@ -47,6 +47,7 @@ static const rt_obj_class actor_class = {actor_obj_free, actor_obj_name, actor_o
 void rt_actor_hooks_init(void) {
   rt_obj_register(RT_TAG_ACTOR, &actor_class);
   rt_obj_register(RT_TAG_TIMER, &rt_timer_class);
+  rt_obj_register(RT_TAG_REPLY, &rt_reply_class);
   rt_fail_set_reporter(rt_actor_report_failure);
 }
 
@@ -256,7 +257,7 @@ static void actor_free(rt_actor *a) {
 
 /* ---- sending ------------------------------------------------------------------------ */
 
-void rt_send(rt_actor *to, rt_msg *m) {
+static inline void send(rt_actor *to, rt_msg *m) {
   if (rt_mb_push(&to->mb, m)) {
     /* We made the mailbox non-empty: schedule the actor, or, if it has ended, drain it
      * (we are its consumer now).  The push's acquire made the DEAD flag visible. */
@@ -266,6 +267,16 @@ void rt_send(rt_actor *to, rt_msg *m) {
       rt_sched_ready(to);
   }
   rt_sched_count_send(to);
+}
+
+void rt_send(rt_actor *to, rt_msg *m) { send(to, m); }
+
+/* Through an interface (§12): the kind's table gives the handler's index, which is
+ * all that differs from a direct send (the message's layout is the same: the handler
+ * has the interface's parameter types, in order). */
+void rt_send_iface(rt_actor *to, rt_msg *m, uint32_t iface, uint32_t slot) {
+  m->id = to->kind->itabs[iface][slot];
+  send(to, m);
 }
 
 /* ---- running a turn ------------------------------------------------------------------ */
@@ -328,6 +339,7 @@ static void actor_turn(rt_actor *a) {
     } else {
       handle_system(a, m);
     }
+    rt_reply_flush(); /* handles the message's turn let go unanswered: "no answer" now */
     rt_cur.msg = NULL;
     rt_stat_add(&st->handled, 1);
   }
@@ -355,6 +367,7 @@ static void note_turn(rt_actor *a, bool full) {
 
 /* After a turn (or what a failure left of it): end, yield or let go of the actor. */
 static void actor_turn_end(rt_actor *a) {
+  rt_reply_flush(); /* (a restart's or an init's) */
   rt_cur.actor = NULL;
   if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) {
     actor_end(a, rt_reason_stopped);
@@ -383,8 +396,9 @@ void rt_actor_run(rt_actor *a) {
 #define RT_HELP_BUDGET (RT_BATCH * 16)
 __attribute__((noinline)) uint32_t rt_actor_run_nested(rt_actor *a) {
   volatile uint32_t handled = 0;
-  const rt_actor_ctx saved = rt_cur;
+  const rt_actor_ctx saved = rt_cur; /* (its lost handles too: flushed when its turn ends) */
   const uint32_t saved_sends = rt_sched_sends;
+  rt_cur.lost = NULL;
   rt_fail_guard g;
   rt_fail_push(&g, false);
   if (setjmp(g.jb) == 0) {
@@ -432,6 +446,7 @@ void rt_actor_after_failure(void) {
       drop_system(a, m);
     }
   }
+  rt_reply_flush();
   rt_cur.actor = NULL;
   actor_fail(a, reason);
   rt_release(reason);

@@ -55,7 +55,8 @@ void rt_obj_free(void *obj) {
   case RT_TAG_LIST: rt_list_free(obj); break;
   case RT_TAG_MAP: rt_map_free(obj); break;
   case RT_TAG_ACTOR:
-  case RT_TAG_TIMER: rt_obj_class_of(rt_tag_of(obj))->free(obj); break;
+  case RT_TAG_TIMER:
+  case RT_TAG_REPLY: rt_obj_class_of(rt_tag_of(obj))->free(obj); break;
   case RT_TAG_CLOSURE: rt_closure_free(obj); break;
   default:
     fprintf(stderr, "actor runtime: internal error: freeing an object with tag %u\n", rt_tag_of(obj));
