@@ -281,6 +281,13 @@ void rt_send_iface(rt_actor *to, rt_msg *m, uint32_t iface, uint32_t slot) {
 
 /* ---- running a turn ------------------------------------------------------------------ */
 
+/* The requests of reply handles let go unanswered in the turn that just ended fail
+ * "no answer" (rt_reply.c); the flag first, as flushing may let more go. */
+static void flush_lost(rt_actor *a) {
+  flags_clear(a, RT_AF_LOST);
+  rt_reply_flush_lost();
+}
+
 static void handle_system(rt_actor *a, rt_msg *m) {
   if (m->id == RT_MSG_TIMER)
     rt_timer_handle(a, m);
@@ -321,7 +328,11 @@ static void actor_turn(rt_actor *a) {
     /* Read after the peek's acquire: a restart decided before m was sent (m's send
      * happens after it) is seen here, so m goes to the restarted actor. */
     uint32_t f = flags_of(a);
-    if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_RESTART))) {
+    if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_RESTART | RT_AF_LOST))) {
+      if (f & RT_AF_LOST) { /* the last message's turn let handles go: "no answer" now */
+        flush_lost(a);
+        if (!(f & (RT_AF_STOP | RT_AF_RESTART))) continue;
+      }
       if ((f & RT_AF_STOP) || !actor_refresh(a)) break;
       continue;
     }
@@ -339,7 +350,6 @@ static void actor_turn(rt_actor *a) {
     } else {
       handle_system(a, m);
     }
-    rt_reply_flush(); /* handles the message's turn let go unanswered: "no answer" now */
     rt_cur.msg = NULL;
     rt_stat_add(&st->handled, 1);
   }
@@ -366,18 +376,32 @@ static void note_turn(rt_actor *a, bool full) {
 }
 
 /* After a turn (or what a failure left of it): end, yield or let go of the actor. */
+static void turn_end_lost(rt_actor *a);
+
 static void actor_turn_end(rt_actor *a) {
-  rt_reply_flush(); /* (a restart's or an init's) */
-  rt_cur.actor = NULL;
-  if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) {
+  uint32_t f = flags_of(a);
+  if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_LOST))) {
+    if (RT_UNLIKELY(f & RT_AF_LOST)) { /* (apart: the common paths stay leaves) */
+      turn_end_lost(a);
+      return;
+    }
+    rt_cur.actor = NULL;
     actor_end(a, rt_reason_stopped);
     return;
   }
+  rt_cur.actor = NULL;
   note_turn(a, rt_cur.budget == 0);
   /* Budget spent: to the back of the queue.  Otherwise the mailbox looked empty: mark
    * it so, unless a push got in first (then keep it: the message is on its way). */
   if (rt_cur.budget == 0 || !rt_mb_markempty(&a->mb)) rt_sched_yield(a);
   /* From here on another worker may be running a. */
+}
+
+/* The end of a turn that let reply handles go (the last message's turn, a restart or
+ * an init): "no answer" for those, then the end of the turn as usual. */
+static __attribute__((noinline, cold)) void turn_end_lost(rt_actor *a) {
+  flush_lost(a);
+  actor_turn_end(a);
 }
 
 void rt_actor_run(rt_actor *a) {
@@ -446,7 +470,7 @@ void rt_actor_after_failure(void) {
       drop_system(a, m);
     }
   }
-  rt_reply_flush();
+  if (flags_of(a) & RT_AF_LOST) flush_lost(a);
   rt_cur.actor = NULL;
   actor_fail(a, reason);
   rt_release(reason);

@@ -95,6 +95,7 @@ enum {
   RT_AF_DEAD = 1u << 2,    /* ended: messages are dead letters */
   RT_AF_RESTART = 1u << 3, /* restart before the next message (rt_supervise.c) */
   RT_AF_OVERLOADED = 1u << 4, /* many full turns in a row: flooding senders slow down */
+  RT_AF_LOST = 1u << 5,    /* reply handles were let go in this turn: flush before the next message */
   RT_AF_FULL_SHIFT = 8,       /* bits 8..15: full turns in a row (saturating) */
   RT_AF_FULL_MASK = 0xFFu << 8,
 };
@@ -194,11 +195,10 @@ extern rt_str *const rt_reason_no_answer, *const rt_reason_timeout;
 /* rt_reply.c: reply handles (§13) */
 extern const rt_obj_class rt_reply_class;  /* handles as values (rt_obj_register) */
 /* The thread running an actor, at the end of each message's turn (and of a failure's):
- * the requests of handles let go unanswered during it fail "no answer" now. */
+ * the requests of handles let go unanswered during it (rt_cur.lost, marked by
+ * RT_AF_LOST on the actor, so that the check costs nothing per message: it rides on
+ * the flags test that comes before every message) fail "no answer" now. */
 void rt_reply_flush_lost(void);
-static inline void rt_reply_flush(void) {
-  if (RT_UNLIKELY(rt_cur.lost != NULL)) rt_reply_flush_lost();
-}
 
 /* rt_monitor.c */
 void rt_monitor_notify(rt_actor *a, rt_str *reason); /* a ended: tell its watchers */

@@ -13,10 +13,11 @@
  * last reference to an unanswered handle goes (dropped, overwritten, or released with
  * the state of an actor that failed, stopped or restarted, or with a dead letter),
  * the request fails with "no answer".  Not at once: the thread running an actor keeps
- * such handles on a list (rt_cur.lost) and posts their failures when the message's
- * turn ends (rt_reply_flush), so that what the turn sent before and after it let the
- * handle go reaches the requester first, as the reference says ("as soon as the turn
- * that dropped the last copy ends").  A handle let go outside any turn (a dead letter
+ * such handles on a list (rt_cur.lost, and RT_AF_LOST on the actor) and posts their
+ * failures when the message's turn ends (rt_actor.c calls rt_reply_flush_lost before
+ * the next message), so that what the turn sent before and after it let the handle go
+ * reaches the requester first, as the reference says ("as soon as the turn that
+ * dropped the last copy ends").  A handle let go outside any turn (a dead letter
  * drained by the timer thread) fails its request at once. */
 #include "core/rt_core.h"
 
@@ -112,9 +113,12 @@ static void reply_obj_free(void *p) {
   rt_handle *r = p;
   /* An answered handle, or one nobody waits on, has nothing to tell: free it now. */
   bool tell = !atomic_load_explicit(&r->answered, memory_order_relaxed) && r->reply_to && r->cont;
-  if (tell && rt_cur.actor) { /* in a turn: at its end */
+  if (tell && rt_cur.actor) { /* in a turn: at its end (rt_actor.c looks at the flag) */
     r->next_lost = rt_cur.lost;
     rt_cur.lost = r;
+    /* relaxed, a read-modify-write: the running thread's own flag, in a word other
+     * threads change too (RESTART). */
+    atomic_fetch_or_explicit(&rt_cur.actor->flags, RT_AF_LOST, memory_order_relaxed);
     return;
   }
   reply_free_now(r);
