@@ -269,14 +269,15 @@ static inline void send(rt_actor *to, rt_msg *m) {
   rt_sched_count_send(to);
 }
 
-void rt_send(rt_actor *to, rt_msg *m) { send(to, m); }
+/* (not inlined into rt_send_iface, which jumps to it: a leaf either way) */
+__attribute__((noinline)) void rt_send(rt_actor *to, rt_msg *m) { send(to, m); }
 
 /* Through an interface (§12): the kind's table gives the handler's index, which is
  * all that differs from a direct send (the message's layout is the same: the handler
  * has the interface's parameter types, in order). */
 void rt_send_iface(rt_actor *to, rt_msg *m, uint32_t iface, uint32_t slot) {
   m->id = to->kind->itabs[iface][slot];
-  send(to, m);
+  rt_send(to, m);
 }
 
 /* ---- running a turn ------------------------------------------------------------------ */
