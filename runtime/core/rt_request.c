@@ -106,14 +106,14 @@ void rt_request_within(rt_actor *self, rt_closure *cont, int64_t ms) {
   cont->limit = rt_timer_start_limit(self, ms, cont);
 }
 
+/* The answer type of m's handler (to release an answer nobody takes). */
+static const rt_type *answer_type(rt_actor *self, rt_msg *m) {
+  return self->kind->answer_types ? self->kind->answer_types[m->id] : NULL;
+}
+
 void rt_reply(rt_actor *self, rt_msg *m, rt_word answer) {
   rt_reqinfo *ri = (rt_reqinfo *)(m + 1);
-  const rt_type *t = self->kind->answer_types ? self->kind->answer_types[m->id] : NULL;
-  if (ri->handle) { /* `reply` was made: it holds the requester (and may be answered) */
-    rt_reply_answer(ri->handle, answer, t);
-    return;
-  }
-  if (ri->reply_to && ri->cont) {
+  if (RT_LIKELY(ri->reply_to && ri->cont)) { /* (then no handle was made: it takes them) */
     rt_actor *to = ri->reply_to;
     rt_closure *cont = ri->cont;
     ri->reply_to = NULL; /* moved into the reply: rt_reqinfo_finish leaves them */
@@ -122,10 +122,15 @@ void rt_reply(rt_actor *self, rt_msg *m, rt_word answer) {
     rt_release(to);
     return;
   }
-  if (t) rt_word_release(answer, t);
+  const rt_type *t = answer_type(self, m);
+  if (ri->handle) /* `reply` was made: it holds the requester (and may be answered) */
+    rt_reply_answer(ri->handle, answer, t);
+  else if (t) /* nobody waits */
+    rt_word_release(answer, t);
 }
 
 void rt_reqinfo_finish(rt_reqinfo *ri) {
+  if (RT_LIKELY(!ri->reply_to && !ri->cont && !ri->handle)) return; /* answered, or nobody waits */
   if (ri->handle) {
     rt_handle *h = ri->handle;
     ri->handle = NULL;
@@ -165,16 +170,19 @@ void rt_request_drop(rt_msg *m) {
   r->value = 0;
 }
 
+/* An answer or failure came in time: the limit is over. */
+static __attribute__((noinline)) void end_limit(rt_closure *cont) {
+  struct rt_timer *limit = cont->limit;
+  cont->limit = NULL;
+  rt_timer_cancel(limit);
+  rt_release(limit);
+}
+
 /* The requester's thread: cont's first outcome is here.  False if one came before. */
-static bool settle(rt_closure *cont) {
+static inline bool settle(rt_closure *cont) {
   if (cont->settled) return false;
   cont->settled = 1;
-  struct rt_timer *limit = cont->limit;
-  if (limit) { /* the answer came in time: the limit is over */
-    cont->limit = NULL;
-    rt_timer_cancel(limit);
-    rt_release(limit);
-  }
+  if (RT_UNLIKELY(cont->limit != NULL)) end_limit(cont);
   return true;
 }
 

@@ -120,6 +120,6 @@ rt_closure *rt_closure_new(uint32_t size) {
 
 void rt_closure_free(rt_closure *c) {
   if (c->drop) c->drop(c);
-  rt_release(c->limit); /* a request's time limit (a timer: the core's object) */
+  if (c->limit) rt_release(c->limit); /* a request's time limit (a timer: the core's object) */
   rt_free(c);
 }
