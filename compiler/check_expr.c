@@ -50,6 +50,7 @@ const char *ck_conv_hint(Type *want, Type *found) {
   if (want->kind == T_ACTOR && found->kind == T_IFACE)
     return " (an interface reference does not convert back to an actor kind)";
   if (want->kind != T_IFACE || (found->kind != T_ACTOR && found->kind != T_IFACE)) return "";
+  if (found->decl->kind == D_SUPERVISOR) return " (a supervisor has no handlers: it conforms to no interface)";
   Decl *other;
   Decl *sig = ty_conform_problem(found->decl, want->decl, &other);
   if (!sig) return "";

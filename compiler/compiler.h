@@ -382,7 +382,8 @@ Type *ty_actor(Decl *d);
 Type *ty_iface(Decl *d);
 Type *ty_reply(Type *answer);
 /* Does actor kind or interface `d` have every handler of interface `iface`, with the
- * same parameter types in order and the same answer type (§12)?  Remembered per pair. */
+ * same parameter types in order and the same answer type (§12)?  A supervisor conforms
+ * to none.  Remembered per pair. */
 bool ty_conforms(Decl *d, Decl *iface);
 /* The first handler of iface that d lacks or has with another signature (NULL: none);
  * *other: d's handler of that name, when it has one. */

@@ -108,7 +108,8 @@ bool ty_conforms(Decl *d, Decl *iface) {
   Conf *c = xalloc(sizeof *c);
   c->d = d;
   c->iface = iface;
-  c->ok = ty_conform_problem(d, iface, &other) == NULL;
+  /* a supervisor has no handlers: it conforms to no interface, not even an empty one */
+  c->ok = d->kind != D_SUPERVISOR && ty_conform_problem(d, iface, &other) == NULL;
   vec_push(&confs, c);
   return c->ok;
 }
