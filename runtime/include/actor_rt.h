@@ -64,7 +64,7 @@ enum rt_tag { /* generated code writes RT_TAG_STR into string literals (cg_layou
   RT_TAG_ACTOR = 4,   /* rt_actor */
   RT_TAG_TIMER = 5,   /* rt_timer */
   RT_TAG_CLOSURE = 6, /* rt_closure */
-  RT_TAG_REPLY = 7,   /* rt_handle: a request's reply handle (§13) */
+  RT_TAG_REPLY = 8,   /* rt_handle: a request's reply handle (§13); (7: records and enums) */
 };
 
 void rt_retain(void *obj);  /* NULL and static objects are ignored */
@@ -81,7 +81,7 @@ enum rt_tkind {
   RT_T_MAP = 5,   /* a = key type, b = value type */
   RT_T_ACTOR = 6, /* any actor reference (the kind is in the object); interfaces too */
   RT_T_TIMER = 7,
-  RT_T_REPLY = 8, /* Reply[T]: a reply handle, compared by identity (no key) */
+  RT_T_REPLY = 10, /* Reply[T]: a reply handle, compared by identity (no key); (8, 9: records, enums) */
 };
 
 /* Describes a value's type to the generic operations (printing, equality, hashing,

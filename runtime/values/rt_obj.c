@@ -7,7 +7,7 @@
 /* Written once per tag before the first object of that tag exists (the core's
  * initialisation, before its threads start); read when such an object is freed or
  * printed. */
-static const rt_obj_class *classes[8];
+static const rt_obj_class *classes[16];
 
 void rt_obj_register(uint32_t tag, const rt_obj_class *c) {
   if (tag >= sizeof classes / sizeof classes[0]) abort();
