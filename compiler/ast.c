@@ -219,9 +219,12 @@ Node *ast_send(Node *to, const char *name, Loc name_loc, Vec args, Loc loc) {
   return n;
 }
 
-Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Block *then, Block *els, Loc loc) {
+Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Node *within, Loc within_loc, Block *then,
+                  Block *els, Loc loc) {
   Node *n = ast_send(to, name, name_loc, args, loc);
   n->kind = N_REQUEST;
+  n->b = within;
+  n->name2_loc = within_loc;
   n->then_blk = then;
   n->else_blk = els;
   return n;
@@ -275,16 +278,43 @@ Member *ast_member(MemberKind k, Node *field, Decl *decl) {
   return m;
 }
 
-Decl *ast_actor(const char *name, Vec params, Vec members, Loc loc) {
+/* An actor: its members sorted into fields, handlers, methods and init blocks. */
+Decl *ast_actor(const char *name, Vec params, Vec ifaces, Vec members, Loc loc) {
   Decl *d = decl(D_ACTOR, name, params, loc);
+  d->ifaces = ifaces;
   for (int i = 0; i < members.len; i++) {
     Member *m = members.data[i];
     switch (m->kind) {
     case MEMBER_FIELD: vec_push(&d->fields, m->field); break;
     case MEMBER_HANDLER: m->decl->owner = d; vec_push(&d->handlers, m->decl); break;
     case MEMBER_METHOD: m->decl->owner = d; vec_push(&d->methods, m->decl); break;
+    case MEMBER_INIT: m->decl->owner = d; vec_push(&d->inits, m->decl); break;
     }
   }
+  return d;
+}
+
+/* interface Name { on sig... }: the signatures are D_HANDLERs whose owner is the
+ * interface. */
+Decl *ast_interface(const char *name, Vec sigs, Loc loc) {
+  Decl *d = decl(D_INTERFACE, name, (Vec){0}, loc);
+  for (int i = 0; i < sigs.len; i++) {
+    Decl *h = sigs.data[i];
+    h->owner = d;
+    vec_push(&d->handlers, h);
+  }
+  return d;
+}
+
+/* A handler signature of an interface; a body given by mistake is reported. */
+Decl *ast_iface_sig(const char *name, Vec params, TypeExpr *ret, Vec *body, Loc loc) {
+  if (body) diag_error(loc, "a handler of an interface has no body: write on %s(...) without { ... }", name);
+  return ast_handler(name, params, ret, (Vec){0}, loc);
+}
+
+Decl *ast_init(Vec body, Loc loc) {
+  Decl *d = decl(D_INIT, "init", (Vec){0}, loc);
+  d->body = body;
   return d;
 }
 

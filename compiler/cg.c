@@ -78,9 +78,10 @@ LLVMValueRef cg_type_desc(Type *t) {
   case T_FLOAT: return builtin_desc(RTV_TYPE_FLOAT);
   case T_BOOL: return builtin_desc(RTV_TYPE_BOOL);
   case T_STRING: return builtin_desc(RTV_TYPE_STRING);
-  case T_ACTOR: case T_ANYACTOR: case T_NONE: return builtin_desc(RTV_TYPE_ACTOR);
+  case T_ACTOR: case T_IFACE: case T_ANYACTOR: case T_NONE: return builtin_desc(RTV_TYPE_ACTOR);
   case T_TIMER: return builtin_desc(RTV_TYPE_TIMER);
   case T_RECORD: case T_ENUM: return cg_data_desc(t);
+  case T_REPLY: return builtin_desc(RTV_TYPE_REPLY); /* (its answer type is not needed at run time) */
   case T_LIST: case T_MAP: break;
   default: unreachable();
   }

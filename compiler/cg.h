@@ -60,13 +60,15 @@ typedef struct RtLayout {
 } RtLayout;
 
 enum { F_MSG_NEXT, F_MSG_ID, F_MSG_SIZE, F_MSG_N };                          /* rt_msg */
-enum { F_REQ_REPLY_TO, F_REQ_CONT, F_REQ_INCARNATION, F_REQ_N };             /* rt_reqinfo */
-enum { F_CLO_RC, F_CLO_TAG, F_CLO_RUN, F_CLO_RUN_ELSE, F_CLO_DROP, F_CLO_ANSWER_TYPE, F_CLO_N }; /* rt_closure */
+enum { F_REQ_REPLY_TO, F_REQ_CONT, F_REQ_INCARNATION, F_REQ_NUMBER, F_REQ_HANDLE, F_REQ_N }; /* rt_reqinfo */
+enum {
+  F_CLO_RC, F_CLO_TAG, F_CLO_RUN, F_CLO_RUN_ELSE, F_CLO_DROP, F_CLO_ANSWER_TYPE, F_CLO_LIMIT, F_CLO_SETTLED, F_CLO_N
+}; /* rt_closure */
 enum { F_TYPE_KIND, F_TYPE_RESERVED, F_TYPE_A, F_TYPE_B, F_TYPE_DATA, F_TYPE_N }; /* rt_type */
 enum {                                                                       /* rt_kind */
   F_KIND_NAME, F_KIND_SIZE, F_KIND_NHANDLERS, F_KIND_HANDLER_NAMES, F_KIND_HANDLER_ANSWERS,
   F_KIND_ANSWER_TYPES, F_KIND_DOWN_HANDLER, F_KIND_FLAGS, F_KIND_INIT, F_KIND_DISPATCH,
-  F_KIND_DROP_MSG, F_KIND_DROP_STATE, F_KIND_DROP_PARAMS, F_KIND_SUP, F_KIND_N
+  F_KIND_DROP_MSG, F_KIND_DROP_STATE, F_KIND_DROP_PARAMS, F_KIND_SUP, F_KIND_ITABS, F_KIND_N
 };
 enum { F_SUP_STRATEGY, F_SUP_NCHILDREN, F_SUP_INTENSITY, F_SUP_PERIOD_MS, F_SUP_BUILD, F_SUP_N }; /* rt_sup_desc */
 enum { F_PROG_MAIN_KIND, F_PROG_START_HANDLER, F_PROG_START_TAKES_ARGS, F_PROG_ARGS_TYPE, F_PROG_N }; /* rt_program */
@@ -95,6 +97,8 @@ typedef struct CgFn {
   Vec scopes;             /* Vec*: owned-variable slots per open scope */
   Vec loops;              /* Loop* */
   Type *ret;              /* what return gives (NULL: nothing) */
+  LLVMValueRef req_msg;   /* a -> T handler: its request message (`return v` answers it
+                           * through rt_reply; `reply` is its handle) */
   Closure *clo;           /* blocks */
   Decl *actor;            /* whose state `self` is */
   Decl *sup;              /* supervisor build: whose state the names are */

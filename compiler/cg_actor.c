@@ -1,9 +1,15 @@
 /* cg_actor.c — code generation for what makes the language actors: per kind its
- * state layout, an rt_kind descriptor, field initialisers, a dispatch function with a
- * switch on the message id, and drop functions; per handler a message struct; sends,
- * requests and their then/else closures, timers, spawn, supervisors' child building,
- * functions and methods, and the rt_program descriptor the runtime's main() starts.
- * (ponyc: genfun.c / gentype.c.) */
+ * state layout, an rt_kind descriptor (with its interface tables), field initialisers
+ * and the init block, a dispatch function with a switch on the message id, and drop
+ * functions; per handler (and per interface signature) a message struct; sends and
+ * requests, direct or through interfaces, with their time limits and then/else
+ * closures, timers, spawn, supervisors' child building, functions and methods, and
+ * the rt_program descriptor the runtime's main() starts.  (ponyc: genfun.c /
+ * gentype.c.)
+ *
+ * A `-> T` handler's function takes its request message as a last parameter and
+ * returns nothing: its `return v` answers through rt_reply, its `return later` does
+ * not, and `reply` is rt_reply_handle of the message (§13). */
 #include "cg.h"
 
 #include <string.h>
@@ -111,16 +117,42 @@ static void declare_extern(Decl *d) {
   d->cg = f;
 }
 
-static void declare_handler(Decl *a, Decl *h) {
-  declare_fn(h, xformat("%s.on.%s", a->name, h->name), true);
+/* The message struct of handler (or interface signature) h: { rt_msg, [rt_reqinfo if
+ * -> T], parameters in order } -- the same for a kind's handler and an interface's
+ * signature it conforms to, since their parameter types are the same. */
+static void declare_msg(const char *owner, Decl *h) {
   int n = h->params.len;
   LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 2));
   unsigned k = 0;
   f[k++] = cg.msg.t;
   if (h->ret) f[k++] = cg.reqinfo.t;
   for (int i = 0; i < n; i++) f[k++] = cg_llvm_type(((Param *)h->params.data[i])->type);
-  fcg(h)->msg_t = LLVMStructCreateNamed(cg.ctx, xformat("msg.%s.%s", a->name, h->name));
+  fcg(h)->msg_t = LLVMStructCreateNamed(cg.ctx, xformat("msg.%s.%s", owner, h->name));
   LLVMStructSetBody(fcg(h)->msg_t, f, k, 0);
+}
+
+static void declare_handler(Decl *a, Decl *h) {
+  if (h->ret) { /* (self, params..., the request message) -> void */
+    unsigned n;
+    LLVMTypeRef *pt = param_types(&h->params, true, &n);
+    LLVMTypeRef *all = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
+    memcpy(all, pt, sizeof(LLVMTypeRef) * n);
+    all[n] = cg.ptr;
+    FnCg *f = xalloc(sizeof *f);
+    f->fn = add_fn(xformat("%s.on.%s", a->name, h->name), cg.void_t, all, n + 1, true);
+    h->cg = f;
+  } else {
+    declare_fn(h, xformat("%s.on.%s", a->name, h->name), true);
+  }
+  declare_msg(a->name, h);
+}
+
+static void declare_iface(Decl *i) {
+  for (int j = 0; j < i->handlers.len; j++) {
+    Decl *sig = i->handlers.data[j];
+    sig->cg = xalloc(sizeof(FnCg));
+    declare_msg(i->name, sig);
+  }
 }
 
 static void declare_kind(Decl *a) {
@@ -138,7 +170,7 @@ static void declare_kind(Decl *a) {
     k->build = add_fn(xformat("%s.build", a->name), cg.void_t, p1, 1, true);
     return;
   }
-  bool any_init = false;
+  bool any_init = a->inits.len > 0;
   for (int i = 0; i < a->fields.len; i++) any_init |= ((Node *)a->fields.data[i])->a != NULL;
   if (any_init) k->init = add_fn(xformat("%s.init", a->name), cg.void_t, p1, 1, true);
   for (int i = 0; i < a->handlers.len; i++) declare_handler(a, a->handlers.data[i]);
@@ -169,6 +201,7 @@ static void declare_closure(Closure *c) {
 void cg_actors_declare(void) {
   Program *p = cg.prog;
   for (int i = 0; i < p->actors.len; i++) declare_kind(p->actors.data[i]);
+  for (int i = 0; i < p->ifaces.len; i++) declare_iface(p->ifaces.data[i]);
   for (int i = 0; i < p->fns.len; i++) {
     Decl *d = p->fns.data[i];
     if (d->kind == D_FN) declare_fn(d, xformat("fn.%s", d->name), false);
@@ -205,6 +238,7 @@ static void gen_body(Decl *d, Decl *actor) {
   if (actor) f->self = LLVMGetParam(fn, 0);
   if (d->recursive) stack_check(d->loc);
   bind_params(&d->params, fn, actor ? 1 : 0);
+  if (d->kind == D_HANDLER && d->ret) f->req_msg = LLVMGetParam(fn, (unsigned)d->params.len + 1);
   cg_stmts(&d->body);
   cg_fn_end();
 }
@@ -221,6 +255,13 @@ static void gen_init(Decl *a) {
     if (!fld->a) continue;
     LLVMValueRef v = cg_expr_take(fld->a);
     cg_store(v, cg_state_addr(f->self, a, fld->sym->index));
+  }
+  if (a->inits.len) { /* init { ... } (§11): after the fields, in the same function */
+    Decl *in = a->inits.data[0];
+    cg_debug_loc(in->loc);
+    cg_push_scope();
+    cg_stmts(&in->body);
+    cg_pop_scope();
   }
   cg_fn_end();
 }
@@ -240,18 +281,16 @@ static void gen_dispatch(Decl *a) {
     LLVMPositionBuilderAtEnd(cg.b, bb);
     LLVMTypeRef mt = fcg(h)->msg_t;
     unsigned first = h->ret ? 2 : 1;
-    LLVMValueRef *args = xalloc(sizeof(LLVMValueRef) * (size_t)(h->params.len + 1));
-    args[0] = self;
+    LLVMValueRef *args = xalloc(sizeof(LLVMValueRef) * (size_t)(h->params.len + 2));
+    unsigned na = 0;
+    args[na++] = self;
     for (int j = 0; j < h->params.len; j++) {
       Param *p = h->params.data[j];
-      args[j + 1] = cg_load(cg_llvm_type(p->type), cg_gep(mt, msg, first + (unsigned)j), p->name);
+      args[na++] = cg_load(cg_llvm_type(p->type), cg_gep(mt, msg, first + (unsigned)j), p->name);
     }
+    if (h->ret) args[na++] = msg; /* the handler answers it itself */
     LLVMValueRef fn = fcg(h)->fn;
-    LLVMValueRef r = cg_call(fn, LLVMGlobalGetValueType(fn), args, (unsigned)h->params.len + 1, true);
-    if (h->ret) {
-      LLVMValueRef ra[3] = {self, msg, cg_to_word(r, h->ret)};
-      cg_call_rt(RT_REPLY, ra, 3);
-    }
+    cg_call(fn, LLVMGlobalGetValueType(fn), args, na, true);
     LLVMBuildRetVoid(cg.b);
   }
   LLVMPositionBuilderAtEnd(cg.b, dflt);
@@ -387,7 +426,13 @@ static Val make_closure(Closure *c) {
   cg_store(at, cg_rt_field(&cg.clo, hdr, F_CLO_ANSWER_TYPE));
   for (int i = 0; i < c->captures.len; i++) {
     Sym *s = c->captures.data[i];
-    LLVMValueRef v = cg_load(cg_llvm_type(s->type), cg_sym_addr(s->outer), s->name);
+    LLVMValueRef v;
+    if (s->outer->kind == SYM_REPLY) { /* `reply`: the handle, made now if need be */
+      LLVMValueRef m = cg.fn->req_msg;
+      v = cg_call_rt(RT_REPLY_HANDLE, &m, 1);
+    } else {
+      v = cg_load(cg_llvm_type(s->type), cg_sym_addr(s->outer), s->name);
+    }
     if (ty_is_ref(s->type)) cg_retain(v);
     cg_store(v, cg_gep(cc->env_t, hdr, (unsigned)i + 1));
   }
@@ -403,41 +448,59 @@ Val cg_timer(Node *n) {
 
 /* ---- sends and requests ------------------------------------------------------------- */
 
-static Val target_and_args(Node *n, Val *args) {
+/* The target, then the arguments (owned), then the time limit of `within` (*ms, an
+ * Int): the target is made owned when what follows it may change state. */
+static Val target_and_args(Node *n, Val *args, LLVMValueRef *ms) {
   Val target = cg_expr(n->a);
-  bool mutates = false;
+  bool mutates = n->b && n->b->mutates;
   for (int i = 0; i < n->list.len; i++) mutates |= ((Node *)n->list.data[i])->mutates;
   if (mutates) target = cg_own(target);
   cg_args(&n->list, args, true);
+  if (ms) *ms = n->b ? cg_expr(n->b).v : NULL;
   return target;
 }
 
-/* Allocates the message for handler h and stores the (owned) arguments into it. */
+/* Is h an interface's signature (the message goes through the target's itabs)? */
+static bool via_iface(Decl *h) { return h->owner && h->owner->kind == D_INTERFACE; }
+
+/* Allocates the message for handler h and stores the (owned) arguments into it.  Its
+ * id is h's index, or, through an interface, set by rt_send_iface. */
 static LLVMValueRef build_msg(Decl *h, Val *args, int n) {
   LLVMTypeRef mt = fcg(h)->msg_t;
   LLVMValueRef size = LLVMConstInt(cg.i32, abi_size(mt), 0);
   LLVMValueRef m = cg_call_rt(RT_MSG_ALLOC, &size, 1);
-  cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_rt_field(&cg.msg, m, F_MSG_ID)); /* the header's id */
+  if (!via_iface(h))
+    cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_rt_field(&cg.msg, m, F_MSG_ID)); /* the header's id */
   unsigned first = h->ret ? 2 : 1;
   for (int i = 0; i < n; i++) cg_store(args[i].v, cg_gep(mt, m, first + (unsigned)i));
   return m;
+}
+
+/* Sends m to target: directly, or through the interface h belongs to (§12). */
+static void send_msg(Decl *h, LLVMValueRef target, LLVMValueRef m) {
+  if (via_iface(h)) {
+    LLVMValueRef sa[4] = {target, m, LLVMConstInt(cg.i32, (unsigned)h->owner->index, 0),
+                          LLVMConstInt(cg.i32, (unsigned)h->index, 0)};
+    cg_call_rt(RT_SEND_IFACE, sa, 4);
+  } else {
+    LLVMValueRef sa[2] = {target, m};
+    cg_call_rt(RT_SEND, sa, 2);
+  }
 }
 
 void cg_send(Node *n) {
   Decl *h = n->decl;
   int na = n->list.len;
   Val *args = xalloc(sizeof(Val) * (size_t)(na + 1));
-  Val target = target_and_args(n, args);
+  Val target = target_and_args(n, args, NULL);
   cg_fail_if(LLVMBuildIsNull(cg.b, target.v, ""), RT_FAIL_NONE, n->loc);
   LLVMValueRef m = build_msg(h, args, na);
-  if (h->ret) { /* told with !: no one to answer */
-    LLVMTypeRef mt = fcg(h)->msg_t;
-    LLVMValueRef ri = cg_gep(mt, m, 1);
-    cg_store(LLVMConstNull(cg.reqinfo.t), ri);
+  if (h->ret) { /* told with !: no one to answer, but it is numbered (Reply#N) */
+    LLVMValueRef ri = cg_gep(fcg(h)->msg_t, m, 1);
+    cg_call_rt(RT_REQUEST_TELL, &ri, 1);
   }
   for (int i = 0; i < na; i++) cg_take(args[i]); /* moved into the message */
-  LLVMValueRef sa[2] = {target.v, m};
-  cg_call_rt(RT_SEND, sa, 2);
+  send_msg(h, target.v, m);
   cg_drop(target);
 }
 
@@ -445,7 +508,8 @@ void cg_request(Node *n) {
   Decl *h = n->decl;
   int na = n->list.len;
   Val *args = xalloc(sizeof(Val) * (size_t)(na + 1));
-  Val target = target_and_args(n, args);
+  LLVMValueRef ms;
+  Val target = target_and_args(n, args, &ms);
   LLVMValueRef env = n->clo ? cg_take(make_closure(n->clo)) : LLVMConstNull(cg.ptr);
   LLVMBasicBlockRef none = cg_block("req.none"), send = cg_block("req.send"), done = cg_block("req.done");
   LLVMBuildCondBr(cg.b, LLVMBuildIsNull(cg.b, target.v, ""), none, send);
@@ -458,13 +522,13 @@ void cg_request(Node *n) {
   LLVMBuildBr(cg.b, done);
   LLVMPositionBuilderAtEnd(cg.b, send);
   LLVMValueRef m = build_msg(h, args, na);
-  LLVMValueRef ri[3] = {cg_gep(fcg(h)->msg_t, m, 1), cg.fn->self, env};
-  if (n->clo)
-    cg_call_rt(RT_REQUEST_INFO, ri, 3);
-  else /* no blocks: nobody waits for the answer */
-    cg_store(LLVMConstNull(cg.reqinfo.t), ri[0]);
-  LLVMValueRef sa[2] = {target.v, m};
-  cg_call_rt(RT_SEND, sa, 2);
+  LLVMValueRef ri[3] = {cg_gep(fcg(h)->msg_t, m, 1), cg.fn->self, env}; /* env NULL: nobody waits */
+  cg_call_rt(RT_REQUEST_INFO, ri, 3);
+  if (ms) { /* the limit starts before the request can be answered */
+    LLVMValueRef w[3] = {cg.fn->self, env, ms};
+    cg_call_rt(RT_REQUEST_WITHIN, w, 3);
+  }
+  send_msg(h, target.v, m);
   LLVMBuildBr(cg.b, done);
   LLVMPositionBuilderAtEnd(cg.b, done);
   for (int i = 0; i < na; i++) cg_take(args[i]); /* moved or released above */
@@ -497,6 +561,27 @@ static LLVMValueRef const_array(LLVMTypeRef et, LLVMValueRef *vals, unsigned n, 
 }
 
 static LLVMValueRef fnptr(LLVMValueRef f) { return f ? LLVMConstBitCast(f, cg.ptr) : LLVMConstNull(cg.ptr); }
+
+/* Kind a's interface tables (rt_kind.itabs): for every interface of the program that a
+ * conforms to, a's handler index for each of its signatures in order; NULL for the
+ * others, and for a kind that conforms to none. */
+static LLVMValueRef itabs(Decl *a) {
+  int ni = cg.prog->ifaces.len;
+  if (a->kind != D_ACTOR || ni == 0) return LLVMConstNull(cg.ptr);
+  LLVMValueRef *rows = xalloc(sizeof(LLVMValueRef) * (size_t)ni);
+  bool any = false;
+  for (int i = 0; i < ni; i++) {
+    Decl *in = cg.prog->ifaces.data[i];
+    rows[i] = LLVMConstNull(cg.ptr);
+    if (!in->handlers.len || !ty_conforms(a, in)) continue;
+    LLVMValueRef *ids = xalloc(sizeof(LLVMValueRef) * (size_t)in->handlers.len);
+    for (int j = 0; j < in->handlers.len; j++)
+      ids[j] = LLVMConstInt(cg.i32, (unsigned)ty_handler(a, ((Decl *)in->handlers.data[j])->name)->index, 0);
+    rows[i] = const_array(cg.i32, ids, (unsigned)in->handlers.len, xformat("itab.%s.%s", a->name, in->name));
+    any = true;
+  }
+  return any ? const_array(cg.ptr, rows, (unsigned)ni, xformat("itabs.%s", a->name)) : LLVMConstNull(cg.ptr);
+}
 
 static void gen_kind_desc(Decl *a) {
   KindCg *k = kcg(a);
@@ -548,6 +633,7 @@ static void gen_kind_desc(Decl *a) {
       [F_KIND_DROP_STATE] = fnptr(k->drop_state),
       [F_KIND_DROP_PARAMS] = fnptr(k->drop_params),
       [F_KIND_SUP] = sup,
+      [F_KIND_ITABS] = itabs(a),
   };
   LLVMSetInitializer(k->kind, cg_rt_const(&cg.kind, f));
 }

@@ -64,10 +64,12 @@ void cg_debug_loc(Loc loc) {
   cg.fn->di_loc = l;
 }
 
-/* The location for a helper builder (the landing pad's). */
+/* The location for a helper builder (the landing pad's): line 0, "no source line", so
+ * that a breakpoint on the function's last line does not land in its cleanup code (the
+ * landing pad comes first in the function). */
 void cg_debug_builder(LLVMBuilderRef b) {
-  if (!dib || !cg.fn || !cg.fn->di_loc) return;
-  LLVMSetCurrentDebugLocation2(b, cg.fn->di_loc);
+  if (!dib || !cg.fn || !cg.fn->di_scope) return;
+  LLVMSetCurrentDebugLocation2(b, LLVMDIBuilderCreateDebugLocation(cg.ctx, 0, 0, cg.fn->di_scope, NULL));
 }
 
 void cg_debug_fn_end(void) {

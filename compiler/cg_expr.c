@@ -38,6 +38,7 @@ LLVMValueRef cg_sym_addr(Sym *s) {
     LLVMTypeRef env_t = ((LLVMTypeRef *)cg.fn->clo->cg)[0];
     return cg_gep(env_t, cg.fn->env, (unsigned)s->index + 1);
   }
+  case SYM_REPLY: break; /* no address: rt_reply_handle (cg_expr, make_closure) */
   }
   unreachable();
 }
@@ -709,6 +710,20 @@ static Val method(Node *n) {
     result = cg_owned(cg_call_rt(n->builtin == B_M_KEYS ? RT_MAP_KEYS : RT_MAP_VALUES, a, 2), n->type);
     break;
   }
+  case B_R_ANSWER: { /* r.answer(v): v moves into the answer */
+    Type *at = rt->a;
+    LLVMValueRef a[3] = {recv.v, cg_to_word(cg_take(args[0]), at), cg_type_desc(at)};
+    args[0].slot = NULL; /* moved: not dropped below */
+    cg_call_rt(RT_REPLY_ANSWER, a, 3);
+    result = cg_borrowed(NULL, ty_void);
+    break;
+  }
+  case B_R_FAIL: {
+    LLVMValueRef a[2] = {recv.v, args[0].v};
+    cg_call_rt(RT_REPLY_FAIL, a, 2);
+    result = cg_borrowed(NULL, ty_void);
+    break;
+  }
   default: unreachable();
   }
   for (int i = 0; i < na; i++) cg_drop(args[i]);
@@ -741,6 +756,12 @@ Val cg_expr(Node *n) {
   case N_INTERP: return interp(n);
   case N_NONE: return cg_borrowed(LLVMConstNull(cg.ptr), n->type);
   case N_SELF: return cg_borrowed(cg.fn->self, n->type);
+  case N_REPLY:
+    if (n->sym->kind == SYM_REPLY) { /* the handler's own: borrowed from its message */
+      LLVMValueRef m = cg.fn->req_msg;
+      return cg_borrowed(cg_call_rt(RT_REPLY_HANDLE, &m, 1), n->type);
+    }
+    return cg_borrowed(cg_load(cg.ptr, cg_sym_addr(n->sym), "reply"), n->type); /* a block's copy */
   case N_NAME: {
     Type *t = n->sym->type;
     return cg_borrowed(cg_load(cg_llvm_type(t), cg_sym_addr(n->sym), n->name), t);

@@ -99,6 +99,8 @@ void cg_layout_init(void) {
       [F_REQ_REPLY_TO] = FIELD(rt_reqinfo, reply_to, p),
       [F_REQ_CONT] = FIELD(rt_reqinfo, cont, p),
       [F_REQ_INCARNATION] = FIELD(rt_reqinfo, incarnation, i64),
+      [F_REQ_NUMBER] = FIELD(rt_reqinfo, number, i64),
+      [F_REQ_HANDLE] = FIELD(rt_reqinfo, handle, p),
   };
   layout(&cg.reqinfo, "rt_reqinfo", sizeof(rt_reqinfo), _Alignof(rt_reqinfo), req, F_REQ_N);
   const RtField clo[F_CLO_N] = {
@@ -108,6 +110,8 @@ void cg_layout_init(void) {
       [F_CLO_RUN_ELSE] = FIELD(rt_closure, run_else, p),
       [F_CLO_DROP] = FIELD(rt_closure, drop, p),
       [F_CLO_ANSWER_TYPE] = FIELD(rt_closure, answer_type, p),
+      [F_CLO_LIMIT] = FIELD(rt_closure, limit, p),
+      [F_CLO_SETTLED] = FIELD(rt_closure, settled, i32),
   };
   layout(&cg.clo, "rt_closure", sizeof(rt_closure), _Alignof(rt_closure), clo, F_CLO_N);
   const RtField type[F_TYPE_N] = {
@@ -133,6 +137,7 @@ void cg_layout_init(void) {
       [F_KIND_DROP_STATE] = FIELD(rt_kind, drop_state, p),
       [F_KIND_DROP_PARAMS] = FIELD(rt_kind, drop_params, p),
       [F_KIND_SUP] = FIELD(rt_kind, sup, p),
+      [F_KIND_ITABS] = FIELD(rt_kind, itabs, p),
   };
   layout(&cg.kind, "rt_kind", sizeof(rt_kind), _Alignof(rt_kind), kind, F_KIND_N);
   const RtField sup[F_SUP_N] = {

@@ -216,13 +216,20 @@ static void for_each(Node *n) {
   cg_pop_scope();
 }
 
+/* return [v]; in a -> T handler `return v` answers its request (rt_reply), and
+ * `return later` (n->kind N_RETURN_LATER) leaves it to a handle. */
 static void ret(Node *n) {
   LLVMValueRef v = n->a ? cg_expr_take(n->a) : NULL;
   cg_release_scopes_from(0);
-  if (v && cg.fn->ret)
-    LLVMBuildRet(cg.b, v);
-  else
+  if (v && cg.fn->req_msg) {
+    LLVMValueRef a[3] = {cg.fn->self, cg.fn->req_msg, cg_to_word(v, cg.fn->ret)};
+    cg_call_rt(RT_REPLY, a, 3);
     LLVMBuildRetVoid(cg.b);
+  } else if (v && cg.fn->ret) {
+    LLVMBuildRet(cg.b, v);
+  } else {
+    LLVMBuildRetVoid(cg.b);
+  }
   LLVMPositionBuilderAtEnd(cg.b, cg_block("after.return"));
 }
 
@@ -245,7 +252,8 @@ static void stmt(Node *n) {
   case N_FOR_EACH: for_each(n); return;
   case N_BREAK:
   case N_CONTINUE: jump(n); return;
-  case N_RETURN: ret(n); return;
+  case N_RETURN:
+  case N_RETURN_LATER: ret(n); return;
   case N_EXPR: cg_drop(cg_expr(n->a)); return;
   case N_SEND: cg_send(n); return;
   case N_REQUEST: cg_request(n); return;

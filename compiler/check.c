@@ -167,6 +167,15 @@ const char *ck_did_you_mean(const char *name, Vec *cands) {
   return best ? xformat("; did you mean '%s'?", best) : "";
 }
 
+const char *ck_signature(Decl *h) {
+  const char *s = xformat("%s(", h->name);
+  for (int i = 0; i < h->params.len; i++) {
+    Param *p = h->params.data[i];
+    s = xformat("%s%s%s: %s", s, i ? ", " : "", p->name, p->type ? ty_name(p->type) : "?");
+  }
+  return h->ret ? xformat("%s) -> %s", s, ty_name(h->ret)) : xformat("%s)", s);
+}
+
 /* The names of decls (Decl *) or children (Child *), for ck_did_you_mean. */
 Vec ck_decl_names(Vec *decls) {
   Vec v = {0};
@@ -192,7 +201,22 @@ Type *ck_resolve_type(TypeExpr *te) {
     if (!ck_key_type(k, te->a->loc)) k = ty_error;
     return ty_map(k, v);
   }
+  case TE_GENERIC: {
+    Type *a = ck_resolve_type(te->a);
+    if (strcmp(te->name, "Reply")) {
+      Vec cands = {0};
+      vec_push(&cands, "Reply");
+      diag_error(te->loc, "unknown type '%s[...]'%s (the only type that takes a type in brackets is Reply[T])",
+                 te->name, ck_did_you_mean(te->name, &cands));
+      return ty_error;
+    }
+    return a->kind == T_ERROR ? ty_error : ty_reply(a);
+  }
   case TE_NAME: break;
+  }
+  if (!strcmp(te->name, "Reply")) {
+    diag_error(te->loc, "Reply needs the type of the answer: Reply[T]");
+    return ty_error;
   }
   static const struct { const char *name; Type **t; } prims[] = {
       {"Int", &ty_int}, {"Float", &ty_float}, {"Bool", &ty_bool}, {"String", &ty_string},
@@ -201,7 +225,9 @@ Type *ck_resolve_type(TypeExpr *te) {
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
     if (!strcmp(te->name, prims[i].name)) return *prims[i].t;
   Decl *d = ck_find_decl(te->name);
-  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR || d->kind == D_RECORD || d->kind == D_ENUM)) return d->type;
+  if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR || d->kind == D_RECORD || d->kind == D_ENUM ||
+            d->kind == D_INTERFACE))
+    return d->type;
   if (!d && ck_find_variant(te->name)) {
     Decl *v = ck_find_variant(te->name);
     diag_error(te->loc, "'%s' is a variant of enum %s, not a type: write %s", te->name, v->owner->name, v->owner->name);
@@ -209,6 +235,7 @@ Type *ck_resolve_type(TypeExpr *te) {
   }
   Vec cands = ck_decl_names(&ck_prog->actors);
   for (int i = 0; i < ck_prog->datas.len; i++) vec_push(&cands, (void *)((Decl *)ck_prog->datas.data[i])->name);
+  for (int i = 0; i < ck_prog->ifaces.len; i++) vec_push(&cands, (void *)((Decl *)ck_prog->ifaces.data[i])->name);
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) vec_push(&cands, (void *)prims[i].name);
   diag_error(te->loc, "unknown type '%s'%s", te->name, ck_did_you_mean(te->name, &cands));
   return ty_error;
@@ -274,6 +301,10 @@ static void collect(void) {
       d->index = ck_prog->datas.len;
       vec_push(&ck_prog->datas, d);
       d->type = ty_data_type(d);
+    } else if (d->kind == D_INTERFACE) {
+      d->index = ck_prog->ifaces.len;
+      vec_push(&ck_prog->ifaces, d);
+      d->type = ty_iface(d);
     } else {
       vec_push(&ck_prog->fns, d);
     }
@@ -412,11 +443,26 @@ static void resolve_signatures(void) {
       resolve_params(&d->params);
       d->down_handler = -1;
       break;
+    case D_INTERFACE:
+      for (int j = 0; j < d->handlers.len; j++) {
+        Decl *h = d->handlers.data[j];
+        h->index = j;
+        resolve_params(&h->params);
+        h->ret = h->ret_te ? ck_resolve_type(h->ret_te) : NULL;
+        for (int k = 0; k < j; k++)
+          if (!strcmp(((Decl *)d->handlers.data[k])->name, h->name)) {
+            diag_error(h->loc, "interface %s already has a handler '%s'", d->name, h->name);
+            diag_note(((Decl *)d->handlers.data[k])->loc, "the first '%s' is here", h->name);
+            break;
+          }
+      }
+      break;
     case D_HANDLER:
     case D_USE:
     case D_RECORD: /* ck_data_decls */
     case D_ENUM:
     case D_VARIANT:
+    case D_INIT:
       break;
     }
   }
@@ -521,7 +567,10 @@ static void check_supervisor(Decl *s) {
     Decl *k = ck_find_decl(c->kind_name);
     Type *t = ty_error;
     if (!k || (k->kind != D_ACTOR && k->kind != D_SUPERVISOR)) {
-      diag_error(c->kind_loc, "unknown actor or supervisor '%s'", c->kind_name);
+      if (k && k->kind == D_INTERFACE)
+        diag_error(c->kind_loc, "'%s' is an interface: a child is an actor or a supervisor that is started", c->kind_name);
+      else
+        diag_error(c->kind_loc, "unknown actor or supervisor '%s'", c->kind_name);
       for (int j = 0; j < c->args.len; j++) ck_expr(c->args.data[j], NULL);
     } else {
       c->kind = k;
@@ -540,6 +589,43 @@ static void check_supervisor(Decl *s) {
   ck_pop_scope();
 }
 
+/* actor A is I1, I2: each interface must exist, and each of its handlers must be one of
+ * A's with the same signature -- one error per handler missing or different, at the
+ * interface's name in the `is` list. */
+static void check_is(Decl *a) {
+  for (int i = 0; i < a->ifaces.len; i++) {
+    TypeExpr *te = a->ifaces.data[i];
+    Decl *d = ck_find_decl(te->name);
+    if (!d || d->kind != D_INTERFACE) {
+      if (d) {
+        diag_error(te->loc, "'%s' is not an interface: `is` names interfaces, whose handlers %s must have", te->name,
+                   a->name);
+      } else {
+        Vec cands = ck_decl_names(&ck_prog->ifaces);
+        diag_error(te->loc, "unknown interface '%s'%s", te->name, ck_did_you_mean(te->name, &cands));
+      }
+      continue;
+    }
+    for (int j = 0; j < i; j++)
+      if (!strcmp(((TypeExpr *)a->ifaces.data[j])->name, te->name)) {
+        diag_error(te->loc, "actor %s names interface %s twice", a->name, te->name);
+        break;
+      }
+    for (int j = 0; j < d->handlers.len; j++) {
+      Decl *sig = d->handlers.data[j];
+      Decl *h = ty_handler(a, sig->name);
+      if (!h) {
+        diag_error(te->loc, "actor %s is not a %s: it has no handler on %s", a->name, d->name, ck_signature(sig));
+        diag_note(sig->loc, "%s declares %s here", d->name, sig->name);
+      } else if (!ty_same_signature(h, sig)) {
+        diag_error(te->loc, "actor %s is not a %s: its handler on %s differs from %s's on %s", a->name, d->name,
+                   ck_signature(h), d->name, ck_signature(sig));
+        diag_note(h->loc, "%s's %s is declared here", a->name, h->name);
+      }
+    }
+  }
+}
+
 static void check_body(Decl *d, CtxKind kind, Decl *actor) {
   FnCtx *ctx = ck_new_ctx(kind, NULL, actor);
   ctx->fn = d;
@@ -548,13 +634,20 @@ static void check_body(Decl *d, CtxKind kind, Decl *actor) {
   ck_scope = NULL;
   ck_push_scope();
   declare_params(&d->params);
+  /* §13: in a -> T handler, `reply` is the request's handle; blocks capture it */
+  if (kind == CTX_HANDLER && d->ret)
+    ck_declare(SYM_REPLY, "reply", d->loc, d->ret->kind == T_ERROR ? ty_error : ty_reply(d->ret), false);
   ck_push_scope();
   ck_stmts(&d->body);
   ck_pop_scope();
   ck_pop_scope();
   if (d->ret && d->ret->kind != T_ERROR && !ck_terminates(&d->body)) {
     Loc end = d->loc;
-    diag_error(end, "missing return: every path through '%s' must return %s", d->name, ty_name(d->ret));
+    if (kind == CTX_HANDLER)
+      diag_error(end, "missing return: every path through '%s' must return %s or return later", d->name,
+                 ty_name(d->ret));
+    else
+      diag_error(end, "missing return: every path through '%s' must return %s", d->name, ty_name(d->ret));
   }
   d->locals = ctx->locals;
 }
@@ -636,6 +729,15 @@ void check_program(Program *p, bool need_main) {
     Decl *d = p->decls.data[i];
     if (d->kind == D_FN) check_body(d, CTX_FN, NULL);
     if (d->kind != D_ACTOR) continue;
+    check_is(d);
+    for (int j = 0; j < d->inits.len; j++) {
+      Decl *in = d->inits.data[j];
+      if (j > 0) {
+        diag_error(in->loc, "actor %s has more than one init block", d->name);
+        diag_note(((Decl *)d->inits.data[0])->loc, "the first init block is here");
+      }
+      check_body(in, CTX_INIT_BLOCK, d);
+    }
     for (int j = 0; j < d->handlers.len; j++) check_body(d->handlers.data[j], CTX_HANDLER, d);
     for (int j = 0; j < d->methods.len; j++) check_body(d->methods.data[j], CTX_METHOD, d);
   }

@@ -12,6 +12,7 @@ typedef enum CtxKind {
   CTX_HANDLER,  /* on name(...) */
   CTX_METHOD,   /* fn inside an actor */
   CTX_INIT,     /* field initialisers of an actor */
+  CTX_INIT_BLOCK, /* init { ... } of an actor: like a handler without a message */
   CTX_SUPBUILD, /* a supervisor's child arguments */
   CTX_BLOCK,    /* then/else/after/every */
 } CtxKind;
@@ -47,6 +48,7 @@ Decl *ck_find_handler(Decl *actor, const char *name);
 Decl *ck_find_method(Decl *actor, const char *name);
 Type *ck_resolve_type(TypeExpr *te);
 const char *ck_did_you_mean(const char *name, Vec *cands); /* "; did you mean 'x'?" or "" */
+const char *ck_signature(Decl *h);         /* "name(a: Int) -> T", as declared */
 Vec ck_decl_names(Vec *decls);
 FnCtx *ck_new_ctx(CtxKind k, FnCtx *up, Decl *actor);
 
@@ -55,6 +57,7 @@ Type *ck_expr(Node *n, Type *expected); /* checks n, sets and returns n->type */
 void ck_expr_reset(void);
 void ck_coerce(Node *n, Type *t);       /* gives [] and {} inside n their type t */
 bool ck_require(Node *n, Type *want, const char *what); /* assignable, else a diagnostic */
+const char *ck_conv_hint(Type *want, Type *found); /* why a reference does not convert: " (...)" or "" */
 bool ck_is_lvalue_root_mutable(Node *n, bool report);
 void ck_check_args(Node *call, Vec *params, Vec *args, const char *what);
 void ck_arity_error(Loc loc, const char *what, int want, int got);

@@ -64,7 +64,8 @@ int ck_field_index(Decl *d, const char *name) {
  * visited (in `seen`) adds nothing new. */
 static const char *key_problem(Type *t, Vec *seen) {
   switch (t->kind) {
-  case T_INT: case T_STRING: case T_BOOL: case T_ACTOR: case T_ANYACTOR: case T_ERROR: return NULL;
+  case T_INT: case T_STRING: case T_BOOL: case T_ACTOR: case T_IFACE: case T_ANYACTOR: case T_ERROR: return NULL;
+  case T_REPLY: return "a reply handle is no key (keep it as a map value)";
   case T_RECORD: case T_ENUM: break;
   default: return "";
   }
@@ -108,7 +109,11 @@ bool ck_key_type(Type *k, Loc loc) {
   Vec seen = {0};
   const char *why = key_problem(k, &seen);
   if (!why) return true;
-  diag_error(loc, "a map key must be Int, String, Bool, an actor reference, or a record or enum made of them, not %s%s%s",
+  if (k->kind == T_REPLY) {
+    diag_error(loc, "a map key cannot be %s: %s", ty_name(k), why);
+    return false;
+  }
+  diag_error(loc, "a map key must be Int, String, Bool, an actor or interface reference, or a record or enum made of them, not %s%s%s",
              ty_name(k), *why ? ": " : "", why);
   return false;
 }

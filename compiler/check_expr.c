@@ -23,7 +23,7 @@ static const char *ordinal(int i) {
 
 static bool has_self(void) {
   CtxKind k = ck_ctx->kind;
-  return k == CTX_HANDLER || k == CTX_METHOD || k == CTX_INIT || k == CTX_BLOCK;
+  return k == CTX_HANDLER || k == CTX_METHOD || k == CTX_INIT || k == CTX_INIT_BLOCK || k == CTX_BLOCK;
 }
 
 static bool is_num(Type *t) { return t->kind == T_INT || t->kind == T_FLOAT || t->kind == T_ERROR; }
@@ -45,6 +45,20 @@ static Type *concrete(Node *n, const char *what) {
   return n->type;
 }
 
+/* Why a reference of type `found` does not convert to `want` (" (...)"), or "". */
+const char *ck_conv_hint(Type *want, Type *found) {
+  if (want->kind == T_ACTOR && found->kind == T_IFACE)
+    return " (an interface reference does not convert back to an actor kind)";
+  if (want->kind != T_IFACE || (found->kind != T_ACTOR && found->kind != T_IFACE)) return "";
+  if (found->decl->kind == D_SUPERVISOR) return " (a supervisor has no handlers: it conforms to no interface)";
+  Decl *other;
+  Decl *sig = ty_conform_problem(found->decl, want->decl, &other);
+  if (!sig) return "";
+  if (!other) return xformat(" (%s has no handler on %s)", found->decl->name, ck_signature(sig));
+  return xformat(" (%s's handler on %s differs from %s's on %s)", found->decl->name, ck_signature(other),
+                 want->decl->name, ck_signature(sig));
+}
+
 bool ck_require(Node *n, Type *want, const char *what) {
   if (ty_assignable(want, n->type)) {
     ck_coerce(n, want);
@@ -53,7 +67,8 @@ bool ck_require(Node *n, Type *want, const char *what) {
   if (n->type->kind == T_VOID)
     diag_error(n->loc, "%s must be %s, but this expression has no value", what, ty_name(want));
   else
-    diag_error(n->loc, "mismatched types: %s must be %s, found %s", what, ty_name(want), ty_name(n->type));
+    diag_error(n->loc, "mismatched types: %s must be %s, found %s%s", what, ty_name(want), ty_name(n->type),
+               ck_conv_hint(want, n->type));
   return false;
 }
 
@@ -97,8 +112,8 @@ void ck_check_args(Node *call, Vec *params, Vec *args, const char *what) {
       if (a->type->kind == T_VOID)
         diag_error(a->loc, "argument %s of %s (%s: %s) has no value", ordinal(i), what, p->name, ty_name(p->type));
       else
-        diag_error(a->loc, "mismatched types: argument %s of %s (%s) must be %s, found %s", ordinal(i), what,
-                   p->name, ty_name(p->type), ty_name(a->type));
+        diag_error(a->loc, "mismatched types: argument %s of %s (%s) must be %s, found %s%s", ordinal(i), what,
+                   p->name, ty_name(p->type), ty_name(a->type), ck_conv_hint(p->type, a->type));
     } else {
       ck_coerce(a, p->type);
     }
@@ -137,6 +152,9 @@ bool ck_is_lvalue_root_mutable(Node *n, bool report) {
     break;
   case SYM_BINDING:
     diag_error(root->loc, "cannot change '%s': names bound by a pattern are immutable (copy it into a var first)", s->name);
+    break;
+  case SYM_REPLY:
+    diag_error(root->loc, "cannot change 'reply': it is the handle of the request being handled");
     break;
   case SYM_FIELD:
     diag_error(root->loc, "cannot change '%s': it is %s", s->name,
@@ -300,6 +318,7 @@ static const MethodInfo methods[] = {
     {T_MAP, "len", B_M_LEN, 0, false},              {T_MAP, "has", B_M_HAS, 1, false},
     {T_MAP, "get", B_M_GET, 2, false},              {T_MAP, "remove", B_M_REMOVE, 1, true},
     {T_MAP, "keys", B_M_KEYS, 0, false},            {T_MAP, "values", B_M_VALUES, 0, false},
+    {T_REPLY, "answer", B_R_ANSWER, 1, false},      {T_REPLY, "fail", B_R_FAIL, 1, false},
 };
 enum { NMETHODS = sizeof methods / sizeof methods[0] };
 
@@ -320,7 +339,7 @@ static Type *check_method(Node *n) {
   }
   if (!mi) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
-    if (rk == T_ACTOR || rk == T_ANYACTOR) {
+    if (ty_is_actor(rt)) {
       diag_error(n->loc, "'.%s(...)' is not how to talk to an actor: send it a message with ! or ? (%s ! %s(...))",
                  n->name, ty_name(rt), n->name);
       return ty_error;
@@ -398,20 +417,15 @@ static Type *check_method(Node *n) {
     arg(n, 0, elem); ck_require(n->list.data[0], elem, "the key"); return ty_bool;
   case B_M_KEYS: return ty_list(elem);
   case B_M_VALUES: return ty_list(val);
+  case B_R_ANSWER: /* r.answer(v): v is the request's answer */
+    arg(n, 0, elem); ck_require(n->list.data[0], elem, what); return ty_void;
+  case B_R_FAIL:
+    arg(n, 0, ty_string); ck_require(n->list.data[0], ty_string, what); return ty_void;
   }
   unreachable();
 }
 
 /* ---- calls -------------------------------------------------------------------- */
-
-static const char *signature(Decl *h) {
-  const char *s = xformat("%s(", h->name);
-  for (int i = 0; i < h->params.len; i++) {
-    Param *p = h->params.data[i];
-    s = xformat("%s%s%s: %s", s, i ? ", " : "", p->name, ty_name(p->type));
-  }
-  return xformat("%s)", s);
-}
 
 /* A call of an extern fn that delivers messages to the calling actor: that actor must
  * declare each handler, with the same parameter types and no answer. */
@@ -429,7 +443,7 @@ static void check_delivered(Node *n, Decl *d) {
       ok = ((Param *)h->params.data[j])->type == ((Param *)want->params.data[j])->type;
     if (!ok)
       diag_error(n->loc, "actor %s calls %s(), which delivers messages to it, but has no handler on %s", a->name,
-                 d->name, signature(want));
+                 d->name, ck_signature(want));
   }
 }
 
@@ -493,6 +507,10 @@ static Type *check_call(Node *n, Type *expected) {
                d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
     return ty_error;
   }
+  if (d && d->kind == D_INTERFACE) {
+    diag_error(n->loc, "%s is an interface (a type of actor reference), not a function", n->name);
+    return ty_error;
+  }
   if (!actor && ck_ctx->actor == NULL) {
     /* a method name used outside its actor */
     for (int i = 0; i < ck_prog->actors.len; i++) {
@@ -540,6 +558,10 @@ static Type *check_name(Node *n) {
                d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
     return ty_error;
   }
+  if (d && d->kind == D_INTERFACE) {
+    diag_error(n->loc, "'%s' is an interface (a type of actor reference), not a value", n->name);
+    return ty_error;
+  }
   /* suggestions: every visible name */
   Vec cands = {0};
   for (Scope *sc = ck_scope; sc; sc = sc->up)
@@ -552,6 +574,23 @@ static Type *check_name(Node *n) {
   return ty_error;
 }
 
+/* `reply`: the hidden local of a -> T handler (captured by its blocks). */
+static Type *check_reply(Node *n) {
+  Sym *s = ck_lookup("reply", n->loc);
+  if (s) {
+    n->sym = s;
+    return s->type;
+  }
+  FnCtx *c = ck_ctx;
+  while (c->kind == CTX_BLOCK && c->up) c = c->up;
+  if (c->kind == CTX_HANDLER)
+    diag_error(n->loc, "'reply' is the handle of the request being handled, but handler '%s' answers no requests "
+                       "(declare it on %s(...) -> Type)", c->fn->name, c->fn->name);
+  else
+    diag_error(n->loc, "'reply' is the handle of the request being handled: it is only in a handler declared -> Type");
+  return ty_error;
+}
+
 static Type *check_spawn(Node *n) {
   Decl *d = ck_find_decl(n->name);
   if (!d || (d->kind != D_ACTOR && d->kind != D_SUPERVISOR)) {
@@ -560,6 +599,8 @@ static Type *check_spawn(Node *n) {
     if (d && (d->kind == D_RECORD || d->kind == D_ENUM))
       diag_error(n->name_loc, "'%s' is %s, not an actor: %s", n->name, d->kind == D_RECORD ? "a record" : "an enum",
                  d->kind == D_RECORD ? xformat("make one with %s(...), without spawn", n->name) : "only actors are spawned");
+    else if (d && d->kind == D_INTERFACE)
+      diag_error(n->name_loc, "'%s' is an interface: spawn an actor that has its handlers", n->name);
     else if (d)
       diag_error(n->name_loc, "'%s' is a function, not an actor: call it without spawn", n->name);
     else
@@ -631,8 +672,9 @@ static Type *check_field(Node *n) {
     return ty_error;
   }
   if (ty_is_datatype(t)) return ck_record_field(n, t);
-  if (t->kind == T_ACTOR)
-    diag_error(n->loc, "the fields of actor %s are private: ask it with a request (?) instead", t->decl->name);
+  if (t->kind == T_ACTOR || t->kind == T_IFACE)
+    diag_error(n->loc, "the fields of %s %s are private: ask it with a request (?) instead",
+               t->kind == T_ACTOR ? "actor" : "the actor behind", t->decl->name);
   else
     diag_error(n->loc, "%s has no field '%s'", ty_name(t), n->name);
   return ty_error;
@@ -760,7 +802,8 @@ static Type *check_list(Node *n, Type *expected) {
       continue;
     }
     if (!ty_assignable(elem, e->type))
-      diag_error(e->loc, "mismatched types: this list holds %s, found %s", ty_name(elem), ty_name(e->type));
+      diag_error(e->loc, "mismatched types: this list holds %s, found %s%s", ty_name(elem), ty_name(e->type),
+                 ck_conv_hint(elem, e->type));
     else
       ck_coerce(e, elem);
   }
@@ -828,6 +871,7 @@ static Type *expr_inner(Node *n, Type *expected) {
     }
     return ck_ctx->actor->type;
   case N_NAME: return check_name(n);
+  case N_REPLY: return check_reply(n);
   case N_LIST: return check_list(n, expected);
   case N_MAP: return check_map(n, expected);
   case N_UNARY: {

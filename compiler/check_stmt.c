@@ -6,7 +6,7 @@
 
 static bool has_self(void) {
   CtxKind k = ck_ctx->kind;
-  return (k == CTX_HANDLER || k == CTX_METHOD || k == CTX_INIT || k == CTX_BLOCK) && ck_ctx->actor;
+  return (k == CTX_HANDLER || k == CTX_METHOD || k == CTX_INIT || k == CTX_INIT_BLOCK || k == CTX_BLOCK) && ck_ctx->actor;
 }
 
 static void check_decl(Node *n) {
@@ -40,7 +40,10 @@ static void check_assign(Node *n) {
   if (target->kind != N_NAME && target->kind != N_INDEX && target->kind != N_FIELD) {
     ck_expr(target, NULL);
     ck_expr(n->b, NULL);
-    diag_error(target->loc, "cannot assign to this expression: only a variable, an element a[i] or a field p.x can be assigned");
+    if (target->kind == N_REPLY)
+      diag_error(target->loc, "cannot change 'reply': it is the handle of the request being handled");
+    else
+      diag_error(target->loc, "cannot assign to this expression: only a variable, an element a[i] or a field p.x can be assigned");
     return;
   }
   Type *t = ck_expr(target, NULL);
@@ -85,6 +88,18 @@ static Decl *resolve_handler(Node *n, bool request) {
     diag_error(n->a->loc, "cannot send to none");
     return NULL;
   }
+  if (t->kind == T_IFACE) {
+    /* only what the interface declares, whatever the actor behind it has (§12) */
+    Decl *i = t->decl;
+    Decl *h = ty_handler(i, n->name);
+    if (!h) {
+      Vec cands = ck_decl_names(&i->handlers);
+      diag_error(n->name_loc, "interface %s has no handler '%s'%s", i->name, n->name, ck_did_you_mean(n->name, &cands));
+      diag_note(i->loc, "%s is declared here (a message goes through an interface only if the interface declares it)",
+                i->name);
+    }
+    return h;
+  }
   if (t->kind != T_ACTOR) {
     diag_error(n->a->loc, "%s sends to an actor, but this is %s", op, ty_name(t));
     return NULL;
@@ -118,8 +133,8 @@ static void check_msg_args(Node *n, Decl *h) {
     Node *a = n->list.data[i];
     Param *p = h->params.data[i];
     if (!ty_assignable(p->type, a->type))
-      diag_error(a->loc, "mismatched types: argument %d of %s (%s) must be %s, found %s", i + 1, h->name, p->name,
-                 ty_name(p->type), ty_name(a->type));
+      diag_error(a->loc, "mismatched types: argument %d of %s (%s) must be %s, found %s%s", i + 1, h->name, p->name,
+                 ty_name(p->type), ty_name(a->type), ck_conv_hint(p->type, a->type));
     else
       ck_coerce(a, p->type);
   }
@@ -144,6 +159,13 @@ static void check_request(Node *n) {
     }
   }
   if (h) check_msg_args(n, h);
+  if (n->b) { /* within MS */
+    ck_expr(n->b, ty_int);
+    ck_require(n->b, ty_int, "the time limit of within (in milliseconds)");
+    if (!n->then_blk && !n->else_blk)
+      diag_error(n->name2_loc, "within limits the wait for the answer, but this request has no then or else to run: "
+                               "nobody waits");
+  }
   if (!has_self()) {
     diag_error(n->loc, "a request needs an actor to answer to, but this code does not run in one");
     return;
@@ -207,6 +229,19 @@ static bool standalone_ok(Node *e) {
   }
 }
 
+/* return later: only a -> T handler's own body (not a block in it) may leave its request
+ * to be answered later (§13). */
+static void check_return_later(Node *n) {
+  if (ck_ctx->kind == CTX_HANDLER && ck_ctx->ret) return;
+  if (ck_ctx->kind == CTX_HANDLER)
+    diag_error(n->loc, "return later leaves a request to be answered later, but handler '%s' answers no requests "
+                       "(use return, or declare it on %s(...) -> Type)", ck_ctx->fn->name, ck_ctx->fn->name);
+  else if (ck_ctx->kind == CTX_BLOCK)
+    diag_error(n->loc, "return later ends a handler, not a block (a block ends with return)");
+  else
+    diag_error(n->loc, "return later is only for a handler declared -> Type (it leaves its request to be answered later)");
+}
+
 static void check_stmt(Node *n) {
   switch (n->kind) {
   case N_LET:
@@ -253,13 +288,17 @@ static void check_stmt(Node *n) {
       if (!ck_ctx->ret) {
         if (t->kind != T_ERROR)
           diag_error(n->a->loc, "%s", ck_ctx->kind == CTX_BLOCK ? "a block cannot return a value (return ends it)"
-                                       : "this returns a value, but the function does not declare one (add -> Type)");
+                                      : ck_ctx->kind == CTX_INIT_BLOCK ? "an init block cannot return a value (return ends it)"
+                                      : "this returns a value, but the function does not declare one (add -> Type)");
       } else {
         ck_require(n->a, ck_ctx->ret, "the returned value");
       }
     } else if (ck_ctx->ret) {
       diag_error(n->loc, "this must return %s", ty_name(ck_ctx->ret));
     }
+    return;
+  case N_RETURN_LATER:
+    check_return_later(n);
     return;
   case N_EXPR:
     if (n->a->kind == N_MATCH) { /* a match statement: its arms are statements */
@@ -311,7 +350,7 @@ bool ck_terminates(Vec *stmts) {
   if (!stmts->len) return false;
   Node *s = stmts->data[stmts->len - 1];
   switch (s->kind) {
-  case N_RETURN: return true;
+  case N_RETURN: case N_RETURN_LATER: return true;
   case N_IF: return s->els.len && ck_terminates(&s->body) && ck_terminates(&s->els);
   case N_WHILE: return s->a->kind == N_BOOL && s->a->ival && !has_break(&s->body);
   case N_EXPR:

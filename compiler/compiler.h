@@ -78,6 +78,7 @@ typedef enum TypeExprKind {
   TE_NAME, /* Int, Counter, ... */
   TE_LIST, /* [T] */
   TE_MAP,  /* {K: V} */
+  TE_GENERIC, /* Name[T]: Reply[T] (name, a) */
 } TypeExprKind;
 
 typedef struct TypeExpr {
@@ -111,6 +112,7 @@ typedef enum NodeKind {
   N_CONSTRUCT,/* a record or variant made: decl (D_RECORD or D_VARIANT), list = its field
                  values in order; the checker turns an N_CALL or a bare N_NAME into one */
   N_MATCH,    /* match a { arms }: arms (MatchArm*); ival = 1 as a statement (no value) */
+  N_REPLY,    /* reply: the reply handle of the request being handled (a -> T handler) */
   /* statements */
   N_LET,      /* let name[: te] = a */
   N_VAR,      /* var name[: te] [= a] */
@@ -122,9 +124,11 @@ typedef enum NodeKind {
   N_BREAK,    /* break */
   N_CONTINUE, /* continue */
   N_RETURN,   /* return [a] */
+  N_RETURN_LATER, /* return later: ends a -> T handler without answering its request */
   N_EXPR,     /* a, standing alone */
   N_SEND,     /* a ! name(list) */
-  N_REQUEST,  /* a ? name(list) [then (p) { body }] [else [(p)] { els }] */
+  N_REQUEST,  /* a ? name(list) [within b] [then (p) { body }] [else [(p)] { els }]
+              * (name2_loc: the `within` keyword) */
 } NodeKind;
 
 /* Operators: single characters are themselves; two-character ones: */
@@ -226,6 +230,8 @@ typedef enum DeclKind {
   D_RECORD,     /* record Name(fields): params are the fields */
   D_ENUM,       /* enum Name { variants } */
   D_VARIANT,    /* a variant of an enum (owner = the enum, index = its number): params are its fields */
+  D_INTERFACE,  /* interface Name { on sig... }: handlers (D_HANDLER signatures, no bodies) */
+  D_INIT,       /* init { body } of an actor (owner set) */
 } DeclKind;
 
 typedef struct Param {
@@ -254,9 +260,11 @@ struct Decl {
   TypeExpr *ret_te;
   Type *ret;          /* NULL: no value */
   Vec body;           /* Node*: function and handler bodies */
-  Decl *owner;        /* the actor of a handler or method */
+  Decl *owner;        /* the actor of a handler or method; the interface of a signature */
   /* actors */
   Vec fields;         /* Node*: N_LET/N_VAR */
+  Vec ifaces;         /* TypeExpr* (TE_NAME): `is I1, I2`, the interfaces it says it conforms to */
+  Vec inits;          /* Decl* (D_INIT): its init blocks (the checker allows one) */
   Vec handlers;       /* Decl* (D_HANDLER) */
   Vec methods;        /* Decl* (D_FN) */
   Vec delivers;       /* extern fn: Decl* (D_HANDLER signatures) the caller must declare */
@@ -280,7 +288,9 @@ struct Decl {
   bool use_std;         /* use std.NAME: name is NAME */
   int file;
   /* set by the checker */
-  int index;          /* handler index within its actor; kind number for actors; variant number */
+  int index;          /* handler index within its actor (or slot within its interface);
+                       * kind number for actors; interface number for interfaces;
+                       * variant number for variants */
   Vec state;          /* Sym*: actor parameters then fields (supervisors: params, children) */
   int down_handler;   /* actors: index of down(), or -1 */
   bool uses_monitor;
@@ -295,6 +305,7 @@ typedef enum MemberKind {
   MEMBER_FIELD,   /* let/var name = value: field (N_LET/N_VAR) */
   MEMBER_HANDLER, /* on name(params) { body }: decl (D_HANDLER) */
   MEMBER_METHOD,  /* fn name(params) { body }: decl (D_FN) */
+  MEMBER_INIT,    /* init { body }: decl (D_INIT) */
 } MemberKind;
 
 typedef struct Member {
@@ -348,7 +359,6 @@ Node *ast_for_each(const char *name, Loc name_loc, const char *name2, Loc name2_
 Node *ast_return(Node *value, Loc loc);                 /* value NULL: return */
 Node *ast_expr_stmt(Node *e);
 Node *ast_send(Node *to, const char *name, Loc name_loc, Vec args, Loc loc);
-Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Block *then, Block *els, Loc loc);
 Node *ast_label(const char *name, Node *value, Loc loc);   /* name: value in a call */
 Node *ast_match(Node *scrutinee, Vec arms, Loc loc);       /* arms: MatchArm* */
 MatchArm *ast_arm_body(Vec stmts, bool block);             /* => BODY: an arm without its pattern */
@@ -360,10 +370,17 @@ Pat *ast_pat_str(const char *s, int64_t len, Loc loc);
 Pat *ast_pat_bool(bool v, Loc loc);
 Pat *ast_pat_lit(PatKind k, Loc loc);                      /* a literal that is no pattern */
 Pat *ast_pat_or(Pat *a, Pat *b, Loc loc);                  /* a | b */
+/* within: the time limit (NULL when absent) and where its keyword is */
+Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Node *within, Loc within_loc, Block *then,
+                  Block *els, Loc loc);
 TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
 Param *ast_param(const char *name, TypeExpr *te, Loc loc);
-Decl *ast_actor(const char *name, Vec params, Vec members, Loc loc);  /* members: Member* */
+/* ifaces: TypeExpr* of `is I1, I2`; members: Member* */
+Decl *ast_actor(const char *name, Vec params, Vec ifaces, Vec members, Loc loc);
+Decl *ast_interface(const char *name, Vec sigs, Loc loc); /* sigs: D_HANDLER */
+Decl *ast_init(Vec body, Loc loc);
+Decl *ast_iface_sig(const char *name, Vec params, TypeExpr *ret, Vec *body, Loc loc); /* body: NULL or a mistake */
 Decl *ast_supervisor(const char *name, Vec params, Vec items, Loc loc); /* items: SupItem* */
 Decl *ast_fn(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc);
 Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc);
@@ -388,6 +405,7 @@ struct Program {
   Vec types;  /* Type*: every list and map type used (for codegen descriptors) */
   Vec closures; /* Closure* */
   Vec datas;    /* Decl*: records and enums (D_RECORD, D_ENUM), for codegen descriptors */
+  Vec ifaces;   /* Decl* (D_INTERFACE): in declaration order; index = interface number */
 };
 
 /* ---- types.c: the checker's types ---------------------------------------------- */
@@ -402,6 +420,8 @@ typedef enum TypeKind {
   T_LIST,   /* a = element */
   T_MAP,    /* a = key, b = value */
   T_ACTOR,  /* a reference to an actor of kind `decl` (actor or supervisor) */
+  T_IFACE,  /* a reference to an actor that has interface `decl`'s handlers (§12) */
+  T_REPLY,  /* Reply[a]: the reply handle of a request answered with an a (§13) */
   T_ANYACTOR, /* Actor */
   T_TIMER,
   T_RECORD, /* a record of `decl` (D_RECORD) */
@@ -428,8 +448,19 @@ Type *ty_map(Type *key, Type *val);
 Type *ty_actor(Decl *d);
 Type *ty_data_type(Decl *d);    /* the type of a record or enum declaration */
 bool ty_is_datatype(Type *t);   /* T_RECORD or T_ENUM */
+Type *ty_iface(Decl *d);
+Type *ty_reply(Type *answer);
+/* Does actor kind or interface `d` have every handler of interface `iface`, with the
+ * same parameter types in order and the same answer type (§12)?  A supervisor conforms
+ * to none.  Remembered per pair. */
+bool ty_conforms(Decl *d, Decl *iface);
+/* The first handler of iface that d lacks or has with another signature (NULL: none);
+ * *other: d's handler of that name, when it has one. */
+Decl *ty_conform_problem(Decl *d, Decl *iface, Decl **other);
+bool ty_same_signature(Decl *h, Decl *sig); /* same parameter types in order, same answer */
+Decl *ty_handler(Decl *d, const char *name); /* actor's or interface's handler, or NULL */
 bool ty_is_ref(Type *t);        /* held by reference count at run time */
-bool ty_is_actor(Type *t);      /* T_ACTOR or T_ANYACTOR */
+bool ty_is_actor(Type *t);      /* T_ACTOR, T_IFACE or T_ANYACTOR: an actor reference */
 bool ty_has_empty(Type *t);     /* contains T_EMPTY (an uninferred [] or {}) */
 bool ty_is_data(Type *t);       /* built of Int, Float, Bool, String, lists, maps, records and enums only */
 bool ty_eq(Type *a, Type *b);
@@ -445,6 +476,7 @@ typedef enum SymKind {
   SYM_CAPTURE, /* inside a block: a copy of an enclosing local taken at creation */
   SYM_BLOCKPARAM, /* then (x) / else (reason) */
   SYM_BINDING, /* a name bound by a match arm's pattern: immutable, borrowed from the value matched */
+  SYM_REPLY,   /* `reply` in a -> T handler: its request's handle, made on first use */
 } SymKind;
 
 /* The function-like thing code runs in: a function, handler, method, field
@@ -487,6 +519,8 @@ enum Builtin {
   B_L_REVERSE, B_L_JOIN,
   /* Map methods */
   B_M_LEN, B_M_HAS, B_M_GET, B_M_REMOVE, B_M_KEYS, B_M_VALUES,
+  /* Reply[T] methods */
+  B_R_ANSWER, B_R_FAIL,
   B_COUNT
 };
 

@@ -1,5 +1,7 @@
-/* types.c — the checker's types: primitives are singletons; list, map and actor
- * types are interned, so two types are equal exactly when their pointers are. */
+/* types.c — the checker's types: primitives are singletons; list, map, actor,
+ * interface and Reply types are interned, so two types are equal exactly when their
+ * pointers are.  Also the structural conformance of actor kinds to interfaces (§12),
+ * which conversions need. */
 #include "compiler.h"
 
 #include <string.h>
@@ -14,11 +16,19 @@ Type *ty_error = &t_error, *ty_void = &t_void, *ty_int = &t_int, *ty_float = &t_
      *ty_data = &t_data;
 
 static Program *prog;
-static Vec interned; /* every list, map, actor, record and enum type */
+static Vec interned; /* every list, map, actor, interface, Reply, record and enum type */
+
+/* Conformance answers already worked out: (kind or interface, interface, answer). */
+typedef struct Conf {
+  Decl *d, *iface;
+  bool ok;
+} Conf;
+static Vec confs;
 
 void types_init(Program *p) {
   prog = p;
   interned = (Vec){0};
+  confs = (Vec){0};
   Type *prims[] = {ty_error, ty_void, ty_int, ty_float, ty_bool, ty_string, ty_anyactor, ty_timer, ty_none, ty_empty};
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) prims[i]->cg = NULL;
 }
@@ -46,17 +56,66 @@ Type *ty_map(Type *key, Type *val) { return intern(T_MAP, key, val, NULL); }
 Type *ty_actor(Decl *d) { return intern(T_ACTOR, NULL, NULL, d); }
 Type *ty_data_type(Decl *d) { return intern(d->kind == D_RECORD ? T_RECORD : T_ENUM, NULL, NULL, d); }
 bool ty_is_datatype(Type *t) { return t->kind == T_RECORD || t->kind == T_ENUM; }
+Type *ty_iface(Decl *d) { return intern(T_IFACE, NULL, NULL, d); }
+Type *ty_reply(Type *answer) { return intern(T_REPLY, answer, NULL, NULL); }
 
 bool ty_is_ref(Type *t) {
   switch (t->kind) {
-  case T_STRING: case T_LIST: case T_MAP: case T_ACTOR: case T_ANYACTOR: case T_TIMER: case T_RECORD: case T_ENUM:
+  case T_STRING: case T_LIST: case T_MAP: case T_ACTOR: case T_IFACE: case T_ANYACTOR: case T_TIMER: case T_REPLY:
+  case T_RECORD: case T_ENUM:
     return true;
   default:
     return false;
   }
 }
 
-bool ty_is_actor(Type *t) { return t->kind == T_ACTOR || t->kind == T_ANYACTOR; }
+bool ty_is_actor(Type *t) { return t->kind == T_ACTOR || t->kind == T_IFACE || t->kind == T_ANYACTOR; }
+
+/* ---- conformance (§12) ---------------------------------------------------------- */
+
+Decl *ty_handler(Decl *d, const char *name) {
+  for (int i = 0; i < d->handlers.len; i++) {
+    Decl *h = d->handlers.data[i];
+    if (!strcmp(h->name, name)) return h;
+  }
+  return NULL;
+}
+
+bool ty_same_signature(Decl *h, Decl *sig) {
+  if (h->params.len != sig->params.len || h->ret != sig->ret) return false;
+  for (int i = 0; i < h->params.len; i++)
+    if (((Param *)h->params.data[i])->type != ((Param *)sig->params.data[i])->type) return false;
+  return true;
+}
+
+Decl *ty_conform_problem(Decl *d, Decl *iface, Decl **other) {
+  *other = NULL;
+  if (d == iface) return NULL;
+  for (int i = 0; i < iface->handlers.len; i++) {
+    Decl *sig = iface->handlers.data[i];
+    Decl *h = d->kind == D_SUPERVISOR ? NULL : ty_handler(d, sig->name);
+    if (!h || !ty_same_signature(h, sig)) {
+      *other = h;
+      return sig;
+    }
+  }
+  return NULL;
+}
+
+bool ty_conforms(Decl *d, Decl *iface) {
+  for (int i = 0; i < confs.len; i++) {
+    Conf *c = confs.data[i];
+    if (c->d == d && c->iface == iface) return c->ok;
+  }
+  Decl *other;
+  Conf *c = xalloc(sizeof *c);
+  c->d = d;
+  c->iface = iface;
+  /* a supervisor has no handlers: it conforms to no interface, not even an empty one */
+  c->ok = d->kind != D_SUPERVISOR && ty_conform_problem(d, iface, &other) == NULL;
+  vec_push(&confs, c);
+  return c->ok;
+}
 
 bool ty_has_empty(Type *t) {
   if (t->kind == T_EMPTY) return true;
@@ -70,7 +129,10 @@ bool ty_eq(Type *a, Type *b) { return a == b; }
 bool ty_assignable(Type *to, Type *from) {
   if (to == from || to->kind == T_ERROR || from->kind == T_ERROR) return true;
   if (from->kind == T_NONE) return ty_is_actor(to);
-  if (to->kind == T_ANYACTOR) return from->kind == T_ACTOR;
+  if (to->kind == T_ANYACTOR) return from->kind == T_ACTOR || from->kind == T_IFACE;
+  /* a kind, or another interface, that has every handler of the interface (§12); never
+   * an interface back to a kind */
+  if (to->kind == T_IFACE) return (from->kind == T_ACTOR || from->kind == T_IFACE) && ty_conforms(from->decl, to->decl);
   /* [] and {} take the type they are given */
   if (from->kind == T_EMPTY) return true;
   if (to->kind == T_ANY) return from->kind != T_VOID; /* an extern fn's Any parameter */
@@ -129,7 +191,8 @@ const char *ty_name(Type *t) {
   case T_LIST: return t->a->kind == T_EMPTY ? "an empty list" : xformat("[%s]", ty_name(t->a));
   case T_MAP:
     return t->a->kind == T_EMPTY ? "an empty map" : xformat("{%s: %s}", ty_name(t->a), ty_name(t->b));
-  case T_ACTOR: case T_RECORD: case T_ENUM: return t->decl->name;
+  case T_ACTOR: case T_IFACE: case T_RECORD: case T_ENUM: return t->decl->name;
+  case T_REPLY: return xformat("Reply[%s]", ty_name(t->a));
   case T_ANYACTOR: return "Actor";
   case T_TIMER: return "Timer";
   case T_NONE: return "none";

@@ -85,6 +85,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token BREAK "break" CONTINUE "continue" RETURN "return" SPAWN "spawn" SELF "self"
 %token NONE "none" TRUE "true" FALSE "false" THEN "then" AFTER "after" EVERY "every"
 %token RECORD "record" ENUM "enum" MATCH "match"
+%token INTERFACE "interface" IS "is" INIT "init" REPLY "reply" LATER "later" WITHIN "within"
 %token DOTDOT ".." ARROW "->" EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
 %token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/=" MOD_ASSIGN "%="
 /* Punctuation, in the order "expected X, Y or Z" lists it (the order of declaration). */
@@ -102,12 +103,14 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %left STAR SLASH PERCENT
 %precedence UNARY
 
-%type <decl> item actor supervisor fn handler delivered_sig variant
+%type <decl> item actor supervisor fn handler delivered_sig variant interface sig
 %type <vec> delivered params opt_params param_list opt_args arg_list stmts block members member_list sup_items sup_list
 %type <vec> variants variant_list opt_call_args call_arg_list arms opt_pats pat_list
+%type <vec> opt_is iface_names sigs sig_list
 %type <param> param
-%type <te> type opt_ret opt_type
+%type <te> type opt_ret opt_type iface_name
 %type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol call_arg match
+%type <node> opt_within
 %type <pat> pattern pattern1
 %type <arm> arm arm_body
 %type <blk> then_clause else_clause
@@ -133,6 +136,7 @@ items
 item
   : actor
   | supervisor
+  | interface
   | fn
   | EXTERN FN IDENT params opt_ret opt_symbol
                                 { $$ = ast_extern($3, $4, $5, (Vec){0}, $6, @3); }
@@ -167,8 +171,46 @@ variant
   ;
 
 actor
-  : ACTOR IDENT opt_params "{" member_list "}"
-                                { $$ = ast_actor($2, $3, $5, @2); }
+  : ACTOR IDENT opt_params opt_is "{" member_list "}"
+                                { $$ = ast_actor($2, $3, $4, $6, @2); }
+  ;
+
+/* actor Screen is Sink, Stoppable { ... } */
+opt_is
+  : %empty                      { $$ = (Vec){0}; }
+  | IS iface_names              { $$ = $2; }
+  ;
+
+iface_names
+  : iface_name                  { $$ = vec1($1); }
+  | iface_names "," iface_name  { $$ = push($1, $3); }
+  ;
+
+iface_name
+  : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
+  ;
+
+interface
+  : INTERFACE IDENT "{" sig_list "}"
+                                { $$ = ast_interface($2, $4, @2); }
+  ;
+
+sig_list
+  : sigs
+  | sigs error
+  ;
+
+sigs
+  : %empty                      { $$ = (Vec){0}; }
+  | sigs ";"
+  | sigs sig                    { $$ = push($1, $2); }
+  | sigs error ";"
+  ;
+
+sig
+  : ON IDENT params opt_ret     { $$ = ast_iface_sig($2, $3, $4, NULL, @2); }
+  | ON IDENT params opt_ret block
+                                { $$ = ast_iface_sig($2, $3, $4, &$5, @2); }
   ;
 
 member_list
@@ -187,6 +229,7 @@ member
   : field                       { $$ = ast_member(MEMBER_FIELD, $1, NULL); }
   | handler                     { $$ = ast_member(MEMBER_HANDLER, NULL, $1); }
   | fn                          { $$ = ast_member(MEMBER_METHOD, NULL, $1); }
+  | INIT block                  { $$ = ast_member(MEMBER_INIT, NULL, ast_init($2, @1)); }
   ;
 
 field
@@ -284,6 +327,7 @@ type
   : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
   | "[" type "]"                { $$ = ast_type(TE_LIST, @1, NULL, $2, NULL); }
   | "{" type ":" type "}"       { $$ = ast_type(TE_MAP, @1, NULL, $2, $4); }
+  | IDENT "[" type "]"          { $$ = ast_type(TE_GENERIC, @1, $1, $3, NULL); }
   ;
 
 /* ---- statements ---- */
@@ -315,6 +359,7 @@ stmt
   | CONTINUE                    { $$ = ast_node(N_CONTINUE, @1); }
   | RETURN                      { $$ = ast_return(NULL, @1); }
   | RETURN expr                 { $$ = ast_return($2, @1); }
+  | RETURN LATER                { $$ = ast_node(N_RETURN_LATER, @1); }
   ;
 
 if_stmt
@@ -328,8 +373,14 @@ simple_stmt
   | expr assign_op expr         { $$ = ast_assign($2, $1, $3, @2); }
   | postfix "!" IDENT "(" opt_args ")"
                                 { $$ = ast_send($1, $3, @3, $5, @2); }
-  | postfix "?" IDENT "(" opt_args ")" then_clause else_clause
-                                { $$ = ast_request($1, $3, @3, $5, $7, $8, @2); }
+  | postfix "?" IDENT "(" opt_args ")" opt_within then_clause else_clause
+                                { $$ = ast_request($1, $3, @3, $5, $7, @7, $8, $9, @2); }
+  ;
+
+/* ? m() within MS: the time limit on the answer (§13) */
+opt_within
+  : %empty                      { $$ = NULL; }
+  | WITHIN expr                 { $$ = $2; }
   ;
 
 then_clause
@@ -389,6 +440,7 @@ primary
   | FALSE                       { $$ = ast_bool(false, @1); }
   | NONE                        { $$ = ast_node(N_NONE, @1); }
   | SELF                        { $$ = ast_node(N_SELF, @1); }
+  | REPLY                       { $$ = ast_node(N_REPLY, @1); }
   | IDENT                       { $$ = ast_name($1, @1); }
   | string
   | "(" expr ")"                { $$ = $2; }

@@ -110,6 +110,7 @@ static const char *non_json_in(const rt_type *t, const rt_type **seen, int nseen
   switch (t->kind) {
   case RT_T_ACTOR: return "an actor reference";
   case RT_T_TIMER: return "a Timer";
+  case RT_T_REPLY: return "a reply handle";
   case RT_T_LIST: return non_json_in(t->a, seen, nseen, buf);
   case RT_T_MAP: {
     if ((t->a->kind == RT_T_RECORD || t->a->kind == RT_T_ENUM) && !names_only(t->a)) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/debug.sh — debug information: a program built with -g stops in gdb at an .actor
 # line, with .actor frames in the backtrace and the source line shown; inside match arms
-# too.
+# too, and at a line inside an init block.
 cd "$(dirname "$0")/.." && . tests/lib.sh
 if ! command -v gdb >/dev/null 2>&1; then
   bad "debug: gdb is not installed (scripts/install-deps.sh installs it)"
@@ -26,6 +26,17 @@ if command -v gdb >/dev/null 2>&1; then
     done
   else
     bad "debug: build -g of tests/run/match.actor failed"; head -5 "$work/err" | sed 's/^/  | /'
+  fi
+fi
+# a line inside an init block (§11), the last of its function: not the landing pad's
+if command -v gdb >/dev/null 2>&1; then
+  if "$ACTORC" build tests/run/init_blocks.actor -g -O0 -o "$work/init_g" >"$work/err" 2>&1; then
+    line=$(grep -n 'seen.push("not returned")' tests/run/init_blocks.actor | cut -d: -f1)
+    gdb -batch -ex "break init_blocks.actor:$line" -ex run -ex bt --args "$work/init_g" >"$work/gdb.out" 2>&1
+    if grep -q "Breakpoint 1, Worker.init .* at .*init_blocks.actor:$line" "$work/gdb.out"; then ok; else
+      bad "debug: gdb did not stop at init_blocks.actor:$line, inside an init block"; sed 's/^/  | /' "$work/gdb.out" | head -20; fi
+  else
+    bad "debug: build -g of init_blocks failed"; head -5 "$work/err" | sed 's/^/  | /'
   fi
 fi
 tally debug

@@ -47,6 +47,7 @@ static const rt_obj_class actor_class = {actor_obj_free, actor_obj_name, actor_o
 void rt_actor_hooks_init(void) {
   rt_obj_register(RT_TAG_ACTOR, &actor_class);
   rt_obj_register(RT_TAG_TIMER, &rt_timer_class);
+  rt_obj_register(RT_TAG_REPLY, &rt_reply_class);
   rt_fail_set_reporter(rt_actor_report_failure);
 }
 
@@ -256,7 +257,7 @@ static void actor_free(rt_actor *a) {
 
 /* ---- sending ------------------------------------------------------------------------ */
 
-void rt_send(rt_actor *to, rt_msg *m) {
+static inline void send(rt_actor *to, rt_msg *m) {
   if (rt_mb_push(&to->mb, m)) {
     /* We made the mailbox non-empty: schedule the actor, or, if it has ended, drain it
      * (we are its consumer now).  The push's acquire made the DEAD flag visible. */
@@ -268,7 +269,25 @@ void rt_send(rt_actor *to, rt_msg *m) {
   rt_sched_count_send(to);
 }
 
+/* (not inlined into rt_send_iface, which jumps to it: a leaf either way) */
+__attribute__((noinline)) void rt_send(rt_actor *to, rt_msg *m) { send(to, m); }
+
+/* Through an interface (§12): the kind's table gives the handler's index, which is
+ * all that differs from a direct send (the message's layout is the same: the handler
+ * has the interface's parameter types, in order). */
+void rt_send_iface(rt_actor *to, rt_msg *m, uint32_t iface, uint32_t slot) {
+  m->id = to->kind->itabs[iface][slot];
+  rt_send(to, m);
+}
+
 /* ---- running a turn ------------------------------------------------------------------ */
+
+/* The requests of reply handles let go unanswered in the turn that just ended fail
+ * "no answer" (rt_reply.c); the flag first, as flushing may let more go. */
+static void flush_lost(rt_actor *a) {
+  flags_clear(a, RT_AF_LOST);
+  rt_reply_flush_lost();
+}
 
 static void handle_system(rt_actor *a, rt_msg *m) {
   if (m->id == RT_MSG_TIMER)
@@ -310,7 +329,11 @@ static void actor_turn(rt_actor *a) {
     /* Read after the peek's acquire: a restart decided before m was sent (m's send
      * happens after it) is seen here, so m goes to the restarted actor. */
     uint32_t f = flags_of(a);
-    if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_RESTART))) {
+    if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_RESTART | RT_AF_LOST))) {
+      if (f & RT_AF_LOST) { /* the last message's turn let handles go: "no answer" now */
+        flush_lost(a);
+        if (!(f & (RT_AF_STOP | RT_AF_RESTART))) continue;
+      }
       if ((f & RT_AF_STOP) || !actor_refresh(a)) break;
       continue;
     }
@@ -354,17 +377,32 @@ static void note_turn(rt_actor *a, bool full) {
 }
 
 /* After a turn (or what a failure left of it): end, yield or let go of the actor. */
+static void turn_end_lost(rt_actor *a);
+
 static void actor_turn_end(rt_actor *a) {
-  rt_cur.actor = NULL;
-  if (RT_UNLIKELY(flags_of(a) & RT_AF_STOP)) {
+  uint32_t f = flags_of(a);
+  if (RT_UNLIKELY(f & (RT_AF_STOP | RT_AF_LOST))) {
+    if (RT_UNLIKELY(f & RT_AF_LOST)) { /* (apart: the common paths stay leaves) */
+      turn_end_lost(a);
+      return;
+    }
+    rt_cur.actor = NULL;
     actor_end(a, rt_reason_stopped);
     return;
   }
+  rt_cur.actor = NULL;
   note_turn(a, rt_cur.budget == 0);
   /* Budget spent: to the back of the queue.  Otherwise the mailbox looked empty: mark
    * it so, unless a push got in first (then keep it: the message is on its way). */
   if (rt_cur.budget == 0 || !rt_mb_markempty(&a->mb)) rt_sched_yield(a);
   /* From here on another worker may be running a. */
+}
+
+/* The end of a turn that let reply handles go (the last message's turn, a restart or
+ * an init): "no answer" for those, then the end of the turn as usual. */
+static __attribute__((noinline, cold)) void turn_end_lost(rt_actor *a) {
+  flush_lost(a);
+  actor_turn_end(a);
 }
 
 void rt_actor_run(rt_actor *a) {
@@ -383,8 +421,9 @@ void rt_actor_run(rt_actor *a) {
 #define RT_HELP_BUDGET (RT_BATCH * 16)
 __attribute__((noinline)) uint32_t rt_actor_run_nested(rt_actor *a) {
   volatile uint32_t handled = 0;
-  const rt_actor_ctx saved = rt_cur;
+  const rt_actor_ctx saved = rt_cur; /* (its lost handles too: flushed when its turn ends) */
   const uint32_t saved_sends = rt_sched_sends;
+  rt_cur.lost = NULL;
   rt_fail_guard g;
   rt_fail_push(&g, false);
   if (setjmp(g.jb) == 0) {
@@ -432,6 +471,7 @@ void rt_actor_after_failure(void) {
       drop_system(a, m);
     }
   }
+  if (flags_of(a) & RT_AF_LOST) flush_lost(a);
   rt_cur.actor = NULL;
   actor_fail(a, reason);
   rt_release(reason);

@@ -95,6 +95,7 @@ enum {
   RT_AF_DEAD = 1u << 2,    /* ended: messages are dead letters */
   RT_AF_RESTART = 1u << 3, /* restart before the next message (rt_supervise.c) */
   RT_AF_OVERLOADED = 1u << 4, /* many full turns in a row: flooding senders slow down */
+  RT_AF_LOST = 1u << 5,    /* reply handles were let go in this turn: flush before the next message */
   RT_AF_FULL_SHIFT = 8,       /* bits 8..15: full turns in a row (saturating) */
   RT_AF_FULL_MASK = 0xFFu << 8,
 };
@@ -128,6 +129,7 @@ typedef struct rt_actor_ctx {
   rt_msg *msg;         /* the message being handled, or NULL (init) */
   const char *handler; /* "failed in NAME" */
   uint32_t budget;     /* messages left in this turn */
+  struct rt_handle *lost; /* handles let go unanswered in this message's turn (rt_reply.c) */
 } rt_actor_ctx;
 extern __thread rt_actor_ctx rt_cur;
 uint32_t rt_actor_run_nested(rt_actor *a); /* backpressure: a turn of a inside the current handler; messages handled */
@@ -176,10 +178,27 @@ void rt_actor_reset_failed(void);     /* tests */
 extern rt_str *const rt_reason_dead, *const rt_reason_none, *const rt_reason_stopped;
 
 /* rt_request.c */
-void rt_reqinfo_finish(rt_reqinfo *ri);             /* releases what is left */
-void rt_reqinfo_fail(rt_reqinfo *ri, rt_str *why);  /* else-block with `why` (borrowed) */
+/* After a `-> T` handler is done: releases what is left; a request it neither answered
+ * nor made a handle for (return later) fails "no answer". */
+void rt_reqinfo_finish(rt_reqinfo *ri);
+void rt_reqinfo_fail(rt_reqinfo *ri, rt_str *why);  /* else-block with `why` (borrowed); through its handle if any */
 void rt_request_handle(rt_actor *a, rt_msg *m);     /* REPLY, REPLY_FAIL */
 void rt_request_drop(rt_msg *m);
+/* The request's answer (owned, of cont's answer type) or failure (reason owned) to its
+ * requester's then/else, as a message (REPLY / REPLY_FAIL); cont owned.  Any thread. */
+void rt_request_post_answer(rt_actor *to, rt_closure *cont, uint64_t incarnation, rt_word answer);
+void rt_request_post_failure(rt_actor *to, rt_closure *cont, uint64_t incarnation, rt_str *reason);
+/* The firing of a request's time limit reached the requester (rt_timer.c). */
+void rt_request_timeout(rt_actor *a, rt_closure *cont);
+extern rt_str *const rt_reason_no_answer, *const rt_reason_timeout;
+
+/* rt_reply.c: reply handles (§13) */
+extern const rt_obj_class rt_reply_class;  /* handles as values (rt_obj_register) */
+/* The thread running an actor, at the end of each message's turn (and of a failure's):
+ * the requests of handles let go unanswered during it (rt_cur.lost, marked by
+ * RT_AF_LOST on the actor, so that the check costs nothing per message: it rides on
+ * the flags test that comes before every message) fail "no answer" now. */
+void rt_reply_flush_lost(void);
 
 /* rt_monitor.c */
 void rt_monitor_notify(rt_actor *a, rt_str *reason); /* a ended: tell its watchers */
@@ -243,6 +262,10 @@ static inline void rt_sched_count_send(rt_actor *to /* the last send's target */
 /* ---- timers (rt_timer.c) --------------------------------------------------------- */
 
 void rt_timer_handle(rt_actor *a, rt_msg *m); /* a firing reached its owner */
+/* A request's time limit (rt_request_within): an `after` of self's whose firing gives
+ * up on the request (rt_request_timeout); cont borrowed (see rt_request.c).  Returns
+ * an owned reference; no Timer number is used. */
+struct rt_timer *rt_timer_start_limit(rt_actor *self, int64_t ms, rt_closure *cont);
 void rt_timer_drop(rt_msg *m);                /* a firing that will not run */
 void rt_timer_cancel_all(rt_actor *a);        /* a ended */
 uint64_t rt_timer_number(const struct rt_timer *t); /* Timer#N */

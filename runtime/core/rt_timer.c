@@ -1,7 +1,8 @@
 /* rt_timer.c — `after MS { }` and `every MS { }`: Timer objects, a binary heap of
  * pending timers ordered by due time, and one timer thread (started with the first
  * timer) that sleeps until the earliest is due and sends its firing to the owner as
- * a system message, run there as a block ("after"/"every").
+ * a system message, run there as a block ("after"/"every").  The time limits of
+ * requests (`within MS`, rt_request.c) are timers too, without a Timer value.
  *
  * A timer's life (state, changed under T.lock, except QUEUED -> DONE by the owner):
  *   PENDING    in the heap and on its owner's list; holds the program alive
@@ -36,6 +37,10 @@ struct rt_timer {
   struct rt_timer *onext, *oprev; /* the owner's pending list (T.lock) */
   _Atomic uint32_t state;        /* T_* */
   _Atomic bool queued;           /* an `every` firing is in the mailbox */
+  /* A request's time limit (rt_timer_start_limit): body is the request's blocks, not
+   * owned -- they outlive the limit while it can still fire (see rt_request.c) -- and
+   * a firing gives up on the request instead of running a block; no Timer number. */
+  bool limit;
 };
 
 typedef struct fire_msg {
@@ -57,7 +62,7 @@ uint64_t rt_timer_number(const struct rt_timer *t) { return t->number; }
 
 static void timer_free(void *p) {
   rt_timer *t = p;
-  rt_release(t->body);
+  if (!t->limit) rt_release(t->body);
   rt_free(t);
 }
 
@@ -208,12 +213,13 @@ static void start_thread_locked(void) {
 
 /* ---- the ABI ---------------------------------------------------------------------- */
 
-rt_timer *rt_timer_start(rt_actor *self, int64_t ms, bool every, rt_closure *body) {
+static rt_timer *timer_start(rt_actor *self, int64_t ms, bool every, rt_closure *body, bool limit) {
   rt_timer *t = rt_alloc(sizeof *t);
   t->h.rc = 2; /* the result, and the heap */
   t->h.tag = RT_TAG_TIMER;
   /* relaxed: only uniqueness and per-thread order matter. */
-  t->number = atomic_fetch_add_explicit(&timer_numbers, 1, memory_order_relaxed) + 1;
+  t->number = limit ? 0 : atomic_fetch_add_explicit(&timer_numbers, 1, memory_order_relaxed) + 1;
+  t->limit = limit;
   t->body = body;
   t->owner = self;
   t->incarnation = rt_incarnation(self);
@@ -234,6 +240,14 @@ rt_timer *rt_timer_start(rt_actor *self, int64_t ms, bool every, rt_closure *bod
   if (t->heap_idx == 0) pthread_cond_signal(&T.cond);
   pthread_mutex_unlock(&T.lock);
   return t;
+}
+
+rt_timer *rt_timer_start(rt_actor *self, int64_t ms, bool every, rt_closure *body) {
+  return timer_start(self, ms, every, body, false);
+}
+
+rt_timer *rt_timer_start_limit(rt_actor *self, int64_t ms, rt_closure *cont) {
+  return timer_start(self, ms, false, cont, true);
 }
 
 void rt_timer_cancel(rt_timer *t) {
@@ -302,8 +316,12 @@ void rt_timer_handle(rt_actor *a, rt_msg *m) {
     /* acq_rel: against a concurrent cancel (see rt_timer_cancel). */
     if (atomic_compare_exchange_strong_explicit(&t->state, &st, T_DONE, memory_order_acq_rel,
                                                 memory_order_relaxed)) {
-      rt_cur.handler = "after";
-      t->body->run(a, t->body, 0);
+      if (t->limit) {
+        rt_request_timeout(a, t->body);
+      } else {
+        rt_cur.handler = "after";
+        t->body->run(a, t->body, 0);
+      }
     }
   }
   rt_timer_drop(m);

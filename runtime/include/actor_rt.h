@@ -65,6 +65,7 @@ enum rt_tag { /* generated code writes RT_TAG_STR into string literals (cg_layou
   RT_TAG_TIMER = 5,   /* rt_timer */
   RT_TAG_CLOSURE = 6, /* rt_closure */
   RT_TAG_DATA = 7,    /* rt_data: a record or an enum value (generated code writes it) */
+  RT_TAG_REPLY = 8,   /* rt_handle: a request's reply handle (§13); (7: records and enums) */
 };
 
 void rt_retain(void *obj);  /* NULL and static objects are ignored */
@@ -79,10 +80,11 @@ enum rt_tkind {
   RT_T_STRING = 3,
   RT_T_LIST = 4,  /* a = element type */
   RT_T_MAP = 5,   /* a = key type, b = value type */
-  RT_T_ACTOR = 6, /* any actor reference (the kind is in the object) */
+  RT_T_ACTOR = 6, /* any actor reference (the kind is in the object); interfaces too */
   RT_T_TIMER = 7,
   RT_T_RECORD = 8, /* data = the record's name, its one variant: its fields */
   RT_T_ENUM = 9,   /* data = the enum's name and variants */
+  RT_T_REPLY = 10, /* Reply[T]: a reply handle, compared by identity (no key); (8, 9: records, enums) */
 };
 
 struct rt_data_desc;
@@ -99,7 +101,7 @@ typedef struct rt_type {
 } rt_type;
 
 extern const rt_type rt_type_int, rt_type_float, rt_type_bool, rt_type_string,
-    rt_type_actor, rt_type_timer;
+    rt_type_actor, rt_type_timer, rt_type_reply;
 
 static inline bool rt_type_is_ref(const rt_type *t) { return t->kind >= RT_T_STRING; }
 
@@ -284,12 +286,17 @@ typedef struct rt_msg {
 #define RT_MSG_SYSTEM 0xFFFF0000u
 
 typedef struct rt_closure rt_closure;
+typedef struct rt_handle rt_handle; /* a reply handle: private layout (core/rt_reply.c) */
 
-/* What a request message carries besides its arguments: where the answer goes. */
+/* What a request message carries besides its arguments: where the answer goes.  A
+ * handler that names `reply` moves reply_to, cont and incarnation into a handle
+ * (rt_reply_handle); the message keeps a reference to it until the handler is done. */
 typedef struct rt_reqinfo {
-  rt_actor *reply_to;  /* owned; NULL when the handler was told with `!` */
+  rt_actor *reply_to;  /* owned; NULL when the handler was told with `!`, or nobody waits */
   rt_closure *cont;    /* owned; the then/else blocks; NULL when there are none */
   uint64_t incarnation; /* reply_to's incarnation when the request was made */
+  uint64_t number;     /* the request's number, Reply#N: program-wide from 1, as made */
+  rt_handle *handle;    /* owned; the handle `reply` made, or NULL */
 } rt_reqinfo;
 
 /* A block that runs later as a message to its actor: then/else of a request, or a
@@ -302,6 +309,12 @@ struct rt_closure {
   void (*run_else)(rt_actor *self, rt_closure *c, rt_str *reason);
   void (*drop)(rt_closure *c);   /* releases the captured values */
   const rt_type *answer_type;    /* type of `answer` (to release an undelivered one) */
+  /* A request's blocks only (the runtime's; zero from rt_closure_new), used by the
+   * requester's thread alone: the time limit of `within` (owned), and whether the
+   * request is settled -- its then or else has run or been given up on, so a later
+   * answer, failure or timeout is discarded (the first wins). */
+  struct rt_timer *limit;
+  uint32_t settled;
 };
 
 rt_closure *rt_closure_new(uint32_t size); /* zeroed, rc = 1, tag = RT_TAG_CLOSURE */
@@ -316,10 +329,11 @@ typedef struct rt_kind {
   const rt_type *const *answer_types; /* T for `-> T` handlers, else NULL */
   int32_t down_handler;  /* index of `on down(who: Actor, reason: String)`, or -1 */
   uint32_t flags;        /* RT_KIND_* */
-  /* Runs the field initialisers (parameters are already stored).  May fail. */
+  /* Runs the field initialisers, then the init block (parameters are already stored);
+   * again after every restart.  May fail. */
   void (*init)(rt_actor *self);
-  /* Runs handler m->id with m's arguments (borrowed).  For a `-> T` handler it calls
-   * rt_reply with the answer.  May fail. */
+  /* Runs handler m->id with m's arguments (borrowed).  A `-> T` handler is given m, and
+   * its `return v` calls rt_reply (its `return later` nothing).  May fail. */
   void (*dispatch)(rt_actor *self, rt_msg *m);
   /* Releases the arguments of m (not its rt_reqinfo). */
   void (*drop_msg)(rt_msg *m);
@@ -328,6 +342,14 @@ typedef struct rt_kind {
   /* Releases the parameters: when the actor is freed. */
   void (*drop_params)(rt_actor *self);
   const struct rt_sup_desc *sup; /* supervisors only */
+  /* Interface tables (§12): itabs[I][s] is this kind's handler index (a message id) for
+   * handler number s of interface number I, the interfaces numbered program-wide in
+   * declaration order and their handlers in declaration order; itabs[I] is NULL when
+   * the kind does not conform to I (and itabs NULL when it conforms to none).  A send
+   * through an interface reference takes its message id from here (rt_send_iface):
+   * two loads, no lookup by name.  A kind made at run time (a stand-in for a remote
+   * actor) fills the same table. */
+  const uint32_t *const *itabs;
 } rt_kind;
 
 #define RT_KIND_SUPERVISOR 1u
@@ -359,14 +381,38 @@ rt_msg *rt_msg_alloc(uint32_t size); /* header and arguments; size >= sizeof(rt_
 /* Sends m (owned) to `to` (borrowed; never NULL: the caller checks for none and calls
  * rt_fail_none).  Never blocks; never fails. */
 void rt_send(rt_actor *to, rt_msg *m);
+/* The same through an interface reference: m->id is set to to's handler for handler
+ * `slot` of interface `iface` (rt_kind.itabs), then m is sent. */
+void rt_send_iface(rt_actor *to, rt_msg *m, uint32_t iface, uint32_t slot);
 
-/* Requests.  The caller fills m's rt_reqinfo with rt_request_info. */
+/* Requests.  The caller fills m's rt_reqinfo with rt_request_info (which numbers the
+ * request; cont NULL: nobody waits for the answer). */
 void rt_request_info(rt_reqinfo *ri, rt_actor *self, rt_closure *cont /* owned */);
-/* `none ? h(...)`: runs the else-block with "none" as a message to self.  cont owned. */
+/* `none ? h(...)`: runs the else-block with "none" as a message to self.  cont owned.
+ * Numbers the request too. */
 void rt_request_none(rt_actor *self, rt_closure *cont);
-/* Called by dispatch after a `-> T` handler returned `answer` (owned, of m's handler's
- * answer type): sends it to the requester's then-block, or releases it. */
+/* `c ! h(...)` to a `-> T` handler: nobody waits; the message still takes a number. */
+void rt_request_tell(rt_reqinfo *ri);
+/* `? h(...) within ms`, after rt_request_info (cont borrowed, non-NULL): if no answer
+ * has come after ms milliseconds (ms <= 0: at once), the else-block runs with
+ * "timeout" and a later answer is discarded.  A timer of self's (it keeps the program
+ * alive, and ends with self). */
+void rt_request_within(rt_actor *self, rt_closure *cont, int64_t ms);
+/* A `-> T` handler's `return answer` (answer owned, of the handler's answer type):
+ * sends it to the requester's then-block, or releases it -- unless the request was
+ * answered already (through its handle).  `return later` calls nothing: when the
+ * handler is done, a request left unanswered with no handle made fails "no answer". */
 void rt_reply(rt_actor *self, rt_msg *m, rt_word answer);
+
+/* Reply handles (§13): `reply` in a `-> T` handler.  A handle is a reference-counted
+ * value; the first answer or failure stands (any thread).  When its last reference
+ * goes while it is unanswered, the request fails with "no answer" (at the end of the
+ * turn that let it go); a failing handler fails its request with the failure's reason
+ * whether or not it made a handle.  NULL is Reply#0, which answers nothing. */
+rt_handle *rt_reply_handle(rt_msg *m);   /* borrowed: the message keeps it while handled */
+/* r.answer(v): v owned, of type t (the request's answer type). */
+void rt_reply_answer(rt_handle *r, rt_word v, const rt_type *t);
+void rt_reply_fail(rt_handle *r, rt_str *reason); /* r.fail(reason): reason borrowed */
 
 /* Actor operations available to handlers. */
 void rt_stop(rt_actor *self);                 /* stop() */

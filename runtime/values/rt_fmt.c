@@ -382,6 +382,12 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
   }
   case RT_T_RECORD:
   case RT_T_ENUM: rt_data_put(b, (const rt_data *)(uintptr_t)v, t); break;
+  case RT_T_REPLY: {
+    /* The zero handle (NULL) belongs to no request: Reply#0. */
+    const void *r = (const void *)(uintptr_t)v;
+    put_ref(b, "Reply", r ? rt_obj_class_of(RT_TAG_REPLY)->number(r) : 0);
+    break;
+  }
   default: rt_buf_puts(b, "?"); break;
   }
 }

@@ -172,6 +172,7 @@ bool rt_list_contains(rt_list *l, rt_word v) {
   case RT_T_BOOL:
   case RT_T_ACTOR:
   case RT_T_TIMER:
+  case RT_T_REPLY:
     for (int64_t i = 0; i < l->len; i++)
       if (l->data[i] == v) return true;
     return false;
@@ -218,7 +219,8 @@ bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt) {
   case RT_T_INT:
   case RT_T_BOOL:
   case RT_T_ACTOR:
-  case RT_T_TIMER: return memcmp(a->data, b->data, (size_t)n * sizeof(rt_word)) == 0;
+  case RT_T_TIMER:
+  case RT_T_REPLY: return memcmp(a->data, b->data, (size_t)n * sizeof(rt_word)) == 0;
   case RT_T_STRING:
     for (int64_t i = 0; i < n; i++)
       if (!rt_str_eq((rt_str *)(uintptr_t)a->data[i], (rt_str *)(uintptr_t)b->data[i])) return false;

@@ -8,7 +8,7 @@
 /* Written once per tag before the first object of that tag exists (the core's
  * initialisation, before its threads start); read when such an object is freed or
  * printed. */
-static const rt_obj_class *classes[8];
+static const rt_obj_class *classes[16];
 
 void rt_obj_register(uint32_t tag, const rt_obj_class *c) {
   if (tag >= sizeof classes / sizeof classes[0]) abort();
@@ -68,7 +68,8 @@ void rt_obj_free(void *obj) {
   case RT_TAG_LIST: rt_list_free(obj); break;
   case RT_TAG_MAP: rt_map_free(obj); break;
   case RT_TAG_ACTOR:
-  case RT_TAG_TIMER: rt_obj_class_of(rt_tag_of(obj))->free(obj); break;
+  case RT_TAG_TIMER:
+  case RT_TAG_REPLY: rt_obj_class_of(rt_tag_of(obj))->free(obj); break;
   case RT_TAG_CLOSURE: rt_closure_free(obj); break;
   case RT_TAG_DATA: rt_data_free(obj); break;
   default:

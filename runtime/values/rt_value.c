@@ -14,6 +14,7 @@ const rt_type rt_type_bool = {.kind = RT_T_BOOL};
 const rt_type rt_type_string = {.kind = RT_T_STRING};
 const rt_type rt_type_actor = {.kind = RT_T_ACTOR};
 const rt_type rt_type_timer = {.kind = RT_T_TIMER};
+const rt_type rt_type_reply = {.kind = RT_T_REPLY};
 
 /* ---- retain / release by type --------------------------------------------------- */
 
@@ -38,7 +39,8 @@ bool rt_eq(rt_word a, rt_word b, const rt_type *t) {
   case RT_T_INT:
   case RT_T_BOOL:
   case RT_T_ACTOR: /* identity */
-  case RT_T_TIMER: return a == b;
+  case RT_T_TIMER:
+  case RT_T_REPLY: return a == b;
   case RT_T_FLOAT: return val_float(a) == val_float(b); /* IEEE: nan != nan, -0.0 == 0.0 */
   case RT_T_STRING: return rt_str_eq((rt_str *)(uintptr_t)a, (rt_str *)(uintptr_t)b);
   case RT_T_LIST: return rt_list_eq((rt_list *)(uintptr_t)a, (rt_list *)(uintptr_t)b, t);
@@ -93,7 +95,8 @@ uint64_t rt_hash(rt_word v, const rt_type *t) {
   case RT_T_INT:
   case RT_T_BOOL:
   case RT_T_ACTOR:
-  case RT_T_TIMER: return mix64(v);
+  case RT_T_TIMER:
+  case RT_T_REPLY: return mix64(v); /* (no key: the compiler refuses it; identity all the same) */
   case RT_T_FLOAT: {
     double d = val_float(v);
     if (d == 0) return mix64(0); /* -0.0 == 0.0 */
@@ -122,5 +125,6 @@ rt_closure *rt_closure_new(uint32_t size) {
 
 void rt_closure_free(rt_closure *c) {
   if (c->drop) c->drop(c);
+  if (c->limit) rt_release(c->limit); /* a request's time limit (a timer: the core's object) */
   rt_free(c);
 }
