@@ -226,12 +226,12 @@ test-asan: all $(B)/asan/libactorrt.a
 	@$(MAKE) --no-print-directory test-rt-asan
 	@ACTOR_RUNTIME=$(CURDIR)/$(B)/asan/libactorrt.a ACTOR_CC=$(SAN_CC) \
 	  ACTOR_LDFLAGS="-fsanitize=address,undefined" ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
-	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples conformance" sh tests/run.sh
+	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples trace conformance" sh tests/run.sh
 
 # The runtime's stress tests and the concurrent programs under ThreadSanitizer.
 test-tsan-programs: all $(B)/tsan/libactorrt.a
 	@ACTOR_RUNTIME=$(CURDIR)/$(B)/tsan/libactorrt.a ACTOR_CC=$(SAN_CC) ACTOR_LDFLAGS="-fsanitize=thread" \
-	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples conformance" sh tests/run.sh
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples trace conformance" sh tests/run.sh
 
 # ---- fuzzing the front end (libFuzzer): make fuzz FUZZ_SECONDS=600
 # Seeds: every .actor file of the tests, samples and conformance suite.  Crashes are

@@ -583,22 +583,33 @@ static LLVMValueRef itabs(Decl *a) {
   return any ? const_array(cg.ptr, rows, (unsigned)ni, xformat("itabs.%s", a->name)) : LLVMConstNull(cg.ptr);
 }
 
+/* Handler h's parameter types in order, ended by NULL (rt_kind.param_types[h]). */
+static LLVMValueRef param_type_descs(Decl *a, Decl *h) {
+  LLVMValueRef *pv = xalloc(sizeof(LLVMValueRef) * (size_t)(h->params.len + 1));
+  for (int j = 0; j < h->params.len; j++) pv[j] = cg_type_desc(((Param *)h->params.data[j])->type);
+  pv[h->params.len] = LLVMConstNull(cg.ptr);
+  return const_array(cg.ptr, pv, (unsigned)h->params.len + 1, xformat("params.%s.%s", a->name, h->name));
+}
+
 static void gen_kind_desc(Decl *a) {
   KindCg *k = kcg(a);
   int nh = a->kind == D_ACTOR ? a->handlers.len : 0;
-  LLVMValueRef names = LLVMConstNull(cg.ptr), answers = LLVMConstNull(cg.ptr), atypes = LLVMConstNull(cg.ptr);
+  LLVMValueRef names = LLVMConstNull(cg.ptr), answers = LLVMConstNull(cg.ptr), atypes = LLVMConstNull(cg.ptr),
+               ptypes = LLVMConstNull(cg.ptr);
   if (nh) {
     LLVMValueRef *nv = xalloc(sizeof(LLVMValueRef) * (size_t)nh), *av = xalloc(sizeof(LLVMValueRef) * (size_t)nh),
-                 *tv = xalloc(sizeof(LLVMValueRef) * (size_t)nh);
+                 *tv = xalloc(sizeof(LLVMValueRef) * (size_t)nh), *pv = xalloc(sizeof(LLVMValueRef) * (size_t)nh);
     for (int i = 0; i < nh; i++) {
       Decl *h = a->handlers.data[i];
       nv[i] = cg_cstr(h->name);
       av[i] = LLVMConstInt(cg.i8, h->ret ? 1 : 0, 0);
       tv[i] = h->ret ? cg_type_desc(h->ret) : LLVMConstNull(cg.ptr);
+      pv[i] = param_type_descs(a, h);
     }
     names = const_array(cg.ptr, nv, (unsigned)nh, "handler_names");
     answers = const_array(cg.i8, av, (unsigned)nh, "handler_answers");
     atypes = const_array(cg.ptr, tv, (unsigned)nh, "answer_types");
+    ptypes = const_array(cg.ptr, pv, (unsigned)nh, xformat("param_types.%s", a->name));
   }
   LLVMValueRef sup = LLVMConstNull(cg.ptr);
   if (a->kind == D_SUPERVISOR) {
@@ -634,6 +645,7 @@ static void gen_kind_desc(Decl *a) {
       [F_KIND_DROP_PARAMS] = fnptr(k->drop_params),
       [F_KIND_SUP] = sup,
       [F_KIND_ITABS] = itabs(a),
+      [F_KIND_PARAM_TYPES] = ptypes,
   };
   LLVMSetInitializer(k->kind, cg_rt_const(&cg.kind, f));
 }
@@ -643,11 +655,16 @@ static void gen_program_desc(void) {
   Decl *start = NULL;
   for (int i = 0; i < m->handlers.len; i++)
     if (!strcmp(((Decl *)m->handlers.data[i])->name, "start")) start = m->handlers.data[i];
+  int nk = cg.prog->actors.len;
+  LLVMValueRef *kinds = xalloc(sizeof(LLVMValueRef) * (size_t)(nk ? nk : 1));
+  for (int i = 0; i < nk; i++) kinds[i] = LLVMConstBitCast(kcg(cg.prog->actors.data[i])->kind, cg.ptr);
   LLVMValueRef f[F_PROG_N] = {
       [F_PROG_MAIN_KIND] = LLVMConstBitCast(kcg(m)->kind, cg.ptr),
       [F_PROG_START_HANDLER] = LLVMConstInt(cg.i32, (unsigned)start->index, 0),
       [F_PROG_START_TAKES_ARGS] = LLVMConstInt(cg.i32, start->params.len ? 1 : 0, 0),
       [F_PROG_ARGS_TYPE] = cg_type_desc(ty_list(ty_string)),
+      [F_PROG_KINDS] = const_array(cg.ptr, kinds, (unsigned)nk, "kinds"),
+      [F_PROG_NKINDS] = LLVMConstInt(cg.i32, (unsigned)nk, 0),
   };
   LLVMSetInitializer(cg.rtvar[RTV_PROGRAM], cg_rt_const(&cg.program, f));
 }

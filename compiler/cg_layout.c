@@ -138,6 +138,7 @@ void cg_layout_init(void) {
       [F_KIND_DROP_PARAMS] = FIELD(rt_kind, drop_params, p),
       [F_KIND_SUP] = FIELD(rt_kind, sup, p),
       [F_KIND_ITABS] = FIELD(rt_kind, itabs, p),
+      [F_KIND_PARAM_TYPES] = FIELD(rt_kind, param_types, p),
   };
   layout(&cg.kind, "rt_kind", sizeof(rt_kind), _Alignof(rt_kind), kind, F_KIND_N);
   const RtField sup[F_SUP_N] = {
@@ -153,6 +154,8 @@ void cg_layout_init(void) {
       [F_PROG_START_HANDLER] = FIELD(rt_program, start_handler, i32),
       [F_PROG_START_TAKES_ARGS] = FIELD(rt_program, start_takes_args, i32),
       [F_PROG_ARGS_TYPE] = FIELD(rt_program, args_type, p),
+      [F_PROG_KINDS] = FIELD(rt_program, kinds, p),
+      [F_PROG_NKINDS] = FIELD(rt_program, nkinds, i32),
   };
   layout(&cg.program, "rt_program", sizeof(rt_program), _Alignof(rt_program), prog, F_PROG_N);
   const RtField list[F_LIST_N] = {

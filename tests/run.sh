@@ -18,6 +18,8 @@
 #   seeded       tests/seeded.sh: ACTOR_SCHED_SEED replays an interleaving; the golden
 #                programs under two seeds
 #   samples      tests/samples.sh: samples/ print their NAME.out; the chat server's transcript
+#   trace        tests/trace.sh: ACTOR_TRACE's file read back (flows, tracks, filters, every
+#                way a program ends), ACTOR_STATS' counts, bad values of both
 #   load         tests/load.sh: the chat server under 1000 clients
 #   conformance  ../shared/conformance/run.sh (its own format)
 #
@@ -58,6 +60,7 @@ part debug sh tests/debug.sh
 part ir sh tests/ir.sh
 part seeded sh tests/seeded.sh
 part samples sh tests/samples.sh
+part trace sh tests/trace.sh
 part load sh tests/load.sh
 part conformance bash ../shared/conformance/run.sh "$ACTORC"
 

@@ -61,6 +61,8 @@ void rt_actor_sysmsg_register(uint32_t id, const rt_sysmsg_ops *ops) {
   sysmsg_ops[id - RT_MSG_SYSTEM] = ops;
 }
 
+const rt_sysmsg_ops *rt_actor_sysmsg_ops(uint32_t id) { return sysmsg_ops[id - RT_MSG_SYSTEM]; }
+
 static const rt_sysmsg_ops *sysmsg_of(rt_msg *m) {
   const rt_sysmsg_ops *o = m->id < RT_MSG_END ? sysmsg_ops[m->id - RT_MSG_SYSTEM] : NULL;
   if (RT_UNLIKELY(!o)) {
@@ -142,6 +144,7 @@ rt_actor *rt_spawn(const rt_kind *k) {
   a->incarnation = 0;
   memset((char *)a + RT_ACTOR_STATE_OFFSET, 0, k->size - RT_ACTOR_STATE_OFFSET);
   rt_stat_add(&rt_stats_local()->spawned, 1);
+  if (RT_UNLIKELY(rt_obs)) rt_obs_spawned(a);
   return a;
 }
 
@@ -190,6 +193,7 @@ static void dead_letter(rt_msg *m, void *arg) {
   rt_actor *a = arg;
   if (m->id == RT_MSG_RESTART) return; /* a wake-up for an actor that ended meanwhile */
   rt_stat_add(&rt_stats_local()->dead_letters, 1);
+  if (RT_UNLIKELY(rt_obs)) rt_obs_dead_letter(a, m);
   if (m->id < RT_MSG_SYSTEM) {
     const rt_kind *k = a->kind;
     k->drop_msg(m);
@@ -205,6 +209,7 @@ static void actor_end(rt_actor *a, rt_str *reason) {
   /* seq_cst: pairs with rt_monitor's read of DEAD after installing the extension. */
   atomic_fetch_or_explicit(&a->flags, RT_AF_DEAD, memory_order_seq_cst);
   flags_clear(a, RT_AF_STOP | RT_AF_INIT | RT_AF_RESTART);
+  if (RT_UNLIKELY(rt_obs)) rt_obs_ended(a, reason);
   rt_timer_cancel_all(a);
   actor_gone(a);
   if (a->kind->drop_state) a->kind->drop_state(a);
@@ -222,6 +227,7 @@ static void actor_end(rt_actor *a, rt_str *reason) {
  * end finds DEAD and is drained by its sender, as for any ended actor.  Its state --
  * its parameters and its children's references -- is released when it is freed. */
 void rt_actor_sup_ended(rt_actor *s) {
+  if (RT_UNLIKELY(rt_obs)) rt_obs_ended(s, rt_reason_stopped);
   rt_monitor_notify(s, rt_reason_stopped);
   rt_pool_actor_ended(s);
   rt_release(s); /* the "alive" reference */
@@ -309,7 +315,9 @@ static bool actor_refresh(rt_actor *a) {
     flags_clear(a, RT_AF_INIT);
     rt_cur.handler = "init";
     rt_cur.msg = NULL;
+    if (RT_UNLIKELY(rt_obs)) rt_obs_msg_begin(a, NULL);
     a->kind->init(a);
+    if (RT_UNLIKELY(rt_obs)) rt_obs_msg_end(a, NULL);
     if (flags_of(a) & RT_AF_STOP) return false;
   }
   return true;
@@ -318,11 +326,16 @@ static bool actor_refresh(rt_actor *a) {
 /* Takes messages until the budget is spent, the mailbox looks empty or the actor
  * stops.  A failure unwinds out of here (to the worker's guard), with rt_cur telling
  * what was running.  Each message is peeked at first and taken only when no restart
- * is pending: a restart (and its init, which may fail) never loses the message. */
-static void actor_turn(rt_actor *a) {
+ * is pending: a restart (and its init, which may fail) never loses the message.
+ * Compiled twice (`obs` a constant): as it is, and observed (rt_observe.c's hooks
+ * around each message), which a turn picks when rt_obs is set (rt_actor_run). */
+static inline __attribute__((always_inline)) void turn(rt_actor *a, const bool obs) {
   if (RT_UNLIKELY(flags_of(a) & (RT_AF_INIT | RT_AF_RESTART)) && !actor_refresh(a)) return;
   const rt_kind *k = a->kind;
   rt_stats *st = rt_stats_local();
+  rt_obs_turn ot = {NULL, 0};
+  uint32_t taken = 0;
+  if (obs) ot = rt_obs_turn_begin(a);
   while (rt_cur.budget) {
     rt_msg *m = rt_mb_peek(&a->mb);
     if (!m) break;
@@ -338,23 +351,32 @@ static void actor_turn(rt_actor *a) {
       continue;
     }
     rt_mb_take(&a->mb, m);
+    if (obs) taken++;
     rt_cur.budget--;
     rt_cur.msg = m;
     if (RT_LIKELY(m->id < RT_MSG_SYSTEM)) {
       rt_cur.handler = k->handler_names[m->id];
+      if (obs) rt_obs_msg_begin(a, m);
       k->dispatch(a, m);
       k->drop_msg(m);
       if (k->handler_answers && k->handler_answers[m->id]) rt_reqinfo_finish((rt_reqinfo *)(m + 1));
+      if (obs) rt_obs_msg_end(a, m);
     } else if (m->id == RT_MSG_RESTART) {
       rt_cur.msg = NULL; /* a wake-up: the restart (if still due) was done above */
       continue;
     } else {
+      if (obs) rt_obs_msg_begin(a, m);
       handle_system(a, m);
+      if (obs) rt_obs_msg_end(a, m);
     }
     rt_cur.msg = NULL;
     rt_stat_add(&st->handled, 1);
   }
+  if (obs) rt_obs_turn_end(a, ot, taken);
 }
+
+static void actor_turn(rt_actor *a) { turn(a, false); }
+static __attribute__((noinline, cold)) void actor_turn_observed(rt_actor *a) { turn(a, true); }
 
 /* Full turns in a row after which an actor counts as overloaded (it has had at least
  * this many batches waiting): senders flooding it slow down (rt_sched_share). */
@@ -412,6 +434,13 @@ void rt_actor_run(rt_actor *a) {
   actor_turn_end(a);
 }
 
+void rt_actor_run_observed(rt_actor *a) {
+  rt_cur.actor = a;
+  rt_cur.budget = rt_sched_turn_budget(RT_BATCH);
+  actor_turn_observed(a);
+  actor_turn_end(a);
+}
+
 /* Backpressure: a turn of `a` run by a handler's own thread, in the middle of that
  * handler (rt_sched_share calls it when the handler has filled a's mailbox and no
  * other worker is free to empty it).  a is this worker's own (taken from its private
@@ -431,7 +460,10 @@ __attribute__((noinline)) uint32_t rt_actor_run_nested(rt_actor *a) {
     rt_cur.actor = a;
     rt_cur.msg = NULL;
     rt_cur.budget = RT_HELP_BUDGET;
-    actor_turn(a);
+    if (RT_UNLIKELY(rt_obs))
+      actor_turn_observed(a);
+    else
+      actor_turn(a);
     handled = RT_HELP_BUDGET - rt_cur.budget;
     actor_turn_end(a);
   } else {
@@ -453,6 +485,7 @@ void rt_actor_report_failure(const char *reason, const char *pos) {
   else
     n = snprintf(line, sizeof line, "actor ? failed at %s: %s", pos ? pos : "?", reason);
   if (n > 0) rt_out_line(stderr, line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+  if (RT_UNLIKELY(rt_obs)) rt_obs_failure(reason, pos);
 }
 
 void rt_actor_after_failure(void) {
@@ -461,6 +494,7 @@ void rt_actor_after_failure(void) {
   rt_cur.msg = NULL;
   rt_str *reason = rt_fail_take_reason();
   rt_stat_add(&rt_stats_local()->failures, 1);
+  if (RT_UNLIKELY(rt_obs)) rt_obs_failed(a, m);
   rt_stat_add(&rt_stats_local()->handled, m ? 1 : 0);
   if (m) { /* the message is dropped; a request's requester hears the reason */
     if (m->id < RT_MSG_SYSTEM) {

@@ -33,6 +33,7 @@ void rt_pool_actor_ended(void *a);         /* the actor is dead: leave the regis
 void rt_pool_free_actor(void *a, size_t n);
 void rt_pool_thread_exit(void);            /* gives this thread's cached blocks back */
 size_t rt_pool_chunk_bytes(void);          /* memory taken from malloc so far (tests) */
+size_t rt_pool_class_bytes(uint32_t cls);   /* the size of a block of class cls (not RT_POOL_LARGE) */
 
 /* ---- messages and mailboxes (rt_mailbox.c, rt_mailbox.h) ------------------------ */
 
@@ -48,9 +49,30 @@ void rt_msg_free(rt_msg *m); /* back to the pool (m->size holds the class) */
 
 /* ---- stats (rt_stats.c): per-thread counters, summed at exit --------------------- */
 
+/* One kind's counters on one thread (ACTOR_STATS's per-kind report), kept only while
+ * the runtime is observed (rt_obs).  Written by the owning thread alone. */
+typedef struct rt_kstat {
+  const rt_kind *kind;
+  _Atomic uint64_t spawned, ended, handled, failures, restarts;
+  _Atomic uint64_t busy_ns, max_ns; /* handler time: the sum and the longest */
+  _Atomic uint64_t max_depth;       /* the deepest mailbox a turn started with */
+  int8_t traced;             /* ACTOR_TRACE_FILTER lets it through: -1 not decided yet, 0, 1 */
+} rt_kstat;
+
+/* A thread's open-addressed table of its kinds' counters (each allocated once, so a
+ * pointer to one stays good).  Grown by its owner into a new table; the old ones stay
+ * allocated (on `retired`), so a report summing the counters while the owner still
+ * runs (exit()) never reads freed memory. */
+typedef struct rt_ktab {
+  uint32_t cap, n;
+  struct rt_ktab *retired;
+  _Atomic(rt_kstat *) slot[]; /* NULL: free; published with release */
+} rt_ktab;
+
 typedef struct rt_stats {
   /* Written only by the owning thread (relaxed load + store, no RMW); read at exit. */
   _Atomic uint64_t spawned, handled, dead_letters, failures, restarts;
+  _Atomic(rt_ktab *) kinds; /* per kind, while observed; NULL until the first */
   struct rt_stats *next; /* the list of every thread's counters */
 } rt_stats;
 
@@ -64,8 +86,90 @@ static inline rt_stats *rt_stats_local(void) {
 static inline void rt_stat_add(_Atomic uint64_t *c, uint64_t n) {
   atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n, memory_order_relaxed);
 }
+static inline void rt_stat_max(_Atomic uint64_t *c, uint64_t v) {
+  if (v > atomic_load_explicit(c, memory_order_relaxed)) atomic_store_explicit(c, v, memory_order_relaxed);
+}
+rt_kstat *rt_kstat_of(const rt_kind *k); /* this thread's counters of kind k (made on first use) */
 void rt_stats_sum(rt_stats *out);
-void rt_stats_print(void); /* "actor stats: ..." to stderr when ACTOR_STATS=1 */
+/* ACTOR_STATS: 0 none, 1 the report as text, 2 as JSON (rt_stats_mode_set by rt_obs_init). */
+enum { RT_STATS_OFF = 0, RT_STATS_TEXT = 1, RT_STATS_JSON = 2 };
+void rt_stats_mode_set(int mode);
+int rt_stats_mode(void);
+void rt_stats_print(void); /* the report to stderr as ACTOR_STATS asks (at exit) */
+
+/* ---- observation (rt_observe.c, rt_trace.c): ACTOR_TRACE, ACTOR_STATS per kind --- */
+
+/* What is observed, set once by rt_obs_init before any actor exists and never changed:
+ * the one word the hot paths test (a load and a branch) -- message allocation, a turn,
+ * a spawn, an actor's end.  Zero: nothing is observed and nothing else is paid. */
+enum {
+  RT_OBS_TRACE = 1u << 0, /* ACTOR_TRACE: events into per-thread buffers, the file at exit */
+  RT_OBS_KINDS = 1u << 1, /* per-kind counters and handler times (always with either) */
+  RT_OBS_DEPTH = 1u << 2, /* ACTOR_STATS: mailbox depths counted at each turn's start */
+};
+extern uint32_t rt_obs;
+/* RT_OBS_TRACE alone, as a byte: message allocation tests it (a compare with memory
+ * and a branch); the scheduler picks its observed loop once per worker. */
+extern bool rt_obs_stamp;
+
+/* main(), once, before the scheduler and any actor: reads ACTOR_TRACE,
+ * ACTOR_TRACE_FILTER (checked against p's kinds; p NULL: not checked) and ACTOR_STATS
+ * (a bad value stops the program: status 2) and sets rt_obs.  Not called: nothing is
+ * observed (the runtime's unit tests, unless they call it). */
+void rt_obs_init(const rt_program *p);
+/* The calling thread's name in the trace ("worker 3", "timer", "I/O"); no-op unless
+ * tracing.  Call before the thread's first event. */
+void rt_obs_thread_name(const char *name);
+/* rt_msg_alloc when tracing: the block has room behind the message for its send's
+ * time and flow number, stamped here (the sender's thread, its clock). */
+rt_msg *rt_obs_msg_alloc(uint32_t size);
+/* The thread running actor a (rt_actor.c's observed turn): */
+typedef struct rt_obs_turn {
+  rt_msg *mark;    /* the last message counted at the turn's start */
+  uint64_t queued; /* how many were queued then */
+} rt_obs_turn;
+rt_obs_turn rt_obs_turn_begin(rt_actor *a);    /* mailbox depth, counters */
+void rt_obs_turn_end(rt_actor *a, rt_obs_turn t, uint32_t taken); /* taken: messages the turn took */
+void rt_obs_msg_begin(rt_actor *a, rt_msg *m); /* m taken, about to be handled (m NULL: init) */
+void rt_obs_msg_end(rt_actor *a, rt_msg *m);   /* handled */
+void rt_obs_failed(rt_actor *a, rt_msg *m);    /* a failed (m: the message it was handling, or NULL) */
+/* Events of actors' lives (each caller tests rt_obs first): */
+void rt_obs_spawned(rt_actor *a);
+void rt_obs_ended(rt_actor *a, rt_str *reason); /* stopped (rt_reason_stopped) or failed for good */
+void rt_obs_restarted(rt_actor *a);
+void rt_obs_dead_letter(rt_actor *a, rt_msg *m);
+void rt_obs_failure(const char *reason, const char *pos); /* the failure report (rt_cur tells whose) */
+void rt_obs_gave_up(rt_actor *sup, rt_str *reason);
+void rt_obs_down(rt_actor *who, rt_actor *watcher, rt_str *reason);
+void rt_obs_parked(void);                      /* a worker goes idle: its trace buffer goes out */
+/* The program ends: the trace's last events and its closing bracket.  rt_obs_exit
+ * for exit(code) and a root's give-up (other threads may still run). */
+void rt_obs_finish(void);
+void rt_obs_exit(int64_t code);
+
+/* rt_trace.c: the trace file, below rt_observe.c.  Events are written by the thread
+ * they happen on into its own buffer (no lock per event); a full buffer, a worker
+ * going idle and the end of the program write it out under the file's lock. */
+typedef struct rt_tbuf rt_tbuf;
+bool rt_trace_open(const char *path, const char *filter); /* false: cannot create it */
+bool rt_trace_wants(const rt_kind *k);   /* ACTOR_TRACE_FILTER lets kind k through */
+rt_tbuf *rt_trace_local(void);          /* this thread's buffer (registered on first use) */
+void rt_trace_name_thread(const char *name);
+uint32_t rt_trace_track(rt_tbuf *b);    /* its track: the trace's "tid" */
+int64_t rt_trace_now(rt_tbuf *b);       /* ns since the trace began, strictly increasing per thread */
+int64_t rt_trace_after(rt_tbuf *b, int64_t t); /* now, and later than t */
+uint64_t rt_trace_next_flow(rt_tbuf *b);
+/* Events, each written whole into b (strings are cut and escaped here): */
+void rt_trace_slice(rt_tbuf *b, int64_t ts, int64_t dur, const rt_actor *a, const char *handler, const char *msg,
+                    size_t msg_len, uint64_t flow_in);
+void rt_trace_send(rt_tbuf *b, uint32_t track, int64_t ts, uint64_t flow, const rt_actor *to, const char *handler);
+void rt_trace_dead_letter(rt_tbuf *b, int64_t ts, const rt_actor *a, const char *handler, uint64_t flow_in);
+/* An instant: "WHAT Kind#N", with up to two string arguments (key NULL: none). */
+void rt_trace_instant(rt_tbuf *b, int64_t ts, const char *what, const rt_actor *a, const char *k1, const char *v1,
+                      const char *k2, const char *v2);
+void rt_trace_counter(rt_tbuf *b, int64_t ts, const char *name, const char *key, int64_t value);
+void rt_trace_flush_local(void);
+void rt_trace_close(bool others_running);
 
 /* ---- actors (rt_actor.c, rt_request.c, rt_monitor.c) ---------------------------- */
 
@@ -119,6 +223,11 @@ typedef struct rt_actor_ext {
    * under that file's owner lock, read without it as a hint by the thread ending or
    * restarting the actor. */
   _Atomic(struct rt_net_h *) net;
+  /* ACTOR_STATS (rt_observe.c), the thread running the actor only: where the last
+   * count of its mailbox stopped (a message still queued) and how many messages were
+   * queued up to it, so that each message is counted once. */
+  rt_msg *depth_mark;
+  uint64_t depth_count;
 } rt_actor_ext;
 
 rt_actor_ext *rt_actor_ext_get(rt_actor *a); /* any thread */
@@ -153,7 +262,11 @@ enum {
 typedef struct rt_sysmsg_ops {
   void (*handle)(rt_actor *a, rt_msg *m);
   void (*drop)(rt_actor *a, rt_msg *m);
+  /* The handler's own message m wraps (laid out as the compiler lays out one without
+   * rt_reqinfo), for the trace to name and print; NULL when it wraps none. */
+  rt_msg *(*inner)(rt_msg *m);
 } rt_sysmsg_ops;
+const rt_sysmsg_ops *rt_actor_sysmsg_ops(uint32_t id); /* an upper layer's message id: its ops */
 void rt_actor_sysmsg_register(uint32_t id, const rt_sysmsg_ops *ops);
 /* fn(a) is called by the thread running actor a when a ends (stops or fails
  * unsupervised) or restarts, after its timers are cancelled and before its state is
@@ -166,6 +279,7 @@ void rt_actor_on_gone(void (*fn)(rt_actor *a));
  * (rt_obj_register), failure reports (rt_fail_set_reporter). */
 void rt_actor_hooks_init(void);
 void rt_actor_run(rt_actor *a);       /* scheduler: one turn (exclusive consumer) */
+void rt_actor_run_observed(rt_actor *a); /* the same, with rt_observe.c's hooks (rt_obs set) */
 void rt_actor_after_failure(void);    /* scheduler: rt_cur.actor failed; finish its turn */
 void rt_actor_report_failure(const char *reason, const char *pos);
 /* rt_supervise.c, after its lock: supervisor s has ended (DEAD set, its record freed);
@@ -184,6 +298,8 @@ void rt_reqinfo_finish(rt_reqinfo *ri);
 void rt_reqinfo_fail(rt_reqinfo *ri, rt_str *why);  /* else-block with `why` (borrowed); through its handle if any */
 void rt_request_handle(rt_actor *a, rt_msg *m);     /* REPLY, REPLY_FAIL */
 void rt_request_drop(rt_msg *m);
+/* The printed form of REPLY's answer or REPLY_FAIL's reason (the trace's arguments). */
+void rt_request_describe(rt_msg *m, rt_buf *out);
 /* The request's answer (owned, of cont's answer type) or failure (reason owned) to its
  * requester's then/else, as a message (REPLY / REPLY_FAIL); cont owned.  Any thread. */
 void rt_request_post_answer(rt_actor *to, rt_closure *cont, uint64_t incarnation, rt_word answer);
@@ -236,6 +352,13 @@ void rt_sup_free(struct rt_sup *s); /* rt_actor_ext_free */
 
 /* ---- scheduler (rt_sched.c) ------------------------------------------------------ */
 
+/* The calling worker's index and how many actors wait in its queues (its runnext slot
+ * and ring), and the global queue's length: the trace's run-queue counters.  -1 on a
+ * thread that is not a worker. */
+int rt_sched_worker_index(void);
+int64_t rt_sched_queued_here(void);
+int64_t rt_sched_queued_global(void);
+
 void rt_sched_init(void);      /* reads ACTOR_THREADS; the calling thread is worker 0 */
 int rt_sched_threads(void);
 /* Runs actors on this thread and the other workers until the program is quiescent.
@@ -267,6 +390,8 @@ void rt_timer_handle(rt_actor *a, rt_msg *m); /* a firing reached its owner */
  * an owned reference; no Timer number is used. */
 struct rt_timer *rt_timer_start_limit(rt_actor *self, int64_t ms, rt_closure *cont);
 void rt_timer_drop(rt_msg *m);                /* a firing that will not run */
+void rt_timer_describe(rt_msg *m, rt_buf *out); /* Timer#N (the trace's arguments; nothing for a limit) */
+const char *rt_timer_block(rt_msg *m);          /* "after", "every" or "within" (a time limit) */
 void rt_timer_cancel_all(rt_actor *a);        /* a ended */
 uint64_t rt_timer_number(const struct rt_timer *t); /* Timer#N */
 extern const rt_obj_class rt_timer_class;     /* timers as values (rt_obj_register) */

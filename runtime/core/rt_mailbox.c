@@ -6,6 +6,7 @@
 #include <sched.h>
 
 rt_msg *rt_msg_alloc(uint32_t size) {
+  if (RT_UNLIKELY(rt_obs_stamp)) return rt_obs_msg_alloc(size); /* room for its send's stamp */
   uint32_t cls = rt_pool_class(size);
   rt_msg *m = rt_pool_alloc(cls, size);
   m->size = cls;

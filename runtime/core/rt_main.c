@@ -19,6 +19,7 @@ static void raise_nofile(void) {
 __attribute__((visibility("default"))) int main(int argc, char **argv);
 int main(int argc, char **argv) {
   const rt_program *p = &rt_program_main;
+  rt_obs_init(p);  /* ACTOR_TRACE, ACTOR_STATS: before any thread or actor */
   rt_sched_init(); /* this thread is worker 0 */
   raise_nofile();
 
@@ -41,5 +42,6 @@ int main(int argc, char **argv) {
 
   rt_out_flush();
   rt_stats_print();
+  if (RT_UNLIKELY(rt_obs)) rt_obs_finish();
   return rt_actor_any_failed() ? 1 : 0;
 }

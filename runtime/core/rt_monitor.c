@@ -19,6 +19,7 @@ typedef struct down_msg {
 static void send_down(rt_actor *watcher, rt_actor *who, rt_str *reason) {
   int32_t h = watcher->kind->down_handler;
   if (h < 0) return; /* the compiler rejects monitor() without `down` */
+  if (RT_UNLIKELY(rt_obs)) rt_obs_down(who, watcher, reason);
   down_msg *m = (down_msg *)rt_msg_alloc(sizeof *m);
   m->h.id = (uint32_t)h;
   rt_retain(who);

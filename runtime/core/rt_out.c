@@ -80,6 +80,7 @@ void rt_print(rt_str *s) { rt_out_line(stdout, s ? s->data : "", s ? s->len : 0)
 void rt_eprint(rt_str *s) { rt_out_line(stderr, s ? s->data : "", s ? s->len : 0); }
 
 _Noreturn void rt_exit(int64_t code) {
+  if (RT_UNLIKELY(rt_obs)) rt_obs_exit(code);
   rt_stats_print();
   /* Keep the lock: no line printed after this one gets out half-way. */
   pthread_mutex_lock(&out_lock);

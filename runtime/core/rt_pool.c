@@ -30,6 +30,8 @@ typedef struct node {
 
 static inline size_t class_size(uint32_t c) { return c < 16 ? (size_t)(c + 1) * 16 : 256 + (size_t)(c - 15) * 64; }
 
+size_t rt_pool_class_bytes(uint32_t c) { return class_size(c); }
+
 uint32_t rt_pool_class(size_t n) {
   if (n <= 256) return n ? (uint32_t)((n + 15) / 16 - 1) : 0;
   if (n <= 1024) return (uint32_t)(15 + (n - 256 + 63) / 64);

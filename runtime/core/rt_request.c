@@ -170,6 +170,15 @@ void rt_request_drop(rt_msg *m) {
   r->value = 0;
 }
 
+void rt_request_describe(rt_msg *m, rt_buf *out) {
+  reply_msg *r = (reply_msg *)m;
+  if (r->h.id == RT_MSG_REPLY) {
+    if (r->cont && r->cont->answer_type) rt_buf_value(out, r->value, r->cont->answer_type, true);
+  } else {
+    rt_buf_value(out, r->value, &rt_type_string, true);
+  }
+}
+
 /* An answer or failure came in time: the limit is over. */
 static __attribute__((noinline)) void end_limit(rt_closure *cont) {
   struct rt_timer *limit = cont->limit;

@@ -427,6 +427,7 @@ static rt_actor *park(rt_worker *w) {
   }
 
   rt_out_flush(); /* the scheduler is going idle: let output out */
+  if (RT_UNLIKELY(rt_obs & RT_OBS_TRACE)) rt_obs_parked(); /* and the trace so far */
   uint32_t why = wait_posted(w);
   if (why == WAKE_EXIT) return NULL;
   w->spinning = true; /* the waker counted us in nspinning */
@@ -727,30 +728,61 @@ void rt_sched_unhold(void) {
 
 /* ---- the workers ------------------------------------------------------------------- */
 
+static void name_worker(rt_worker *w) {
+  char name[32];
+  snprintf(name, sizeof name, "worker %d", w->index);
+  rt_obs_thread_name(name);
+}
+
 /* The failure guard lives in this frame: rt_fail unwinds the failing handler up to
- * here and longjmps back; rt_actor_after_failure finishes that actor's turn. */
-static __attribute__((noinline)) void worker_loop(rt_worker *w) {
-  rt_fail_guard g;
-  rt_fail_push(&g, false);
-  if (setjmp(g.jb) != 0) rt_actor_after_failure();
-  for (;;) {
-    rt_actor *a = find_work(w);
-    if (!a) break;
-    rt_sched_sends = 0;
-    rt_actor_run(a);
-    progressed(w);
-  }
-  rt_fail_pop(&g);
+ * here and longjmps back; rt_actor_after_failure finishes that actor's turn.  (A macro,
+ * not an inline function: a function that calls setjmp is never inlined.) */
+#define WORKER_LOOP(w, run)                                                                                      \
+  do {                                                                                                           \
+    rt_fail_guard g;                                                                                             \
+    rt_fail_push(&g, false);                                                                                     \
+    if (setjmp(g.jb) != 0) rt_actor_after_failure();                                                             \
+    for (;;) {                                                                                                   \
+      rt_actor *a = find_work(w);                                                                                \
+      if (!a) break;                                                                                             \
+      rt_sched_sends = 0;                                                                                        \
+      run(a);                                                                                                    \
+      progressed(w);                                                                                             \
+    }                                                                                                            \
+    rt_fail_pop(&g);                                                                                             \
+  } while (0)
+
+static __attribute__((noinline)) void worker_loop_plain(rt_worker *w) { WORKER_LOOP(w, rt_actor_run); }
+static __attribute__((noinline, cold)) void worker_loop_observed(rt_worker *w) { WORKER_LOOP(w, rt_actor_run_observed); }
+
+/* Observed or not is decided once, before any worker starts (rt_obs_init): the loop
+ * that runs the turns is picked once per worker, not tested per turn. */
+static void worker_loop(rt_worker *w) {
+  if (RT_UNLIKELY(rt_obs))
+    worker_loop_observed(w);
+  else
+    worker_loop_plain(w);
 }
 
 static void *worker_main(void *p) {
   rt_worker *w = p;
   self_worker = w;
+  if (RT_UNLIKELY(rt_obs & RT_OBS_TRACE)) name_worker(w);
   rt_stack_thread_init();
   worker_loop(w);
   rt_pool_thread_exit();
   return NULL;
 }
+
+int rt_sched_worker_index(void) { return self_worker ? self_worker->index : -1; }
+
+int64_t rt_sched_queued_here(void) {
+  rt_worker *w = self_worker;
+  return w ? (int64_t)rq_len(w) + (w->runnext != NULL) : 0;
+}
+
+/* relaxed: a sample. */
+int64_t rt_sched_queued_global(void) { return (int64_t)atomic_load_explicit(&S.gq_len, memory_order_relaxed); }
 
 /* A positive count from the environment, at most MAX_THREADS; 0 when unset or not one. */
 static int env_count(const char *name) {
@@ -788,6 +820,7 @@ void rt_sched_init(void) {
     S.w[i].rng = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
   }
   self_worker = &S.w[0];
+  if (RT_UNLIKELY(rt_obs & RT_OBS_TRACE)) name_worker(&S.w[0]);
 }
 
 int rt_sched_threads(void) { return S.n; }

@@ -178,6 +178,7 @@ static void request_restart(rt_actor *x, wake_list *w) {
     rt_sup *r = sup_of(x);
     r->head = r->len = 0;
     rt_stat_add(&rt_stats_local()->restarts, 1);
+    if (RT_UNLIKELY(rt_obs)) rt_obs_restarted(x);
     for (uint32_t i = 0; i < r->desc->nchildren; i++)
       if (r->child[i]) request_restart(r->child[i], w);
     return;
@@ -214,6 +215,7 @@ static void decide(rt_actor *sup, rt_actor *failed, rt_str *reason, wake_list *w
     }
     report_give_up(sup, r->desc, reason);
     rt_stat_add(&rt_stats_local()->failures, 1); /* the supervisor failed */
+    if (RT_UNLIKELY(rt_obs)) rt_obs_gave_up(sup, reason);
     rt_actor *parent = ext_of(sup)->parent;
     if (!parent) rt_exit(1); /* a root: the program ends at once (flushing output) */
     failed = sup;
@@ -252,6 +254,7 @@ void rt_sup_restart_self(rt_actor *a) {
   /* relaxed: the running thread's own flag. */
   if (k->init) atomic_fetch_or_explicit(&a->flags, RT_AF_INIT, memory_order_relaxed);
   rt_stat_add(&rt_stats_local()->restarts, 1);
+  if (RT_UNLIKELY(rt_obs)) rt_obs_restarted(a);
 }
 
 /* ---- the end of a supervisor ------------------------------------------------------------ */

@@ -152,6 +152,7 @@ static void deliver(rt_actor *owner, rt_timer *t) {
 
 static void *timer_main(void *arg) {
   (void)arg;
+  rt_obs_thread_name("timer");
   pthread_mutex_lock(&T.lock);
   for (;;) {
     if (T.n == 0) {
@@ -325,6 +326,16 @@ void rt_timer_handle(rt_actor *a, rt_msg *m) {
     }
   }
   rt_timer_drop(m);
+}
+
+const char *rt_timer_block(rt_msg *m) {
+  rt_timer *t = ((fire_msg *)m)->t;
+  return t->limit ? "within" : t->period ? "every" : "after";
+}
+
+void rt_timer_describe(rt_msg *m, rt_buf *out) {
+  rt_timer *t = ((fire_msg *)m)->t;
+  if (!t->limit) rt_buf_value(out, (rt_word)(uintptr_t)t, &rt_type_timer, true);
 }
 
 void rt_timer_drop(rt_msg *m) {

@@ -350,6 +350,10 @@ typedef struct rt_kind {
    * two loads, no lookup by name.  A kind made at run time (a stand-in for a remote
    * actor) fills the same table. */
   const uint32_t *const *itabs;
+  /* The types of each handler's parameters in order, each list ended by NULL
+   * (param_types[h][i]): how ACTOR_TRACE prints a message's arguments.  NULL (a kind
+   * made by hand, or a supervisor): the arguments are not printed. */
+  const rt_type *const *const *param_types;
 } rt_kind;
 
 #define RT_KIND_SUPERVISOR 1u
@@ -433,6 +437,10 @@ typedef struct rt_program {
   uint32_t start_handler;
   uint32_t start_takes_args;
   const rt_type *args_type; /* [String] */
+  /* Every actor and supervisor kind of the program (ACTOR_TRACE_FILTER's names are
+   * checked against theirs); nkinds 0: not known. */
+  const rt_kind *const *kinds;
+  uint32_t nkinds;
 } rt_program;
 
 extern const rt_program rt_program_main;

@@ -154,6 +154,7 @@ bool rt_nf_muted(net_h *h);  /* I/O thread: whether h is muted */
  * letter, a failed handler): consumed too. */
 void rt_nf_line_handle(rt_actor *a, rt_msg *m);
 void rt_nf_line_drop(rt_actor *a, rt_msg *m);
+rt_msg *rt_nf_line_inner(rt_msg *m);           /* the handler's message a line wraps (the trace) */
 bool rt_nf_resume(net_h *h); /* h->lock, I/O thread: unmutes h if the owner caught up; false if still muted */
 
 #endif

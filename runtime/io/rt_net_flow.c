@@ -102,6 +102,8 @@ void rt_nf_line_handle(rt_actor *a, rt_msg *m) {
   rt_nf_line_drop(a, m);
 }
 
+rt_msg *rt_nf_line_inner(rt_msg *m) { return &((line_msg *)m)->inner; }
+
 void rt_nf_line_drop(rt_actor *a, rt_msg *m) {
   line_msg *l = (line_msg *)m;
   net_h *h = l->from;

@@ -197,7 +197,7 @@ int32_t rt_nh_handler_of(const rt_kind *k, const char *name) {
  * sent to it or any owner can end. */
 static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 static void hooks_register(void) {
-  static const rt_sysmsg_ops line_ops = {rt_nf_line_handle, rt_nf_line_drop};
+  static const rt_sysmsg_ops line_ops = {rt_nf_line_handle, rt_nf_line_drop, rt_nf_line_inner};
   rt_actor_sysmsg_register(RT_MSG_NET_LINE, &line_ops);
   rt_actor_on_gone(rt_nh_owner_gone);
 }

@@ -587,6 +587,7 @@ static void check_timed(int64_t now) {
 
 static void *io_main(void *arg) {
   (void)arg;
+  rt_obs_thread_name("I/O");
   struct epoll_event evs[256];
   bool active = false; /* something happened since the last trim */
   for (;;) {

@@ -101,6 +101,7 @@ void rt_data_put(rt_buf *b, const rt_data *d, const rt_type *t) {
   if (v->nfields == 0 && t->kind == RT_T_ENUM) return;
   rt_buf_putc(b, '(');
   for (uint32_t i = 0; i < v->nfields; i++) {
+    if (rt_buf_full(b)) break;
     if (i) rt_buf_put(b, ", ", 2);
     rt_buf_puts(b, v->field_names[i]);
     rt_buf_put(b, ": ", 2);

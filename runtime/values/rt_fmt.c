@@ -343,6 +343,7 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
     rt_list *l = (rt_list *)(uintptr_t)v;
     rt_buf_putc(b, '[');
     for (int64_t i = 0, n = l ? l->len : 0; i < n; i++) {
+      if (rt_buf_full(b)) break;
       if (i) rt_buf_put(b, ", ", 2);
       rt_buf_value(b, l->data[i], t->a, true);
     }
@@ -356,6 +357,7 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
     bool first = true;
     rt_buf_putc(b, '{');
     while (rt_map_next(m, &it, &k, &x)) {
+      if (rt_buf_full(b)) break;
       if (!first) rt_buf_put(b, ", ", 2);
       first = false;
       rt_buf_value(b, k, t->a, true);

@@ -44,7 +44,12 @@ const rt_obj_class *rt_obj_class_of(uint32_t tag); /* an internal error when unr
 typedef struct rt_buf {
   char *p;
   int64_t len, cap;
+  int64_t limit; /* 0: none; else printed forms stop adding elements and fields past it */
 } rt_buf;
+/* A bounded buffer (limit set) that has reached its limit: rt_buf_value adds no more
+ * elements of lists and maps, nor fields of records, so a huge value's printed form
+ * costs no more than its first `limit` bytes (the trace's message arguments). */
+static inline bool rt_buf_full(const rt_buf *b) { return RT_UNLIKELY(b->limit != 0) && b->len >= b->limit; }
 void rt_buf_put(rt_buf *b, const char *s, int64_t n);
 void rt_buf_putc(rt_buf *b, char c);
 void rt_buf_puts(rt_buf *b, const char *s);
