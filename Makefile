@@ -78,7 +78,7 @@ RTLIB := $(B)/libactorrt.a
 # static link still finds them): for the runtime's own unit tests, which use them.
 RTLIB_INTERNAL := $(B)/rt/libactorrt_internal.a
 
-.PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean fuzz
+.PHONY: graphs all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean fuzz
 all: $(ACTORC) $(RTLIB) $(B)/stdlib
 
 deps: $(DEPS_STAMP)
@@ -160,6 +160,14 @@ run: all
 
 test: all test-bins
 	@sh tests/run.sh
+
+# The samples' actor graphs (actorc graph), written anew: the golden DOT files the graph
+# part of make test compares with (tests/graph/NAME.dot, and features.dot) and the SVGs
+# the samples' READMEs show (samples/NAME.svg, samples/DIR/DIR.svg; Graphviz's dot,
+# installed by scripts/install-deps.sh).  Run it after changing a sample; look at the
+# difference before committing it (tests/README.md).
+graphs: all
+	@sh tests/graph.sh --update
 
 # Not part of make test: times ../shared/bench beside the peers (bench/run.sh).
 bench: all

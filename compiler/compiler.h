@@ -540,6 +540,14 @@ typedef struct CgOptions {
  * ll_path is set).  Returns false on failure (after a diagnostic). */
 bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const char *ll_path);
 
+/* ---- graph.c: actorc graph ---------------------------------------------------- */
+
+/* The checked program's actor graph as Graphviz DOT (path: the root file, for the
+ * graph's name); graph_render writes it to `out` (.dot, .gv) or renders it there with
+ * Graphviz's dot (.svg, .png, .pdf).  False after a diagnostic. */
+void graph_write(Program *p, const char *path, FILE *f);
+bool graph_render(Program *p, const char *path, const char *out);
+
 /* ---- link.c -------------------------------------------------------------------- */
 
 /* Links obj_path with the runtime into exe_path; extra_flags: -l/-L from the command

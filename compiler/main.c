@@ -22,7 +22,7 @@
 
 enum { MAX_SOURCE_BYTES = 64 << 20 };
 
-typedef enum Command { CMD_BUILD, CMD_RUN, CMD_CHECK } Command;
+typedef enum Command { CMD_BUILD, CMD_RUN, CMD_CHECK, CMD_GRAPH } Command;
 
 typedef struct Options {
   Command cmd;
@@ -42,15 +42,20 @@ static const char *usage_text =
     "  actorc build FILE.actor [-o OUT] [-O0|-O1|-O2|-O3] [-g] [--emit-llvm] [-lNAME] [-LDIR]\n"
     "  actorc run [-O0..-O3] [-g] FILE.actor [ARGS...]\n"
     "  actorc check FILE.actor\n"
+    "  actorc graph FILE.actor [-o OUT.svg|.png|.pdf|.dot]\n"
     "  actorc --help | --version\n"
     "\n"
     "build    compile FILE.actor and its `use`d files into a native executable\n"
     "         (default name: FILE without .actor, in the current directory)\n"
     "run      build into a temporary file and run it with ARGS; exits with its status\n"
     "check    report errors only (a library file without actor Main is accepted)\n"
+    "graph    print the actor graph as Graphviz DOT, from the checked program alone:\n"
+    "         kinds, supervisors (strategy), spawn, supervision and message edges; with\n"
+    "         -o, write it there (.dot) or render it with Graphviz's dot (.svg .png .pdf)\n"
     "\n"
     "options:\n"
-    "  -o OUT        name of the executable (with --emit-llvm: of the .ll file)\n"
+    "  -o OUT        name of the executable (with --emit-llvm: of the .ll file; with\n"
+    "                graph: of the .dot, .svg, .png or .pdf file)\n"
     "  -O0 .. -O3    optimisation level (default -O2)\n"
     "  -g            DWARF line information for debuggers\n"
     "  --emit-llvm   write LLVM IR (FILE.ll) instead of an executable\n"
@@ -61,9 +66,11 @@ static const char *usage_text =
     "  ACTOR_LDFLAGS (extra link flags)\n"
     "environment (compiled programs): ACTOR_THREADS=N scheduler threads (default: the\n"
     "  number of cores), ACTOR_CORES=N cores kept busy at most (default: the cores the\n"
-    "  process may run on), ACTOR_STATS=1 print counters to stderr at exit, ACTOR_SEED=N\n"
-    "  seeds the actors' random generators, ACTOR_SCHED_SEED=N runs one thread in a\n"
-    "  replayable order drawn from N\n";
+    "  process may run on), ACTOR_STATS=1 (or json) print counters to stderr at exit,\n"
+    "  totals and per actor kind, ACTOR_TRACE=FILE writes a timeline of the run (Chrome\n"
+    "  Trace Event Format: open it in Perfetto), ACTOR_TRACE_FILTER=Kind,Kind traces\n"
+    "  only those kinds, ACTOR_SEED=N seeds the actors' random generators,\n"
+    "  ACTOR_SCHED_SEED=N runs one thread in a replayable order drawn from N\n";
 
 static void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "actorc: error: ");
@@ -87,6 +94,7 @@ static Options parse_args(int argc, char **argv) {
   if (!strcmp(cmd, "build")) o.cmd = CMD_BUILD;
   else if (!strcmp(cmd, "run")) o.cmd = CMD_RUN;
   else if (!strcmp(cmd, "check")) o.cmd = CMD_CHECK;
+  else if (!strcmp(cmd, "graph")) o.cmd = CMD_GRAPH;
   else usage_error("unknown command '%s'", cmd);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
@@ -267,9 +275,16 @@ static int exit_status;
 static int compile_and_go(void) {
   Program *prog = xalloc(sizeof *prog);
   if (!load_program(prog, opts.input) || diag_count()) return 1;
-  check_program(prog, opts.cmd != CMD_CHECK);
+  check_program(prog, opts.cmd != CMD_CHECK && opts.cmd != CMD_GRAPH);
   if (diag_count()) return 1;
   if (opts.cmd == CMD_CHECK) return 0;
+  if (opts.cmd == CMD_GRAPH) {
+    if (!opts.output) {
+      graph_write(prog, opts.input, stdout);
+      return fflush(stdout) == 0 ? 0 : 1;
+    }
+    return graph_render(prog, opts.input, opts.output) ? 0 : 1;
+  }
 
   CgOptions cgo = {.opt_level = opts.opt_level, .debug_info = opts.debug_info, .module_name = opts.input};
   if (opts.emit_llvm) {

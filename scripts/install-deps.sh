@@ -2,7 +2,8 @@
 # install-deps.sh — makes sure the tools the build needs are present: flex, bison,
 # LLVM's development package (llvm-config), a C compiler, and clang with its sanitizer
 # runtimes (libclang-rt-14-dev), and what make test uses besides: gdb (the debug part)
-# and python3 (the chat server's transcript and load test).  Called by the Makefile
+# python3 (the chat server's transcript and load test, the trace checker) and Graphviz's
+# dot (actorc graph -o FILE.svg: the graph part, make graphs).  Called by the Makefile
 # before any build step.
 # As root it installs what is missing with apt-get; otherwise it says what to install.
 set -eu
@@ -31,6 +32,7 @@ fi
 have clang || missing="$missing clang"
 have gdb || missing="$missing gdb"
 have python3 || missing="$missing python3"
+have dot || missing="$missing graphviz"
 # clang's sanitizer runtimes (make test-asan / test-tsan)
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1; then
   missing="$missing libclang-rt-14-dev"

@@ -12,6 +12,8 @@
 #   memory       tests/memory.sh: supervisors that end are freed (peak RSS)
 #   diag         tests/diag.sh: tests/diag/NAME.actor report the errors their
 #                `// error: ...` comments announce
+#   graph        tests/graph.sh: actorc graph of every sample against its golden DOT file, and
+#                the samples' SVGs rendered from it
 #   robust       tests/robust.sh: garbage, empty, huge and deeply nested input; out of memory
 #   debug        tests/debug.sh: -g, and gdb shows .actor lines
 #   ir           tests/ir.sh: the shape of generated code (a match is a switch on the tag)
@@ -55,6 +57,7 @@ part build sh tests/build.sh
 part golden sh tests/golden.sh
 part memory sh tests/memory.sh
 part diag sh tests/diag.sh
+part graph sh tests/graph.sh
 part robust sh tests/robust.sh
 part debug sh tests/debug.sh
 part ir sh tests/ir.sh
