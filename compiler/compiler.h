@@ -29,6 +29,9 @@ typedef struct Vec {
 void vec_push(Vec *v, void *x);
 #define VEC_AT(v, i) ((v).data[i])
 
+int edit_distance(const char *a, const char *b);      /* Damerau-Levenshtein */
+const char *closest_name(const char *name, Vec *cands); /* a likely misspelling's intent, or NULL */
+
 /* ---- source.c and diag.c: files, locations, diagnostics ------------------------- */
 
 typedef struct SrcFile {
@@ -66,6 +69,10 @@ extern FILE *diag_out;  /* where diag_flush prints (NULL: stderr) */
 typedef struct Program Program;
 /* Parses one file, appending its items to prog.  Returns false on syntax errors. */
 bool parse_file(Program *prog, int file);
+bool lex_is_reserved(const char *word);
+/* The reserved word a name most likely meant ("acter" -> actor, "func" -> fn, "null" ->
+ * none) among fits (const char *; NULL: all), or NULL; close: one edit at most. */
+const char *lex_keyword_like(const char *word, Vec *fits, bool close);
 
 /* ---- ast.c: the syntax tree ---------------------------------------------------- */
 

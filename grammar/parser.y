@@ -26,6 +26,9 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 bool lex_last_was_newline(yyscan_t scanner);
 bool lex_too_deep(yyscan_t scanner);
 bool lex_unclosed(yyscan_t scanner, Loc *loc, char *ch);
+const char *lex_found_name(yyscan_t scanner);
+const char *lex_name_before(yyscan_t scanner, Loc *loc);
+bool lex_found_starts_line(yyscan_t scanner);
 }
 
 %code {
@@ -82,12 +85,16 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token LET "let" VAR "var" IF "if" ELSE "else" WHILE "while" FOR "for" IN "in"
 %token BREAK "break" CONTINUE "continue" RETURN "return" SPAWN "spawn" SELF "self"
 %token NONE "none" TRUE "true" FALSE "false" THEN "then" AFTER "after" EVERY "every"
+%token RECORD "record" ENUM "enum" MATCH "match"
+%token INTERFACE "interface" IS "is" INIT "init" REPLY "reply" LATER "later" WITHIN "within"
+%token CONST "const" AT "at" LOCATE "locate"
 %token DOTDOT ".." ARROW "->" EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
 %token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/=" MOD_ASSIGN "%="
 /* Punctuation, in the order "expected X, Y or Z" lists it (the order of declaration). */
 %token LT "<" GT ">" PLUS "+" MINUS "-" STAR "*" SLASH "/" PERCENT "%"
 %token SEMI ";" DOT "." LBRACE "{" RBRACE "}" ASSIGN "=" COLON ":"
 %token LPAREN "(" RPAREN ")" COMMA "," LBRACKET "[" RBRACKET "]" BANG "!" QUESTION "?"
+%token PIPE "|"
 
 %left OR
 %left AND
@@ -425,23 +432,48 @@ static const char *tokdesc(yysymbol_kind_t k, char *buf, size_t n) {
   return buf;
 }
 
+/* A reserved word's symbol: its name is the word itself (actor, match, ...). */
+static bool is_reserved_symbol(yysymbol_kind_t k) {
+  return k != YYSYMBOL_IDENT && k < YYNTOKENS && lex_is_reserved(yysymbol_name(k));
+}
+
+/* A binary operator, which cannot begin a statement. */
+static bool is_binary_op(yysymbol_kind_t k) {
+  switch (k) {
+  case YYSYMBOL_PLUS: case YYSYMBOL_STAR: case YYSYMBOL_SLASH: case YYSYMBOL_PERCENT: case YYSYMBOL_EQ:
+  case YYSYMBOL_NE: case YYSYMBOL_LT: case YYSYMBOL_GT: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_AND:
+  case YYSYMBOL_OR:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Program *prog, int file) {
   (void)prog; (void)file;
   if (lex_too_deep(scanner)) return 0;
   yysymbol_kind_t found = yypcontext_token(ctx);
   const YYLTYPE *loc = yypcontext_location(ctx);
   enum { MAX_EXPECTED = 5 };
-  yysymbol_kind_t expected[MAX_EXPECTED];
-  int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
-  char fbuf[64], what[64];
+  yysymbol_kind_t expected[YYNTOKENS];
+  int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+  bool want_name = false;
+  Vec fits = {0}; /* the reserved words that could stand here */
+  for (int i = 0; i < n; i++) {
+    if (expected[i] == YYSYMBOL_IDENT) want_name = true;
+    if (is_reserved_symbol(expected[i])) vec_push(&fits, (void *)yysymbol_name(expected[i]));
+  }
+  char fbuf[64], what[96];
   if (found == YYSYMBOL_YYEMPTY)
     snprintf(what, sizeof what, "this");
   else if (found == YYSYMBOL_SEMI && lex_last_was_newline(scanner))
     snprintf(what, sizeof what, "newline");
+  else if (want_name && is_reserved_symbol(found))
+    snprintf(what, sizeof what, "the reserved word '%s' (it cannot be a name)", yysymbol_name(found));
   else
     snprintf(what, sizeof what, "%s", tokdesc(found, fbuf, sizeof fbuf));
   char exp[400] = "";
-  if (n > 0) { /* n == 0 also when there are more than MAX_EXPECTED */
+  if (n > 0 && n <= MAX_EXPECTED) {
     size_t len = 0;
     for (int i = 0; i < n && len < sizeof exp; i++) {
       char b[64];
@@ -449,12 +481,26 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
       len += (size_t)snprintf(exp + len, sizeof exp - len, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", d);
     }
   }
-  if (exp[0])
-    diag_error(*loc, "syntax error: expected %s, found %s", exp, what);
-  else
-    diag_error(*loc, "syntax error: unexpected %s", what);
-  Loc open;
+  /* a name where a reserved word fits and was probably meant: "acter Main", "fucn f()" */
+  const char *kw = NULL, *name = found == YYSYMBOL_IDENT ? lex_found_name(scanner) : NULL;
+  if (name && fits.len) kw = lex_keyword_like(name, &fits, false);
+  const char *hint = kw ? xformat("; did you mean '%s'?", kw) : "";
+  if (exp[0]) {
+    diag_error(*loc, "syntax error: expected %s, found %s%s", exp, what, hint);
+  } else {
+    /* "unexpected name 'x'", "unexpected integer" */
+    const char *w = !strncmp(what, "a ", 2) ? what + 2 : !strncmp(what, "an ", 3) ? what + 3 : what;
+    if (name) w = xformat("name '%s'", name);
+    diag_error(*loc, "syntax error: unexpected %s%s", w, hint);
+  }
+  Loc open, before;
   char ch;
   if (found != YYSYMBOL_YYEMPTY && lex_unclosed(scanner, &open, &ch)) diag_note(open, "'%c' opened here", ch);
+  /* "vr x = 1": the name that began the statement may be a misspelt reserved word */
+  const char *first = found != YYSYMBOL_YYEMPTY && !kw ? lex_name_before(scanner, &before) : NULL;
+  const char *first_kw = first ? lex_keyword_like(first, NULL, true) : NULL;
+  if (first_kw) diag_note(before, "'%s' is not a reserved word: did you mean '%s'?", first, first_kw);
+  if (is_binary_op(found) && lex_found_starts_line(scanner))
+    diag_note(*loc, "a newline ends a statement after a complete expression; to go on, end the line above with the operator");
   return 0;
 }
