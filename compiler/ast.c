@@ -121,8 +121,9 @@ Node *ast_index(Node *a, Node *index, Loc loc) {
   return n;
 }
 
-Node *ast_spawn(const char *kind, Loc kind_loc, Vec args, Loc loc) {
+Node *ast_spawn(const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc) {
   Node *n = ast_node(N_SPAWN, loc);
+  n->qual = qual;
   n->name = kind;
   n->name_loc = kind_loc;
   n->list = args;
@@ -237,6 +238,12 @@ TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeE
   return t;
 }
 
+TypeExpr *ast_qual_type(const char *qual, const char *name, Loc loc) {
+  TypeExpr *t = ast_type(TE_NAME, loc, name, NULL, NULL);
+  t->qual = qual;
+  return t;
+}
+
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts) {
   Block *b = xalloc(sizeof *b);
   b->loc = loc;
@@ -313,8 +320,9 @@ SupItem *ast_sup_child(Child *c) {
   return it;
 }
 
-Child *ast_child(const char *name, const char *kind, Loc kind_loc, Vec args, Loc loc) {
+Child *ast_child(const char *name, const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc) {
   Child *c = xalloc(sizeof *c);
+  c->kind_qual = qual;
   c->name = name;
   c->loc = loc;
   c->kind_name = kind;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 Program *ck_prog;
+int ck_file;
 Scope *ck_scope;
 FnCtx *ck_ctx;
 
@@ -110,12 +111,40 @@ Sym *ck_lookup(const char *name, Loc loc) {
 
 /* ---- declarations ---------------------------------------------------------------- */
 
+/* The top-level declaration a bare name means in the file being checked (names.c). */
 Decl *ck_find_decl(const char *name) {
-  for (int i = 0; i < ck_prog->decls.len; i++) {
-    Decl *d = ck_prog->decls.data[i];
-    if (d->kind != D_USE && !strcmp(d->name, name)) return d;
+  Name *n = names_find(name, ck_file);
+  return n && n->kind != NK_VARIANT ? n->decl : NULL;
+}
+
+/* M.name: the declaration of a std module's name (M a module the program uses), or
+ * NULL after an error at loc ("std.strings has no 'cont'; did you mean 'count'?"). */
+Name *ck_find_qualified(const char *module, const char *name, Loc loc) {
+  Name *n = names_find_in(module, name);
+  if (!n) {
+    Vec cands = names_of_module(module);
+    diag_error(loc, "std.%s has no '%s'%s", module, name, ck_did_you_mean(name, &cands));
   }
-  return NULL;
+  return n;
+}
+
+/* Is name a parameter, local or field here (which a module's name M in M.x does not
+ * hide)?  Unlike ck_lookup, this neither captures nor reports. */
+bool ck_is_variable(const char *name) {
+  for (Scope *s = ck_scope; s; s = s->up)
+    for (int i = 0; i < s->syms.len; i++)
+      if (!strcmp(((Sym *)s->syms.data[i])->name, name)) return true;
+  Decl *a = ck_ctx->actor;
+  if (!a && ck_ctx->kind == CTX_SUPBUILD) a = ck_ctx->fn;
+  for (int i = 0; a && i < a->state.len; i++)
+    if (!strcmp(((Sym *)a->state.data[i])->name, name)) return true;
+  return false;
+}
+
+/* The std module e names when it is the M of M.x: a name that is no variable here. */
+const char *ck_module_qualifier(Node *e) {
+  if (e->kind != N_NAME || e->qual || !names_is_module(e->name) || ck_is_variable(e->name)) return NULL;
+  return e->name;
 }
 
 Decl *ck_find_handler(Decl *actor, const char *name) {
@@ -183,7 +212,18 @@ Type *ck_resolve_type(TypeExpr *te) {
   };
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
     if (!strcmp(te->name, prims[i].name)) return *prims[i].t;
-  Decl *d = ck_find_decl(te->name);
+  Decl *d;
+  if (te->qual) {
+    if (!names_is_module(te->qual)) {
+      diag_error(te->loc, "unknown type '%s.%s' (%s is no std module this program uses)", te->qual, te->name, te->qual);
+      return ty_error;
+    }
+    Name *n = ck_find_qualified(te->qual, te->name, te->loc);
+    if (!n) return ty_error;
+    d = n->decl;
+  } else {
+    d = ck_find_decl(te->name);
+  }
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) return d->type;
   Vec cands = ck_decl_names(&ck_prog->actors);
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) vec_push(&cands, (void *)prims[i].name);
@@ -212,18 +252,17 @@ static void declare_params(Vec *params) {
 
 /* ---- phases ------------------------------------------------------------------------ */
 
+/* Every top-level declaration into the namespace (names.c), which reports clashes. */
 static void collect(void) {
+  names_reset();
+  for (int f = 0; f < src_count(); f++)
+    if (src_file(f)->module) names_add_module(src_file(f)->module);
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
+    static const NameKind kinds[] = {[D_ACTOR] = NK_ACTOR, [D_SUPERVISOR] = NK_SUPERVISOR, [D_FN] = NK_FN,
+                                     [D_EXTERN] = NK_EXTERN};
     if (d->kind == D_USE) continue;
-    for (int j = 0; j < i; j++) {
-      Decl *o = ck_prog->decls.data[j];
-      if (o->kind != D_USE && !strcmp(o->name, d->name)) {
-        diag_error(d->loc, "'%s' is already declared", d->name);
-        diag_note(o->loc, "the first declaration of '%s' is here", d->name);
-        break;
-      }
-    }
+    names_declare(d->name, kinds[d->kind], d, NULL, d->loc);
     if ((d->kind == D_FN || d->kind == D_EXTERN) && ck_builtin_fn(d->name))
       diag_error(d->loc, "'%s' is a built-in function and cannot be redefined", d->name);
     if (d->kind == D_ACTOR || d->kind == D_SUPERVISOR) {
@@ -269,6 +308,7 @@ static void check_fn_handler_conflicts(Decl *a) {
 static void resolve_signatures(void) {
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
+    ck_file = d->file;
     switch (d->kind) {
     case D_FN:
       resolve_params(&d->params);
@@ -347,6 +387,7 @@ static void state_params(Decl *d, FnCtx *ctx) {
 
 /* Actor state: parameters, then fields whose types come from their initialisers. */
 static void check_actor_state(Decl *a) {
+  ck_file = a->file;
   FnCtx *ctx = ck_new_ctx(CTX_INIT, NULL, a);
   ck_ctx = ctx;
   ck_scope = NULL;
@@ -396,6 +437,7 @@ static void check_actor_state(Decl *a) {
 }
 
 static void check_supervisor(Decl *s) {
+  ck_file = s->file;
   FnCtx *ctx = ck_new_ctx(CTX_SUPBUILD, NULL, NULL);
   ctx->fn = s;
   ck_ctx = ctx;
@@ -430,9 +472,17 @@ static void check_supervisor(Decl *s) {
       }
     }
     Decl *k = ck_find_decl(c->kind_name);
+    bool reported = false; /* M.Kind where M has no Kind */
+    if (c->kind_qual) {
+      Name *kn = names_is_module(c->kind_qual) ? ck_find_qualified(c->kind_qual, c->kind_name, c->kind_loc) : NULL;
+      reported = names_is_module(c->kind_qual) && !kn;
+      k = kn ? kn->decl : NULL;
+    }
     Type *t = ty_error;
     if (!k || (k->kind != D_ACTOR && k->kind != D_SUPERVISOR)) {
-      diag_error(c->kind_loc, "unknown actor or supervisor '%s'", c->kind_name);
+      if (!reported)
+        diag_error(c->kind_loc, "unknown actor or supervisor '%s%s%s'", c->kind_qual ? c->kind_qual : "",
+                   c->kind_qual ? "." : "", c->kind_name);
       for (int j = 0; j < c->args.len; j++) ck_expr(c->args.data[j], NULL);
     } else {
       c->kind = k;
@@ -452,6 +502,7 @@ static void check_supervisor(Decl *s) {
 }
 
 static void check_body(Decl *d, CtxKind kind, Decl *actor) {
+  ck_file = (d->owner ? d->owner : d)->file;
   FnCtx *ctx = ck_new_ctx(kind, NULL, actor);
   ctx->fn = d;
   ctx->ret = d->ret;
@@ -471,6 +522,7 @@ static void check_body(Decl *d, CtxKind kind, Decl *actor) {
 }
 
 static void check_main(bool need_main) {
+  ck_file = 0;
   Decl *m = ck_find_decl("Main");
   if (!m) {
     if (need_main) {

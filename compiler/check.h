@@ -36,6 +36,7 @@ typedef struct Scope {
 
 /* check.c */
 extern Program *ck_prog;
+extern int ck_file;      /* the file of the code being checked (names are looked up from it) */
 extern Scope *ck_scope;
 extern FnCtx *ck_ctx;
 void ck_push_scope(void);
@@ -43,6 +44,9 @@ void ck_pop_scope(void);
 Sym *ck_declare(SymKind k, const char *name, Loc loc, Type *t, bool mutable);
 Sym *ck_lookup(const char *name, Loc loc); /* NULL (and no diagnostic) when unknown */
 Decl *ck_find_decl(const char *name);       /* top-level actor, supervisor or function */
+Name *ck_find_qualified(const char *module, const char *name, Loc loc); /* M.name; NULL after an error */
+bool ck_is_variable(const char *name);
+const char *ck_module_qualifier(Node *e); /* the module M when e is the M of M.x */
 Decl *ck_find_handler(Decl *actor, const char *name);
 Decl *ck_find_method(Decl *actor, const char *name);
 Type *ck_resolve_type(TypeExpr *te);

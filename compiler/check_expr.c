@@ -293,7 +293,16 @@ static const MethodInfo methods[] = {
 };
 enum { NMETHODS = sizeof methods / sizeof methods[0] };
 
-static Type *check_method(Node *n) {
+static Type *check_call(Node *n, Type *expected);
+
+static Type *check_method(Node *n, Type *expected) {
+  const char *mod = ck_module_qualifier(n->a);
+  if (mod) { /* strings.count(s, sub): a std module's function, written qualified */
+    n->kind = N_CALL;
+    n->qual = mod;
+    n->a = NULL;
+    return check_call(n, expected);
+  }
   Type *rt = ck_expr(n->a, NULL);
   n->mutates |= n->a->mutates;
   if (is_err(rt)) {
@@ -423,9 +432,22 @@ static void check_delivered(Node *n, Decl *d) {
   }
 }
 
+/* After a call's arguments did not fit: when the program's own d shadows a std
+ * module's function of the same name, say how to call that one. */
+static void shadow_note(Node *n, Decl *d) {
+  if (n->qual || src_file(d->file)->module) return;
+  Vec mods = names_modules();
+  for (int i = 0; i < mods.len; i++) {
+    Name *other = names_find_in(mods.data[i], n->name);
+    if (other && (other->kind == NK_FN || other->kind == NK_EXTERN))
+      diag_note(n->loc, "this '%s' is the program's own; the one std.%s declares is called as %s.%s(...)", n->name,
+                (const char *)mods.data[i], (const char *)mods.data[i], n->name);
+  }
+}
+
 static Type *check_call(Node *n, Type *expected) {
   Decl *actor = has_self() ? ck_ctx->actor : NULL;
-  Decl *m = actor ? ck_find_method(actor, n->name) : NULL;
+  Decl *m = actor && !n->qual ? ck_find_method(actor, n->name) : NULL;
   if (m) {
     n->decl = m;
     n->mutates = true; /* a method may change the actor's fields */
@@ -434,11 +456,21 @@ static Type *check_call(Node *n, Type *expected) {
     return m->ret ? m->ret : ty_void;
   }
   Decl *d = ck_find_decl(n->name);
+  if (n->qual) {
+    Name *q = ck_find_qualified(n->qual, n->name, n->loc);
+    d = q ? q->decl : NULL;
+    if (!q) {
+      for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+      return ty_error;
+    }
+  }
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     n->decl = d;
     if (d->kind == D_FN && ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN))
       vec_push(&ck_ctx->fn->callees, d);
-    ck_check_args(n, &d->params, &n->list, n->name);
+    int errors = diag_count();
+    ck_check_args(n, &d->params, &n->list, n->qual ? xformat("%s.%s", n->qual, n->name) : n->name);
+    if (diag_count() > errors) shadow_note(n, d);
     if (d->delivers.len) check_delivered(n, d);
     for (int i = 0; i < d->params.len && i < n->list.len; i++) {
       Type *pt = ((Param *)d->params.data[i])->type;
@@ -466,7 +498,7 @@ static Type *check_call(Node *n, Type *expected) {
     }
     return d->ret ? d->ret : ty_void;
   }
-  int b = ck_builtin_fn(n->name);
+  int b = n->qual ? 0 : ck_builtin_fn(n->name);
   if (b) return check_builtin(n, b);
   for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
@@ -493,19 +525,25 @@ static Type *check_call(Node *n, Type *expected) {
 }
 
 static Type *check_name(Node *n) {
-  Sym *s = ck_lookup(n->name, n->loc);
+  Sym *s = n->qual ? NULL : ck_lookup(n->name, n->loc);
   if (s) {
     n->sym = s;
     return s->type;
   }
   Decl *d = ck_find_decl(n->name);
+  if (n->qual) {
+    Name *q = ck_find_qualified(n->qual, n->name, n->loc);
+    if (!q) return ty_error;
+    d = q->decl;
+  }
+  const char *full = n->qual ? xformat("%s.%s", n->qual, n->name) : n->name;
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
-    diag_error(n->loc, "'%s' is a function; call it: %s(...)", n->name, n->name);
+    diag_error(n->loc, "'%s' is a function; call it: %s(...)", full, full);
     return ty_error;
   }
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
-    diag_error(n->loc, "'%s' is an %s kind, not a value: spawn %s(...) creates one", n->name,
-               d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
+    diag_error(n->loc, "'%s' is an %s kind, not a value: spawn %s(...) creates one", full,
+               d->kind == D_ACTOR ? "actor" : "supervisor", full);
     return ty_error;
   }
   /* suggestions: every visible name */
@@ -515,12 +553,28 @@ static Type *check_name(Node *n) {
   Decl *a = ck_ctx->actor ? ck_ctx->actor : ck_ctx->kind == CTX_SUPBUILD ? ck_ctx->fn : NULL;
   if (a)
     for (int i = 0; i < a->state.len; i++) vec_push(&cands, (void *)((Sym *)a->state.data[i])->name);
-  diag_error(n->loc, "undefined name '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
+  Vec mods = names_modules();
+  for (int i = 0; i < mods.len; i++) vec_push(&cands, mods.data[i]);
+  const char *kw = lex_keyword_like(n->name, NULL, true); /* null, nil, this */
+  const char *hint = ck_did_you_mean(n->name, &cands);
+  if (!*hint && kw && (!strcmp(kw, "none") || !strcmp(kw, "self") || !strcmp(kw, "true") || !strcmp(kw, "false")))
+    hint = xformat("; did you mean '%s'?", kw);
+  diag_error(n->loc, "undefined name '%s'%s", n->name, hint);
   return ty_error;
 }
 
 static Type *check_spawn(Node *n) {
   Decl *d = ck_find_decl(n->name);
+  if (n->qual) {
+    Name *q = names_is_module(n->qual) ? ck_find_qualified(n->qual, n->name, n->name_loc) : NULL;
+    if (!names_is_module(n->qual))
+      diag_error(n->name_loc, "unknown actor '%s.%s' (%s is no std module this program uses)", n->qual, n->name, n->qual);
+    if (!q) {
+      for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+      return ty_error;
+    }
+    d = q->decl;
+  }
   if (!d || (d->kind != D_ACTOR && d->kind != D_SUPERVISOR)) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
     Vec cands = ck_decl_names(&ck_prog->actors);
@@ -577,6 +631,13 @@ static Type *check_timer(Node *n) {
 }
 
 static Type *check_field(Node *n) {
+  const char *mod = ck_module_qualifier(n->a);
+  if (mod) { /* math.PI: a std module's constant, written qualified */
+    n->kind = N_NAME;
+    n->qual = mod;
+    n->a = NULL;
+    return check_name(n);
+  }
   Type *t = ck_expr(n->a, NULL);
   n->mutates |= n->a->mutates;
   if (is_err(t)) return ty_error;
@@ -813,7 +874,7 @@ static Type *expr_inner(Node *n, Type *expected) {
   }
   case N_BINARY: return check_binary(n);
   case N_CALL: return check_call(n, expected);
-  case N_METHOD: return check_method(n);
+  case N_METHOD: return check_method(n, expected);
   case N_INDEX: return check_index(n);
   case N_FIELD: return check_field(n);
   case N_SPAWN: return check_spawn(n);

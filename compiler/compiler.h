@@ -39,6 +39,7 @@ typedef struct SrcFile {
   const char *text;    /* contents (may contain NUL bytes) */
   size_t size;
   int index;           /* in load order; the root is 0 */
+  const char *module;  /* the std module it is (strings for std.strings); NULL: the program's own */
 } SrcFile;
 
 /* A source position: file, line and column (1-based, in bytes), and the length of the
@@ -91,6 +92,7 @@ typedef struct TypeExpr {
   TypeExprKind kind;
   Loc loc;
   const char *name;
+  const char *qual;  /* TE_NAME: M in M.Name (a std module's), else NULL */
   struct TypeExpr *a, *b;
 } TypeExpr;
 
@@ -161,6 +163,7 @@ struct Node {
   Vec body, els;     /* Node*: statement lists */
   const char *name, *name2;
   Loc name_loc, name2_loc;
+  const char *qual;  /* N_CALL, N_NAME, N_SPAWN: M in M.name (a std module's name), else NULL */
   int op;
   int64_t ival;
   uint64_t uval;
@@ -202,6 +205,7 @@ typedef struct Child {
   const char *name;
   Loc loc;
   const char *kind_name;
+  const char *kind_qual; /* M in child x = M.Kind(...), else NULL */
   Loc kind_loc;
   Vec args; /* Node* */
   Decl *kind;
@@ -294,7 +298,7 @@ Node *ast_call(const char *name, Vec args, Loc loc);
 Node *ast_method(Node *recv, const char *name, Vec args, Loc loc);
 Node *ast_dot(Node *recv, const char *name, Loc loc);   /* N_FIELD */
 Node *ast_index(Node *a, Node *index, Loc loc);
-Node *ast_spawn(const char *kind, Loc kind_loc, Vec args, Loc loc);
+Node *ast_spawn(const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc); /* qual: M in spawn M.Kind() */
 Node *ast_timer(bool every, Node *interval, Vec body, Loc loc);
 Node *ast_var(NodeKind k, const char *name, Loc name_loc, TypeExpr *te, Node *init, Loc loc); /* N_LET, N_VAR */
 Node *ast_assign(int op, Node *target, Node *value, Loc loc);
@@ -307,6 +311,7 @@ Node *ast_expr_stmt(Node *e);
 Node *ast_send(Node *to, const char *name, Loc name_loc, Vec args, Loc loc);
 Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Block *then, Block *els, Loc loc);
 TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
+TypeExpr *ast_qual_type(const char *qual, const char *name, Loc loc); /* M.Name */
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
 Param *ast_param(const char *name, TypeExpr *te, Loc loc);
 Decl *ast_actor(const char *name, Vec params, Vec members, Loc loc);  /* members: Member* */
@@ -320,7 +325,7 @@ Member *ast_member(MemberKind k, Node *field, Decl *decl);
 SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc);
 SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc); /* reports values out of range */
 SupItem *ast_sup_child(Child *c);
-Child *ast_child(const char *name, const char *kind, Loc kind_loc, Vec args, Loc loc);
+Child *ast_child(const char *name, const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc);
 int ast_compound_op(int op); /* += -> '+', ... ; 0 for '=' */
 
 struct Program {
@@ -331,6 +336,43 @@ struct Program {
   Vec types;  /* Type*: every list and map type used (for codegen descriptors) */
   Vec closures; /* Closure* */
 };
+
+/* ---- names.c: the program-wide namespace of top-level names (§9) --------------- */
+
+typedef enum NameKind {
+  NK_ACTOR,      /* decl: D_ACTOR */
+  NK_SUPERVISOR, /* decl: D_SUPERVISOR */
+  NK_FN,         /* decl: D_FN (top level) */
+  NK_EXTERN,     /* decl: D_EXTERN */
+  NK_CONST,      /* decl: D_CONST */
+  NK_RECORD,     /* a record type */
+  NK_ENUM,       /* an enum type */
+  NK_VARIANT,    /* decl: its enum; item: the variant */
+  NK_INTERFACE,  /* an interface type */
+} NameKind;
+
+typedef struct Name Name;
+struct Name {
+  const char *name;
+  NameKind kind;
+  Decl *decl;
+  void *item;          /* what a kind needs beyond decl (a variant) */
+  Loc loc;             /* the declaration, for clashes */
+  const char *module;  /* the std module that declares it; NULL: the program */
+  Name *next;          /* the hash chain */
+};
+
+void names_reset(void);
+void names_add_module(const char *module);  /* a std module the program uses (strings) */
+bool names_is_module(const char *module);
+Vec names_modules(void);                    /* const char * */
+/* Declares a top-level name in the unit of loc's file; a clash is reported here. */
+Name *names_declare(const char *name, NameKind kind, Decl *decl, void *item, Loc loc);
+Name *names_find(const char *name, int from_file);       /* as a bare name written in that file */
+Name *names_find_in(const char *module, const char *name); /* M.name */
+Vec names_visible(int from_file);          /* const char *: for suggestions */
+Vec names_of_module(const char *module);
+const char *names_kind_str(NameKind k);    /* "actor", "function", "variant", ... */
 
 /* ---- types.c: the checker's types ---------------------------------------------- */
 

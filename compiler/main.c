@@ -9,6 +9,7 @@
  * that deeply nested input cannot exhaust it. */
 #include "compiler.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -173,6 +174,19 @@ static char *dir_of(const char *path) {
   return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 }
 
+/* The names of the standard modules in dir (its NAME.actor files). */
+static Vec std_modules(const char *dir) {
+  Vec v = {0};
+  DIR *d = opendir(dir);
+  if (!d) return v;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t n = strlen(e->d_name);
+    if (n > 6 && !strcmp(e->d_name + n - 6, ".actor")) vec_push(&v, xstrndup(e->d_name, n - 6));
+  }
+  closedir(d);
+  return v;
+}
+
 /* Parses the root file, then every file a `use` names (each once). */
 static bool load_program(Program *prog, const char *root) {
   int f = load(root, NULL);
@@ -191,7 +205,10 @@ static bool load_program(Program *prog, const char *root) {
       }
       path = xformat("%s/%s.actor", std, d->name);
       if (access(path, R_OK) != 0) {
-        diag_error(d->loc, "there is no standard module std.%s", d->name);
+        Vec names = std_modules(std);
+        const char *like = closest_name(d->name, &names);
+        diag_error(d->loc, "there is no standard module std.%s%s", d->name,
+                   like ? xformat("; did you mean std.%s?", like) : "");
         ok = false;
         continue;
       }
@@ -205,6 +222,7 @@ static bool load_program(Program *prog, const char *root) {
       ok = false;
       continue;
     }
+    if (uf >= before && d->use_std) src_file(uf)->module = d->name;
     if (uf >= before) ok &= parse_file(prog, uf);
   }
   return ok;

@@ -207,7 +207,9 @@ sup_item
 
 child
   : CHILD IDENT "=" IDENT "(" opt_args ")"
-                                { $$ = ast_child($2, $4, @4, $6, @2); }
+                                { $$ = ast_child($2, NULL, $4, @4, $6, @2); }
+  | CHILD IDENT "=" IDENT "." IDENT "(" opt_args ")"
+                                { $$ = ast_child($2, $4, $6, @6, $8, @2); }
   ;
 
 opt_params
@@ -253,6 +255,7 @@ opt_type
 
 type
   : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
+  | IDENT "." IDENT             { $$ = ast_qual_type($1, $3, @3); }
   | "[" type "]"                { $$ = ast_type(TE_LIST, @1, NULL, $2, NULL); }
   | "{" type ":" type "}"       { $$ = ast_type(TE_MAP, @1, NULL, $2, $4); }
   ;
@@ -367,7 +370,9 @@ primary
   | "{" "}"                     { $$ = ast_node(N_MAP, @1); }
   | "{" map_entries "}"         { $$ = $2; $$->loc = @1; }
   | "{" map_entries "," "}"     { $$ = $2; $$->loc = @1; }
-  | SPAWN IDENT "(" opt_args ")" { $$ = ast_spawn($2, @2, $4, @1); }
+  | SPAWN IDENT "(" opt_args ")" { $$ = ast_spawn(NULL, $2, @2, $4, @1); }
+  | SPAWN IDENT "." IDENT "(" opt_args ")"
+                                { $$ = ast_spawn($2, $4, @4, $6, @1); }
   | AFTER expr block            { $$ = ast_timer(false, $2, $3, @1); }
   | EVERY expr block            { $$ = ast_timer(true, $2, $3, @1); }
   ;
