@@ -68,7 +68,7 @@ $(B)/compiler/%.o: compiler/%.c $(COMPILER_HDR) $(B)/gen/parser.h $(B)/gen/lexer
 	$(CC) $(COMPILER_CFLAGS) -c $< -o $@
 
 $(ACTORC): $(COMPILER_OBJ)
-	$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread
+	$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread -lm
 
 # ---- the runtime ------------------------------------------------------------------
 $(B)/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)

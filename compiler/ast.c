@@ -302,13 +302,12 @@ SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc) {
   return it;
 }
 
-SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc) {
+SupItem *ast_intensity(Node *count, Node *period_ms, Loc loc) {
   SupItem *it = xalloc(sizeof *it);
   it->kind = SUP_INTENSITY;
   it->loc = loc;
-  it->intensity = (int64_t)count;
-  it->period_ms = (int64_t)period_ms;
-  if (count > INT32_MAX || period_ms > INT32_MAX) diag_error(loc, "intensity out of range");
+  it->intensity = count;
+  it->period = period_ms;
   return it;
 }
 
@@ -345,8 +344,8 @@ Decl *ast_supervisor(const char *name, Vec params, Vec items, Loc loc) {
     case SUP_INTENSITY:
       if (d->has_intensity) diag_error(it->loc, "intensity given twice");
       d->has_intensity = true;
-      d->intensity = it->intensity;
-      d->period_ms = it->period_ms;
+      d->intensity_e = it->intensity;
+      d->period_e = it->period;
       d->intensity_loc = it->loc;
       break;
     case SUP_CHILD: vec_push(&d->children, it->child); break;
@@ -386,6 +385,13 @@ Decl *ast_use(const char *path, Loc loc) {
 Decl *ast_use_std(const char *name, Loc loc) {
   Decl *d = decl(D_USE, name, (Vec){0}, loc);
   d->use_std = true;
+  return d;
+}
+
+/* const NAME = value: computed by the checker (check_const.c). */
+Decl *ast_const(const char *name, Node *value, Loc loc) {
+  Decl *d = decl(D_CONST, name, (Vec){0}, loc);
+  d->value = value;
   return d;
 }
 

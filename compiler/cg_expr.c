@@ -128,7 +128,7 @@ static LLVMValueRef const_word(Node *e) {
   case N_NONE: return LLVMConstInt(cg.i64, 0, 0);
   case N_STR: return LLVMConstPtrToInt(cg_str_literal(e->sval, e->slen), cg.i64);
   case N_UNARY:
-    if (e->op == '-' && e->a->kind == N_INT) /* -9223372036854775808 included */
+    if (e->op == '-' && e->a->kind == N_INT && e->a->negated_literal) /* -9223372036854775808 included */
       return LLVMConstInt(cg.i64, (unsigned long long)-(int64_t)e->a->uval, 1);
     return NULL;
   default: return NULL;
@@ -331,11 +331,11 @@ static Val binary(Node *n) {
 
 static Val unary(Node *n) {
   if (n->op == '!') return cg_borrowed(LLVMBuildNot(cg.b, cg_expr(n->a).v, ""), ty_bool);
-  if (n->a->kind == N_INT && n->a->uval == (uint64_t)INT64_MAX + 1)
+  if (n->a->kind == N_INT && n->a->negated_literal && n->a->uval == (uint64_t)INT64_MAX + 1)
     return cg_borrowed(LLVMConstInt(cg.i64, (unsigned long long)INT64_MIN, 1), ty_int);
   Val v = cg_expr(n->a);
   if (v.t->kind == T_FLOAT) return cg_borrowed(LLVMBuildFNeg(cg.b, v.v, ""), ty_float);
-  if (LLVMIsConstant(v.v) && n->a->kind == N_INT)
+  if (LLVMIsConstant(v.v) && n->a->kind == N_INT && n->a->negated_literal)
     return cg_borrowed(LLVMConstInt(cg.i64, (unsigned long long)-(int64_t)n->a->uval, 1), ty_int);
   return cg_borrowed(checked_arith("llvm.ssub.with.overflow", LLVMConstInt(cg.i64, 0, 0), v.v, n->loc), ty_int);
 }

@@ -260,7 +260,7 @@ static void collect(void) {
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
     static const NameKind kinds[] = {[D_ACTOR] = NK_ACTOR, [D_SUPERVISOR] = NK_SUPERVISOR, [D_FN] = NK_FN,
-                                     [D_EXTERN] = NK_EXTERN};
+                                     [D_EXTERN] = NK_EXTERN, [D_CONST] = NK_CONST};
     if (d->kind == D_USE) continue;
     names_declare(d->name, kinds[d->kind], d, NULL, d->loc);
     if ((d->kind == D_FN || d->kind == D_EXTERN) && ck_builtin_fn(d->name))
@@ -269,7 +269,7 @@ static void collect(void) {
       d->index = ck_prog->actors.len;
       vec_push(&ck_prog->actors, d);
       d->type = ty_actor(d);
-    } else {
+    } else if (d->kind == D_FN || d->kind == D_EXTERN) {
       vec_push(&ck_prog->fns, d);
     }
   }
@@ -368,6 +368,7 @@ static void resolve_signatures(void) {
       break;
     case D_HANDLER:
     case D_USE:
+    case D_CONST:
       break;
     }
   }
@@ -454,11 +455,18 @@ static void check_supervisor(Decl *s) {
                s->strategy, ck_did_you_mean(s->strategy, &names));
   }
   if (!s->has_strategy) s->strategy = "one_for_one";
-  if (!s->has_intensity) {
-    s->intensity = 3;
-    s->period_ms = 5000;
-  } else if (s->period_ms <= 0) {
-    diag_error(s->intensity_loc, "the intensity period must be at least 1 millisecond");
+  s->intensity = 3;
+  s->period_ms = 5000;
+  if (s->has_intensity) { /* intensity N per MS: constant expressions */
+    if (ck_const_int(s->intensity_e, s->file, "the intensity", &s->intensity) &&
+        (s->intensity < 0 || s->intensity > INT32_MAX))
+      diag_error(s->intensity_e->loc, "intensity out of range (0 to %d restarts)", INT32_MAX);
+    if (ck_const_int(s->period_e, s->file, "the intensity period", &s->period_ms)) {
+      if (s->period_ms < 1)
+        diag_error(s->intensity_loc, "the intensity period must be at least 1 millisecond");
+      else if (s->period_ms > INT32_MAX)
+        diag_error(s->period_e->loc, "the intensity period is out of range (at most %d milliseconds)", INT32_MAX);
+    }
   }
   if (s->children.len == 0) diag_error(s->loc, "supervisor %s has no children", s->name);
   for (int i = 0; i < s->children.len; i++) {
@@ -585,6 +593,7 @@ void check_program(Program *p, bool need_main) {
   types_init(p);
   collect();
   resolve_signatures();
+  ck_consts(p);
   for (int i = 0; i < p->actors.len; i++) {
     Decl *a = p->actors.data[i];
     if (a->kind == D_ACTOR) check_actor_state(a);

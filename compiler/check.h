@@ -64,6 +64,12 @@ void ck_check_args(Node *call, Vec *params, Vec *args, const char *what);
 void ck_arity_error(Loc loc, const char *what, int want, int got);
 int ck_builtin_fn(const char *name);
 
+/* check_const.c */
+void ck_consts(Program *p);      /* computes every constant */
+Node *ck_const_value(Decl *c);   /* a constant's value (a literal node), or NULL after an error */
+/* e as a constant Int (what: "the intensity", for errors); false after an error */
+bool ck_const_int(Node *e, int file, const char *what, int64_t *out);
+
 /* check_stmt.c */
 void ck_stmts(Vec *stmts);
 bool ck_terminates(Vec *stmts);

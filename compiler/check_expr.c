@@ -110,6 +110,10 @@ void ck_check_args(Node *call, Vec *params, Vec *args, const char *what) {
 bool ck_is_lvalue_root_mutable(Node *n, bool report) {
   Node *root = n;
   while (root->kind == N_INDEX) root = root->a;
+  if (root->const_decl) {
+    if (report) diag_error(root->loc, "cannot change '%s': it is a constant", root->name);
+    return false;
+  }
   if (root->kind != N_NAME) {
     if (report) diag_error(n->loc, "cannot change this value: only variables and their elements can be assigned");
     return false;
@@ -536,6 +540,16 @@ static Type *check_name(Node *n) {
     if (!q) return ty_error;
     d = q->decl;
   }
+  if (d && d->kind == D_CONST) { /* its value, in place of its name */
+    Node *v = ck_const_value(d);
+    if (!v) return ty_error;
+    Loc loc = n->loc;
+    *n = *v;
+    n->loc = loc;
+    n->name = d->name;
+    n->const_decl = d;
+    return n->type;
+  }
   const char *full = n->qual ? xformat("%s.%s", n->qual, n->name) : n->name;
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     diag_error(n->loc, "'%s' is a function; call it: %s(...)", full, full);
@@ -833,7 +847,7 @@ static Type *check_map(Node *n, Type *expected) {
 static Type *expr_inner(Node *n, Type *expected) {
   switch (n->kind) {
   case N_INT:
-    if (n->uval > (uint64_t)INT64_MAX && !n->negated_literal)
+    if (n->uval > (uint64_t)INT64_MAX && !n->negated_literal && !n->const_decl)
       diag_error(n->loc, "integer literal 9223372036854775808 is too large for Int (it fits only as -9223372036854775808)");
     return ty_int;
   case N_FLOAT: return ty_float;

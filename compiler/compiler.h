@@ -181,6 +181,7 @@ struct Node {
   Closure *clo;      /* N_REQUEST, N_TIMER */
   bool mutates;      /* expression may change actor state or a container variable */
   bool negated_literal; /* N_INT: the operand of a unary minus */
+  Decl *const_decl;  /* N_INT/N_FLOAT/N_BOOL/N_STR: the constant whose name stood here */
 };
 
 
@@ -191,6 +192,7 @@ typedef enum DeclKind {
   D_EXTERN,     /* extern fn name(params) -> ret */
   D_HANDLER,    /* on name(params) -> ret { body } (owner set) */
   D_USE,        /* use "path" / use std.name */
+  D_CONST,      /* const NAME = value (top level) */
 } DeclKind;
 
 typedef struct Param {
@@ -236,6 +238,11 @@ struct Decl {
   bool has_strategy, has_intensity;
   Loc intensity_loc;
   Vec children;       /* Child* */
+  Node *intensity_e, *period_e; /* intensity N per MS as written: constant expressions */
+  /* constants */
+  Node *value;        /* const NAME = value, as written */
+  Node *const_val;    /* its value, an N_INT/N_FLOAT/N_BOOL/N_STR literal (set by the checker) */
+  int const_state;    /* 0: not computed, 1: being computed (a cycle if met again), 2: done */
   /* use */
   const char *use_path; /* use "path" */
   bool use_std;         /* use std.NAME: name is NAME */
@@ -276,7 +283,7 @@ typedef struct SupItem {
   Loc loc;            /* the keyword */
   const char *strategy;
   Loc strategy_loc;
-  int64_t intensity, period_ms;
+  Node *intensity, *period; /* constant expressions, computed by the checker */
   Child *child;
 } SupItem;
 
@@ -321,9 +328,10 @@ Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc
 Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Loc loc);
 Decl *ast_use(const char *path, Loc loc);               /* use "path" */
 Decl *ast_use_std(const char *name, Loc loc);           /* use std.NAME */
+Decl *ast_const(const char *name, Node *value, Loc loc);
 Member *ast_member(MemberKind k, Node *field, Decl *decl);
 SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc);
-SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc); /* reports values out of range */
+SupItem *ast_intensity(Node *count, Node *period_ms, Loc loc);
 SupItem *ast_sup_child(Child *c);
 Child *ast_child(const char *name, const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc);
 int ast_compound_op(int op); /* += -> '+', ... ; 0 for '=' */

@@ -138,6 +138,7 @@ item
   | EXTERN FN IDENT params opt_ret IDENT delivered
       { $$ = ast_extern($3, $4, $5, $7, @3);
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
+  | CONST IDENT "=" expr        { $$ = ast_const($2, $4, @2); }
   | USE STRING                  { $$ = ast_use($2.p, @2); }
   | USE IDENT "." IDENT
       { $$ = ast_use_std($4, @4); if (strcmp($2, "std")) diag_error(@2, "expected a path string or std.NAME after use"); }
@@ -201,7 +202,7 @@ sup_items
 
 sup_item
   : STRATEGY IDENT              { $$ = ast_strategy($2, @2, @1); }
-  | INTENSITY INT PER INT       { $$ = ast_intensity($2, $4, @1); }
+  | INTENSITY expr PER expr     { $$ = ast_intensity($2, $4, @1); }
   | child                       { $$ = ast_sup_child($1); }
   ;
 
