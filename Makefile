@@ -9,7 +9,15 @@
 #   make install PREFIX=/usr/local
 #
 # LLVM_CONFIG picks the LLVM to build against (Debian 12: llvm-config = LLVM 14);
-# `make LLVM_CONFIG=llvm-config-19` builds against a newer one.
+# `make LLVM_CONFIG=llvm-config-19` builds against a newer one.  Needs GNU make 4.3
+# (grouped targets, &:).
+#
+# Where things go: build/actorc, build/libactorrt.a, build/stdlib (a link to stdlib/);
+# build/compiler/ and build/gen/ (the compiler's objects, bison's and flex's output);
+# build/rt/ the runtime's objects (build/rt/runtime/core/rt_actor.o,
+# build/rt/stdlib/json.o) and build/asan/, build/tsan/ the same under the sanitizers;
+# build/tests/ the runtime's unit tests.  Every object has a .d file beside it
+# (-MMD -MP): the headers it was compiled from.
 
 # Default: llvm-config, else Debian's versioned one (llvm-14-dev has no unversioned
 # llvm-config; that comes with the `llvm` package).  Evaluated when used, so after
@@ -22,28 +30,46 @@ PREFIX ?= /usr/local
 B := build
 
 # Set-up first: flex, bison, LLVM's -dev package and clang, installed by a script when
-# missing (as root).  Every build target depends on this stamp.
+# missing (as root).  Every build step waits for this stamp (an order-only
+# prerequisite: a newer script does not rebuild everything).
 DEPS_STAMP := $(B)/.deps-ok
 
-CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -g
-COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen $(LLVM_CFLAGS)
-RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer -Iruntime
+CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes -g -MMD -MP
+COMPILER_CFLAGS = $(CFLAGS_COMMON) -O2 -Icompiler -I$(B)/gen -Iruntime $(LLVM_CFLAGS)
+RT_INC := -Iruntime -Istdlib
+# Hidden by default: only what runtime/include/actor_rt.h and stdlib/actor_std.h declare
+# is exported (they say so with #pragma GCC visibility); one section per function and
+# object, so that a program's link keeps only what it uses (--gc-sections).
+RT_CFLAGS := $(CFLAGS_COMMON) -O2 -pthread -fexceptions -fno-omit-frame-pointer -fvisibility=hidden \
+  -ffunction-sections -fdata-sections $(RT_INC)
+SAN_CC := clang
+SAN_CFLAGS := -std=gnu11 -g -O1 -pthread -fexceptions -fno-omit-frame-pointer -MMD -MP $(RT_INC)
+TSAN_FLAGS := $(SAN_CFLAGS) -fsanitize=thread
+ASAN_FLAGS := $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # Evaluated lazily: llvm-config exists only once set-up has run.
 LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags | sed 's/-std=[^ ]*//g') -DACTORC_LLVM_MAJOR=$(shell $(LLVM_CONFIG) --version | cut -d. -f1)
 LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs core target native passes 2>/dev/null || $(LLVM_CONFIG) --libs) $(shell $(LLVM_CONFIG) --system-libs)
 
+# ---- sources: every .c file of its folder ------------------------------------------
 COMPILER_SRC := $(wildcard compiler/*.c)
-COMPILER_HDR := $(wildcard compiler/*.h)
-COMPILER_OBJ := $(patsubst compiler/%.c,$(B)/compiler/%.o,$(COMPILER_SRC)) $(B)/gen/lexer.o $(B)/gen/parser.o
-RT_SRC := $(wildcard runtime/*.c)
-RT_OBJ := $(patsubst runtime/%.c,$(B)/runtime/%.o,$(RT_SRC))
-RT_HDR := $(wildcard runtime/*.h runtime/include/*.h)
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(B)/%.o) $(B)/gen/lexer.o $(B)/gen/parser.o
+# The runtime's layers, bottom up (docs/runtime.md), then the standard library's C halves.
+RT_LAYERS := base values core io
+RT_SRC := $(foreach l,$(RT_LAYERS),$(wildcard runtime/$(l)/*.c)) $(wildcard stdlib/*.c)
+RT_OBJ := $(RT_SRC:%.c=$(B)/rt/%.o)
+# The runtime's unit tests: tests/rt/test_NAME.c, each a program of its own.
+RT_TESTS := $(patsubst tests/rt/test_%.c,%,$(wildcard tests/rt/test_*.c))
 
 ACTORC := $(B)/actorc
+# What programs link: one object, the runtime's objects linked together, exporting only
+# the public API (below).
 RTLIB := $(B)/libactorrt.a
+# Every runtime object as it is compiled (the internal symbols hidden, not local: a
+# static link still finds them): for the runtime's own unit tests, which use them.
+RTLIB_INTERNAL := $(B)/rt/libactorrt_internal.a
 
-.PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean samples fuzz
+.PHONY: all deps run test test-bins test-rt test-tsan-programs test-rt-asan test-asan test-tsan bench bench-core bench-chat install clean fuzz
 all: $(ACTORC) $(RTLIB) $(B)/stdlib
 
 deps: $(DEPS_STAMP)
@@ -52,37 +78,66 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p $(B) && touch $@
 
 # ---- the compiler -----------------------------------------------------------------
-$(B)/gen/parser.c $(B)/gen/parser.h: grammar/parser.y $(DEPS_STAMP)
+# Grouped targets: one run of bison (flex) makes both files, even under make -j.
+$(B)/gen/parser.c $(B)/gen/parser.h &: grammar/parser.y | $(DEPS_STAMP)
 	@mkdir -p $(B)/gen
 	bison -Wall -Werror --defines=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
 
-$(B)/gen/lexer.c $(B)/gen/lexer.h: grammar/lexer.l $(B)/gen/parser.h $(DEPS_STAMP)
+$(B)/gen/lexer.c $(B)/gen/lexer.h &: grammar/lexer.l $(B)/gen/parser.h | $(DEPS_STAMP)
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 
-$(B)/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/gen/lexer.h $(COMPILER_HDR)
+# The generated headers exist before the first compile (later, the .d files list
+# them for the files that include them).
+$(B)/gen/%.o: $(B)/gen/%.c | $(B)/gen/parser.h $(B)/gen/lexer.h
 	$(CC) $(COMPILER_CFLAGS) -Wno-sign-compare -Wno-unused-function -c $< -o $@
 
-$(B)/compiler/%.o: compiler/%.c $(COMPILER_HDR) $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAMP)
-	@mkdir -p $(B)/compiler
+$(B)/compiler/%.o: compiler/%.c | $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAMP)
+	@mkdir -p $(@D)
 	$(CC) $(COMPILER_CFLAGS) -c $< -o $@
 
 $(ACTORC): $(COMPILER_OBJ)
 	$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread -lm
 
 # ---- the runtime ------------------------------------------------------------------
-$(B)/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/runtime
+# runtime/LAYER/x.c -> build/rt/runtime/LAYER/x.o, stdlib/x.c -> build/rt/stdlib/x.o;
+# the same under build/asan/ and build/tsan/ for the sanitizer builds.
+$(B)/rt/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
 	$(CC) $(RT_CFLAGS) -c $< -o $@
+$(B)/asan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAN_CC) $(ASAN_FLAGS) -c $< -o $@
+$(B)/tsan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
 
-# Built aside and renamed into place: a program linking meanwhile sees a whole library.
-$(RTLIB): $(RT_OBJ)
+# The shipped library holds one object: every runtime object linked together (ld -r),
+# with every hidden symbol made local (objcopy --localize-hidden), so that it exports
+# exactly the public API (tests/build/symbols.sh checks it) and its internal names
+# cannot clash with a C library a program links.  Its functions stay in sections of
+# their own: actorc links with --gc-sections, and a program keeps only what it uses.
+# (A layer that only some programs need -- a node layer with a library of its own --
+# would be linked the same way into an object of its own, built with these objects,
+# and given to the linker by actorc only for the programs that use it.)
+$(B)/rt/actorrt.o: $(RT_OBJ)
+	$(LD) -r -o $@.tmp $^
+	objcopy --localize-hidden $@.tmp $@
 	rm -f $@.tmp
-	ar rcs $@.tmp $(RT_OBJ)
+
+# Archives are built aside and renamed into place: a program linking meanwhile sees a
+# whole library.
+$(RTLIB) $(RTLIB_INTERNAL) $(B)/asan/libactorrt.a $(B)/tsan/libactorrt.a:
+	rm -f $@.tmp
+	ar rcs $@.tmp $^
 	mv $@.tmp $@
+$(RTLIB): $(B)/rt/actorrt.o
+$(RTLIB_INTERNAL): $(RT_OBJ)
+$(B)/asan/libactorrt.a: $(RT_SRC:%.c=$(B)/asan/%.o)
+$(B)/tsan/libactorrt.a: $(RT_SRC:%.c=$(B)/tsan/%.o)
 
 # The stdlib is found next to the compiler in the build tree.
-$(B)/stdlib: $(DEPS_STAMP)
+$(B)/stdlib: | $(DEPS_STAMP)
 	@mkdir -p $(B)
 	ln -sfn ../stdlib $@
 
@@ -102,75 +157,53 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/actor $(DESTDIR)$(PREFIX)/lib/actor/stdlib
 	install -m 755 $(ACTORC) $(DESTDIR)$(PREFIX)/bin/actorc
 	install -m 644 $(RTLIB) $(DESTDIR)$(PREFIX)/lib/actor/libactorrt.a
-	cp -R stdlib/. $(DESTDIR)$(PREFIX)/lib/actor/stdlib/
+	install -m 644 stdlib/*.actor $(DESTDIR)$(PREFIX)/lib/actor/stdlib/
 
 clean:
 	rm -rf $(B)
 
-# ---- value library unit test
-# Built straight from the value modules' sources with a stub for the core they call
-# (tests/rt/stub_core.c), so it does not need the rest of libactorrt.a.
-VALUES_SRC := runtime/rt_str.c runtime/rt_fmt.c runtime/rt_list.c runtime/rt_map.c \
-  runtime/rt_conv.c runtime/rt_value.c runtime/rt_mem.c runtime/rt_obj.c
-$(B)/tests/test_values: tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC) $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/tests
-	$(CC) $(RT_CFLAGS) -o $@ tests/rt/test_values.c tests/rt/stub_core.c $(VALUES_SRC) -lm
-
 # ---- runtime unit tests
-# tests/rt/test_<name>.c exercise the core (mailbox, scheduler, actors, failure,
-# requests, timers) the way compiled programs use it; each prints "test_<name>: N
-# passed, N failed".  test-rt runs every one with ACTOR_THREADS=1, 2, 8 and 8 on one
-# core (ACTOR_CORES=1) and ends
-# with one "N passed, N failed" line.  test-tsan builds the runtime and the tests with
-# clang -fsanitize=thread into build/tsan/ and runs them the same way (sizes divided
-# by RT_TEST_SCALE); test-rt-asan does it with AddressSanitizer, UBSan and
-# LeakSanitizer into build/asan/.
-RT_TESTS := mailbox messaging sched quiesce timer fail request dead main backpressure supervise supervise_stress
-# The standard modules' C halves (runtime/rt_std_*.c), tested on their own.
-RT_TESTS += json
-# The I/O thread (rt_net*.c): std.net and std.io's standard input.
-RT_TESTS += net
-RT_TEST_BINS := $(patsubst %,$(B)/tests/test_%,$(RT_TESTS))
+# tests/rt/test_<name>.c exercise the runtime the way compiled programs use it; each
+# prints "test_<name>: N passed, N failed".  test-rt runs every one with
+# ACTOR_THREADS=1, 2, 8 and 8 on one core (ACTOR_CORES=1) and ends with one "N passed,
+# N failed" line.  test-tsan builds the runtime and the tests with clang
+# -fsanitize=thread into build/tsan/ and runs them the same way (sizes divided by
+# RT_TEST_SCALE); test-rt-asan does it with AddressSanitizer, UBSan and LeakSanitizer
+# into build/asan/.  A new test is a new file: the list is tests/rt/test_*.c.
+RT_TEST_BINS := $(RT_TESTS:%=$(B)/tests/test_%)
 
-$(RT_TEST_BINS): $(B)/tests/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(RTLIB)
-	@mkdir -p $(B)/tests
-	$(CC) $(RT_CFLAGS) -o $@ $< $(RTLIB) -pthread -lm
+$(B)/tests/test_%: tests/rt/test_%.c $(RTLIB_INTERNAL)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -o $@ $< $(RTLIB_INTERNAL) -pthread -lm
 
-test-bins: $(RT_TEST_BINS) $(B)/tests/test_values
+# The value library linked with the layer below it alone (every object of both, so a
+# call up into the core would not link), and tests/rt/stub_core.c in place of what the
+# core registers with them.
+$(B)/tests/test_values: tests/rt/test_values.c $(B)/tests/stub_core.o $(filter $(B)/rt/runtime/base/% $(B)/rt/runtime/values/%,$(RT_OBJ))
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -o $@ $(filter %.c %.o,$^) -pthread -lm
+$(B)/tests/stub_core.o: tests/rt/stub_core.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+
+test-bins: $(RT_TEST_BINS)
 
 test-rt: $(RT_TEST_BINS)
 	@sh tests/rt/run.sh $(RT_TEST_BINS)
 
-SAN_CC := clang
-SAN_CFLAGS := -std=gnu11 -g -O1 -pthread -fexceptions -fno-omit-frame-pointer -Iruntime
-TSAN_FLAGS := $(SAN_CFLAGS) -fsanitize=thread
-ASAN_FLAGS := $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined
-
-$(B)/tsan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/tsan/runtime
-	$(SAN_CC) $(TSAN_FLAGS) -c $< -o $@
-$(B)/tsan/libactorrt.a: $(patsubst runtime/%.c,$(B)/tsan/runtime/%.o,$(RT_SRC))
-	rm -f $@.tmp
-	ar rcs $@.tmp $^
-	mv $@.tmp $@
-$(B)/tsan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/tsan/libactorrt.a
+$(B)/tsan/test_%: tests/rt/test_%.c $(B)/tsan/libactorrt.a
 	$(SAN_CC) $(TSAN_FLAGS) -o $@ $< $(B)/tsan/libactorrt.a -lm
+$(B)/asan/test_%: tests/rt/test_%.c $(B)/asan/libactorrt.a
+	$(SAN_CC) $(ASAN_FLAGS) -o $@ $< $(B)/asan/libactorrt.a -lm
 
-test-tsan: $(patsubst %,$(B)/tsan/test_%,$(RT_TESTS))
+# test_values links the value library alone (above): not among the sanitizer runs.
+SAN_TESTS := $(filter-out values,$(RT_TESTS))
+
+test-tsan: $(SAN_TESTS:%=$(B)/tsan/test_%)
 	@$(MAKE) --no-print-directory test-tsan-programs
 	@RT_TEST_SCALE=10 TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" sh tests/rt/run.sh $^
 
-$(B)/asan/runtime/%.o: runtime/%.c $(RT_HDR) $(DEPS_STAMP)
-	@mkdir -p $(B)/asan/runtime
-	$(SAN_CC) $(ASAN_FLAGS) -c $< -o $@
-$(B)/asan/libactorrt.a: $(patsubst runtime/%.c,$(B)/asan/runtime/%.o,$(RT_SRC))
-	rm -f $@.tmp
-	ar rcs $@.tmp $^
-	mv $@.tmp $@
-$(B)/asan/test_%: tests/rt/test_%.c tests/rt/rt_test.h $(B)/asan/libactorrt.a
-	$(SAN_CC) $(ASAN_FLAGS) -o $@ $< $(B)/asan/libactorrt.a -lm
-
-test-rt-asan: $(patsubst %,$(B)/asan/test_%,$(RT_TESTS))
+test-rt-asan: $(SAN_TESTS:%=$(B)/asan/test_%)
 	@RT_TEST_SCALE=4 ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 $(ASAN_OPTIONS)" sh tests/rt/run.sh $^
 
 # Compiled programs under the sanitizers: actorc links them against the sanitizer build
@@ -191,13 +224,13 @@ test-tsan-programs: all $(B)/tsan/libactorrt.a
 # ---- fuzzing the front end (libFuzzer): make fuzz FUZZ_SECONDS=600
 # Seeds: every .actor file of the tests, samples and conformance suite.  Crashes are
 # written to build/fuzz/; fix them and keep the input in tests/fuzz/regressions/.
+# The front end: the compiler's files up to the checker (no code generation, no link).
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := compiler/util.c compiler/source.c compiler/diag.c compiler/ast.c compiler/types.c \
-  compiler/check.c compiler/check_expr.c compiler/check_stmt.c
-$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c compiler/compiler.h compiler/check.h
+FUZZ_SRC := $(filter-out compiler/cg%.c compiler/main.c compiler/link.c,$(COMPILER_SRC))
+$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(wildcard compiler/*.h) $(B)/gen/lexer.c $(B)/gen/parser.c
 	@mkdir -p $(B)/fuzz
 	$(SAN_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icompiler -I$(B)/gen \
-	  -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c
+	  -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c -lm
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus
@@ -211,6 +244,9 @@ bench-chat: all
 
 # Not a test: the benchmarks written by hand against the runtime (see the file).
 bench-core: $(B)/tests/bench_core
-$(B)/tests/bench_core: tests/rt/bench_core.c tests/rt/rt_test.h $(RTLIB)
-	@mkdir -p $(B)/tests
-	$(CC) $(RT_CFLAGS) -o $@ $< $(RTLIB) -pthread -lm
+$(B)/tests/bench_core: tests/rt/bench_core.c $(RTLIB_INTERNAL)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -o $@ $< $(RTLIB_INTERNAL) -pthread -lm
+
+# The headers each object and test was built from (written by -MMD -MP).
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -367,12 +367,13 @@ Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc
   return d;
 }
 
-/* extern fn name(params) -> ret [delivers sig, ...]: delivers holds D_HANDLER
- * signatures without bodies. */
-Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Loc loc) {
+/* extern fn name(params) -> ret [delivers sig, ...] [= "c_name"]: delivers holds
+ * D_HANDLER signatures without bodies; csym the C symbol's string (NULL: name). */
+Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Node *csym, Loc loc) {
   Decl *d = decl(D_EXTERN, name, params, loc);
   d->ret_te = ret;
   d->delivers = delivers;
+  d->csym = csym;
   return d;
 }
 

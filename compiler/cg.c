@@ -58,52 +58,42 @@ LLVMValueRef cg_pos(Loc loc) {
   return p->g;
 }
 
-/* A string literal as a static rt_str: { rc = RT_RC_STATIC, tag = RT_TAG_STR, len, bytes }. */
+/* A string literal as a static rt_str: rc RT_RC_STATIC (never counted or freed), tag
+ * RT_TAG_STR, its length and its bytes. */
 LLVMValueRef cg_str_literal(const char *s, int64_t len) {
   if (len == 0) return LLVMConstNull(cg.ptr); /* "" is the null string */
   LLVMValueRef bytes = LLVMConstStringInContext(cg.ctx, s, (unsigned)len, 0); /* NUL-terminated */
-  LLVMValueRef fields[4] = {
-      LLVMConstInt(cg.i32, 0xFFFFFFFFu, 0), /* RT_RC_STATIC */
-      LLVMConstInt(cg.i32, 1, 0),           /* RT_TAG_STR (ORDER TAG) */
-      LLVMConstInt(cg.i64, (unsigned long long)len, 0),
-      bytes,
-  };
-  LLVMValueRef init = LLVMConstStructInContext(cg.ctx, fields, 4, 0);
-  LLVMValueRef g = private_global(init, "str");
-  LLVMSetAlignment(g, 8);
+  LLVMValueRef g = private_global(cg_rt_str_const(bytes, len), "str");
+  LLVMSetAlignment(g, _Alignof(rt_str));
   return LLVMConstBitCast(g, cg.ptr);
 }
 
 /* ---- type descriptors ------------------------------------------------------------ */
 
-static LLVMValueRef extern_desc(const char *name) {
-  LLVMValueRef g = LLVMAddGlobal(cg.mod, cg.type_t, name);
-  LLVMSetGlobalConstant(g, 1);
-  return LLVMConstBitCast(g, cg.ptr);
-}
+static LLVMValueRef builtin_desc(int var) { return LLVMConstBitCast(cg.rtvar[var], cg.ptr); }
 
 LLVMValueRef cg_type_desc(Type *t) {
   switch (t->kind) {
-  case T_INT: return cg.type_int;
-  case T_FLOAT: return cg.type_float;
-  case T_BOOL: return cg.type_bool;
-  case T_STRING: return cg.type_string;
-  case T_ACTOR: case T_ANYACTOR: case T_NONE: return cg.type_actor;
-  case T_TIMER: return cg.type_timer;
+  case T_INT: return builtin_desc(RTV_TYPE_INT);
+  case T_FLOAT: return builtin_desc(RTV_TYPE_FLOAT);
+  case T_BOOL: return builtin_desc(RTV_TYPE_BOOL);
+  case T_STRING: return builtin_desc(RTV_TYPE_STRING);
+  case T_ACTOR: case T_ANYACTOR: case T_NONE: return builtin_desc(RTV_TYPE_ACTOR);
+  case T_TIMER: return builtin_desc(RTV_TYPE_TIMER);
   case T_LIST: case T_MAP: break;
   default: unreachable();
   }
   if (t->cg) return t->cg;
   /* made on demand, so that types first seen by codegen are described too */
-  LLVMValueRef g = LLVMAddGlobal(cg.mod, cg.type_t, t->kind == T_LIST ? "type.list" : "type.map");
+  LLVMValueRef g = LLVMAddGlobal(cg.mod, cg.type.t, t->kind == T_LIST ? "type.list" : "type.map");
   t->cg = LLVMConstBitCast(g, cg.ptr);
-  LLVMValueRef fields[4] = {
-      LLVMConstInt(cg.i32, t->kind == T_LIST ? 4 : 5, 0), /* RT_T_LIST, RT_T_MAP */
-      LLVMConstInt(cg.i32, 0, 0),
-      cg_type_desc(t->a),
-      t->kind == T_MAP ? cg_type_desc(t->b) : LLVMConstNull(cg.ptr),
+  LLVMValueRef f[F_TYPE_N] = {
+      [F_TYPE_KIND] = LLVMConstInt(cg.i32, t->kind == T_LIST ? RT_T_LIST : RT_T_MAP, 0),
+      [F_TYPE_RESERVED] = LLVMConstInt(cg.i32, 0, 0),
+      [F_TYPE_A] = cg_type_desc(t->a),
+      [F_TYPE_B] = t->kind == T_MAP ? cg_type_desc(t->b) : LLVMConstNull(cg.ptr),
   };
-  LLVMSetInitializer(g, LLVMConstNamedStruct(cg.type_t, fields, 4));
+  LLVMSetInitializer(g, cg_rt_const(&cg.type, f));
   LLVMSetGlobalConstant(g, 1);
   LLVMSetLinkage(g, LLVMPrivateLinkage);
   return t->cg;
@@ -145,38 +135,11 @@ static bool setup(const CgOptions *opt) {
   cg.f64 = LLVMDoubleTypeInContext(cg.ctx);
   cg.ptr = LLVMPointerType(cg.i8, 0);
 
-  LLVMTypeRef msg[3] = {cg.ptr, cg.i32, cg.i32};
-  cg.msg_t = LLVMStructCreateNamed(cg.ctx, "rt_msg");
-  LLVMStructSetBody(cg.msg_t, msg, 3, 0);
-  LLVMTypeRef req[3] = {cg.ptr, cg.ptr, cg.i64};
-  cg.reqinfo_t = LLVMStructCreateNamed(cg.ctx, "rt_reqinfo");
-  LLVMStructSetBody(cg.reqinfo_t, req, 3, 0);
-  LLVMTypeRef clo[6] = {cg.i32, cg.i32, cg.ptr, cg.ptr, cg.ptr, cg.ptr};
-  cg.clo_t = LLVMStructCreateNamed(cg.ctx, "rt_closure");
-  LLVMStructSetBody(cg.clo_t, clo, 6, 0);
-  LLVMTypeRef ty[4] = {cg.i32, cg.i32, cg.ptr, cg.ptr};
-  cg.type_t = LLVMStructCreateNamed(cg.ctx, "rt_type");
-  LLVMStructSetBody(cg.type_t, ty, 4, 0);
-  /* rt_kind: name, size, nhandlers, handler_names, handler_answers, answer_types,
-   * down_handler, flags, init, dispatch, drop_msg, drop_state, drop_params, sup */
-  LLVMTypeRef kind[14] = {cg.ptr, cg.i32, cg.i32, cg.ptr, cg.ptr, cg.ptr, cg.i32,
-                          cg.i32, cg.ptr, cg.ptr, cg.ptr, cg.ptr, cg.ptr, cg.ptr};
-  cg.kind_t = LLVMStructCreateNamed(cg.ctx, "rt_kind");
-  LLVMStructSetBody(cg.kind_t, kind, 14, 0);
-  /* rt_list: hdr (rc, tag), len, cap, type, data */
-  LLVMTypeRef list[6] = {cg.i32, cg.i32, cg.i64, cg.i64, cg.ptr, cg_ptr_to(cg.i64)};
-  cg.list_t = LLVMStructCreateNamed(cg.ctx, "rt_list");
-  LLVMStructSetBody(cg.list_t, list, 6, 0);
+  cg_layout_init();
 
   LLVMTypeRef pers_t = LLVMFunctionType(cg.i32, NULL, 0, 1);
   cg.personality = LLVMAddFunction(cg.mod, "__gcc_personality_v0", pers_t);
 
-  cg.type_int = extern_desc("rt_type_int");
-  cg.type_float = extern_desc("rt_type_float");
-  cg.type_bool = extern_desc("rt_type_bool");
-  cg.type_string = extern_desc("rt_type_string");
-  cg.type_actor = extern_desc("rt_type_actor");
-  cg.type_timer = extern_desc("rt_type_timer");
   cg_rt_declare();
   cg_debug_init();
   return true;
@@ -227,8 +190,11 @@ bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const ch
   cg.opt = opt;
   if (!setup(opt)) return false;
   cg_actors_declare();
-  cg_actors_define();
-  bool ok = finish(obj_path, ll_path);
+  bool ok = diag_count() == 0; /* an extern fn that binds a runtime function wrongly */
+  if (ok) {
+    cg_actors_define();
+    ok = finish(obj_path, ll_path);
+  }
   LLVMDisposeBuilder(cg.b);
   LLVMDisposeTargetData(cg.td);
   LLVMDisposeTargetMachine(cg.tm);

@@ -1,7 +1,8 @@
 /* cg.h — what the code generator's files share (not used outside cg*.c):
  *   cg.c        the context, target, module, type descriptors, emitting the object
  *   cg_debug.c  DWARF line information for -g
- *   cg_rt.c     every runtime entry point, declared once with its C prototype
+ *   cg_rt.c     every runtime entry point, declared from runtime/include/actor_rt_abi.def
+ *   cg_layout.c the runtime's structs as LLVM types, laid out from actor_rt.h
  *   cg_fn.c     functions: entry, slots for owned values, landing pads, scopes, calls
  *   cg_expr.c   expressions
  *   cg_stmt.c   statements
@@ -17,6 +18,7 @@
 #define CG_H
 
 #include "compiler.h"
+#include "include/actor_rt.h" /* the runtime's layouts (cg_layout.c) and constants */
 
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
@@ -30,25 +32,46 @@ typedef struct RtFn {
   bool may_fail;
 } RtFn;
 
-/* ORDER RTFN: one entry per runtime function the generated code calls (cg_rt.c). */
+/* The runtime's functions (RT_<ID>) and variables (RTV_<ID>) that generated code
+ * uses, from their one list: runtime/include/actor_rt_abi.def (cg_rt.c). */
 enum {
-  RT_RETAIN, RT_RELEASE,
-  RT_STR_CAT, RT_STR_CAT_N, RT_STR_LEN, RT_STR_EQ, RT_STR_CMP, RT_STR_CONTAINS,
-  RT_STR_STARTS_WITH, RT_STR_ENDS_WITH, RT_STR_FIND, RT_STR_SLICE, RT_STR_SPLIT, RT_STR_TRIM,
-  RT_STR_UPPER, RT_STR_LOWER, RT_STR_REPEAT, RT_STR_OF_INT, RT_STR_OF_FLOAT, RT_STR_OF_BOOL,
-  RT_STR_OF,
-  RT_LIST_FROM, RT_LIST_GET, RT_LIST_AT_MUT, RT_LIST_PUSH, RT_LIST_POP, RT_LIST_INSERT,
-  RT_LIST_REMOVE, RT_LIST_CONTAINS, RT_LIST_SLICE, RT_LIST_SORT, RT_LIST_REVERSE, RT_LIST_JOIN,
-  RT_MAP_NEW, RT_MAP_LEN, RT_MAP_SET, RT_MAP_GET, RT_MAP_GET_OR, RT_MAP_AT_MUT, RT_MAP_HAS,
-  RT_MAP_REMOVE, RT_MAP_KEYS, RT_MAP_VALUES, RT_MAP_NEXT,
-  RT_EQ, RT_FLOAT_TO_INT, RT_PARSE_INT, RT_PARSE_FLOAT, RT_RANDOM, RT_NOW_MS, RT_PRINT,
-  RT_EPRINT, RT_EXIT,
-  RT_FAIL_STR, RT_FAIL_OVERFLOW, RT_FAIL_DIVZERO, RT_FAIL_ASSERT, RT_FAIL_NONE, RT_FAIL_STACK,
-  RT_CLOSURE_NEW, RT_SPAWN, RT_SPAWN_CHILD, RT_ACTOR_START, RT_MSG_ALLOC, RT_SEND,
-  RT_REQUEST_INFO, RT_REQUEST_NONE, RT_REPLY, RT_STOP, RT_MONITOR, RT_TIMER_START,
-  RT_TIMER_CANCEL,
+#define RT_ABI_FN(id, ...) RT_##id,
+#define RT_ABI_VAR(...)
+#include "include/actor_rt_abi.def"
+#undef RT_ABI_FN
+#undef RT_ABI_VAR
   RT_COUNT
 };
+enum {
+#define RT_ABI_FN(...)
+#define RT_ABI_VAR(id, ...) RTV_##id,
+#include "include/actor_rt_abi.def"
+#undef RT_ABI_FN
+#undef RT_ABI_VAR
+  RTV_COUNT
+};
+
+/* A runtime struct as an LLVM type, laid out from actor_rt.h (cg_layout.c).  Fields
+ * are named by the F_<STRUCT>_<FIELD> numbers below, in any order of actor_rt.h. */
+typedef struct RtLayout {
+  LLVMTypeRef t;
+  unsigned n;        /* fields */
+  unsigned elem[16]; /* the LLVM element of field F_... */
+} RtLayout;
+
+enum { F_MSG_NEXT, F_MSG_ID, F_MSG_SIZE, F_MSG_N };                          /* rt_msg */
+enum { F_REQ_REPLY_TO, F_REQ_CONT, F_REQ_INCARNATION, F_REQ_N };             /* rt_reqinfo */
+enum { F_CLO_RC, F_CLO_TAG, F_CLO_RUN, F_CLO_RUN_ELSE, F_CLO_DROP, F_CLO_ANSWER_TYPE, F_CLO_N }; /* rt_closure */
+enum { F_TYPE_KIND, F_TYPE_RESERVED, F_TYPE_A, F_TYPE_B, F_TYPE_N };         /* rt_type */
+enum {                                                                       /* rt_kind */
+  F_KIND_NAME, F_KIND_SIZE, F_KIND_NHANDLERS, F_KIND_HANDLER_NAMES, F_KIND_HANDLER_ANSWERS,
+  F_KIND_ANSWER_TYPES, F_KIND_DOWN_HANDLER, F_KIND_FLAGS, F_KIND_INIT, F_KIND_DISPATCH,
+  F_KIND_DROP_MSG, F_KIND_DROP_STATE, F_KIND_DROP_PARAMS, F_KIND_SUP, F_KIND_N
+};
+enum { F_SUP_STRATEGY, F_SUP_NCHILDREN, F_SUP_INTENSITY, F_SUP_PERIOD_MS, F_SUP_BUILD, F_SUP_N }; /* rt_sup_desc */
+enum { F_PROG_MAIN_KIND, F_PROG_START_HANDLER, F_PROG_START_TAKES_ARGS, F_PROG_ARGS_TYPE, F_PROG_N }; /* rt_program */
+enum { F_LIST_RC, F_LIST_TAG, F_LIST_LEN, F_LIST_CAP, F_LIST_TYPE, F_LIST_DATA, F_LIST_N };       /* rt_list */
+enum { F_STR_RC, F_STR_TAG, F_STR_LEN, F_STR_DATA, F_STR_N };                /* rt_str */
 
 /* Where break and continue go, and how many scopes they leave. */
 typedef struct Loop {
@@ -91,17 +114,11 @@ typedef struct Cg {
   Program *prog;
   const CgOptions *opt;
   LLVMTypeRef void_t, i1, i8, i32, i64, f64, ptr;
-  LLVMTypeRef msg_t;     /* rt_msg: { i8*, i32, i32 } */
-  LLVMTypeRef reqinfo_t; /* rt_reqinfo: { i8*, i8*, i64 } */
-  LLVMTypeRef clo_t;     /* rt_closure: { i32, i32, i8*, i8*, i8*, i8* } */
-  LLVMTypeRef type_t;    /* rt_type: { i32, i32, i8*, i8* } */
-  LLVMTypeRef kind_t;    /* rt_kind */
-  LLVMTypeRef list_t;    /* rt_list: { i32, i32, i64, i64, i8*, i64* } */
+  /* the runtime's structs (cg_layout.c) */
+  RtLayout msg, reqinfo, clo, type, kind, sup, program, list;
   LLVMValueRef personality;
   RtFn rt[RT_COUNT];
-  LLVMValueRef type_int, type_float, type_bool, type_string, type_actor, type_timer;
-  LLVMValueRef stack_limit; /* the runtime's thread-local rt_stack_limit */
-  LLVMValueRef call_pos;    /* the runtime's thread-local rt_call_pos */
+  LLVMValueRef rtvar[RTV_COUNT]; /* the runtime's variables (rt_stack_limit, rt_type_int ...) */
   CgFn *fn;
   Vec pos_strings; /* interned "file:line:col" globals (PosStr*) */
 } Cg;
@@ -124,8 +141,14 @@ void cg_debug_builder(LLVMBuilderRef b);
 void cg_debug_fn_end(void);
 void cg_debug_finish(void);
 
+/* cg_layout.c */
+void cg_layout_init(void);
+LLVMValueRef cg_rt_field(const RtLayout *l, LLVMValueRef base, unsigned field); /* &base->field */
+LLVMValueRef cg_rt_const(const RtLayout *l, LLVMValueRef *vals); /* vals by field number */
+LLVMValueRef cg_rt_str_const(LLVMValueRef bytes, int64_t len);   /* a static rt_str's contents */
+
 /* cg_rt.c */
-void cg_rt_declare(void);
+void cg_rt_declare(void);   /* every function and variable of actor_rt_abi.def */
 
 /* cg_fn.c */
 CgFn *cg_fn_begin(LLVMValueRef fn, Type *ret, Loc loc); /* loc: for -g */
@@ -181,7 +204,7 @@ void cg_stmts(Vec *stmts);
 /* cg_actor.c */
 void cg_actors_declare(void);
 void cg_actors_define(void);
-LLVMTypeRef cg_state_type(Decl *actor);      /* { [80 x i8], fields... } */
+LLVMTypeRef cg_state_type(Decl *actor);      /* { [RT_ACTOR_STATE_OFFSET x i8], fields... } */
 LLVMValueRef cg_state_addr(LLVMValueRef actor, Decl *kind, int index);
 void cg_send(Node *n);
 void cg_request(Node *n);

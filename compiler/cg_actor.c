@@ -47,7 +47,7 @@ LLVMValueRef cg_state_addr(LLVMValueRef actor, Decl *kind, int index) {
 static void make_state_type(Decl *a) {
   int n = a->state.len;
   LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
-  f[0] = LLVMArrayType(cg.i8, 80); /* RT_ACTOR_STATE_OFFSET (ORDER ABI) */
+  f[0] = LLVMArrayType(cg.i8, RT_ACTOR_STATE_OFFSET); /* the actor's header */
   for (int i = 0; i < n; i++) f[i + 1] = cg_llvm_type(((Sym *)a->state.data[i])->type);
   KindCg *k = xalloc(sizeof *k);
   k->state_t = LLVMStructCreateNamed(cg.ctx, xformat("state.%s", a->name));
@@ -94,9 +94,15 @@ static void declare_extern(Decl *d) {
     pt[n++] = cg.ptr;
   }
   FnCg *f = xalloc(sizeof *f);
-  LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, d->name);
+  const char *cname = extern_c_name(d);
+  LLVMValueRef existing = LLVMGetNamedFunction(cg.mod, cname);
   LLVMTypeRef ret = !d->ret ? cg.void_t : d->ret->kind == T_ANY ? cg.i64 : cg_llvm_type(d->ret);
-  f->fn = existing ? existing : add_fn(d->name, ret, pt, n, false);
+  /* Bound twice (two extern fns, or one of the runtime's own functions): the checker
+   * made two extern fns agree; a runtime function must have the same C signature. */
+  if (existing && LLVMGlobalGetValueType(existing) != LLVMFunctionType(ret, pt, n, 0))
+    diag_error(d->csym ? d->csym->loc : d->loc, "extern fn %s: %s is the runtime's own function, with another signature",
+               d->name, cname);
+  f->fn = existing ? existing : add_fn(cname, ret, pt, n, false);
   unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
   for (unsigned i = 0; i < n; i++)
     if (pt[i] == cg.i1) LLVMAddAttributeAtIndex(f->fn, i + 1, LLVMCreateEnumAttribute(cg.ctx, zext, 0));
@@ -110,8 +116,8 @@ static void declare_handler(Decl *a, Decl *h) {
   int n = h->params.len;
   LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 2));
   unsigned k = 0;
-  f[k++] = cg.msg_t;
-  if (h->ret) f[k++] = cg.reqinfo_t;
+  f[k++] = cg.msg.t;
+  if (h->ret) f[k++] = cg.reqinfo.t;
   for (int i = 0; i < n; i++) f[k++] = cg_llvm_type(((Param *)h->params.data[i])->type);
   fcg(h)->msg_t = LLVMStructCreateNamed(cg.ctx, xformat("msg.%s.%s", a->name, h->name));
   LLVMStructSetBody(fcg(h)->msg_t, f, k, 0);
@@ -120,7 +126,7 @@ static void declare_handler(Decl *a, Decl *h) {
 static void declare_kind(Decl *a) {
   make_state_type(a);
   KindCg *k = kcg(a);
-  k->kind = LLVMAddGlobal(cg.mod, cg.kind_t, xformat("kind.%s", a->name));
+  k->kind = LLVMAddGlobal(cg.mod, cg.kind.t, xformat("kind.%s", a->name));
   LLVMSetLinkage(k->kind, LLVMInternalLinkage);
   LLVMSetGlobalConstant(k->kind, 1);
   LLVMTypeRef p1[1] = {cg.ptr}, p2[2] = {cg.ptr, cg.ptr};
@@ -145,7 +151,7 @@ static void declare_kind(Decl *a) {
 static void declare_closure(Closure *c) {
   int n = c->captures.len;
   LLVMTypeRef *f = xalloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
-  f[0] = cg.clo_t;
+  f[0] = cg.clo.t;
   for (int i = 0; i < n; i++) f[i + 1] = cg_llvm_type(((Sym *)c->captures.data[i])->type);
   CloCg *cc = xalloc(sizeof *cc);
   cc->env_t = LLVMStructCreateNamed(cg.ctx, xformat("env.%d", c->id));
@@ -189,7 +195,7 @@ static void bind_params(Vec *params, LLVMValueRef fn, unsigned first) {
 static void stack_check(Loc loc) {
   LLVMValueRef here = cg_alloca(cg.i8, "frame");
   LLVMValueRef sp = LLVMBuildPtrToInt(cg.b, here, cg.i64, "sp");
-  LLVMValueRef limit = LLVMBuildLoad2(cg.b, cg.i64, cg.stack_limit, "limit");
+  LLVMValueRef limit = LLVMBuildLoad2(cg.b, cg.i64, cg.rtvar[RTV_STACK_LIMIT], "limit");
   cg_fail_if(LLVMBuildICmp(cg.b, LLVMIntULT, sp, limit, "deep"), RT_FAIL_STACK, loc);
 }
 
@@ -225,7 +231,7 @@ static void gen_dispatch(Decl *a) {
   CgFn *f = cg_fn_begin(k->dispatch, NULL, a->loc);
   f->actor = a;
   LLVMValueRef self = LLVMGetParam(k->dispatch, 0), msg = LLVMGetParam(k->dispatch, 1);
-  LLVMValueRef id = cg_load(cg.i32, cg_gep(cg.msg_t, msg, 1), "id");
+  LLVMValueRef id = cg_load(cg.i32, cg_rt_field(&cg.msg, msg, F_MSG_ID), "id");
   LLVMBasicBlockRef dflt = cg_block("unknown");
   LLVMValueRef sw = LLVMBuildSwitch(cg.b, id, dflt, (unsigned)a->handlers.len);
   for (int i = 0; i < a->handlers.len; i++) {
@@ -260,7 +266,7 @@ static void gen_drop_msg(Decl *a) {
   cg_fn_begin(k->drop_msg, NULL, a->loc);
   LLVMValueRef msg = LLVMGetParam(k->drop_msg, 0);
   if (a->kind == D_ACTOR && a->handlers.len) {
-    LLVMValueRef id = cg_load(cg.i32, cg_gep(cg.msg_t, msg, 1), "id");
+    LLVMValueRef id = cg_load(cg.i32, cg_rt_field(&cg.msg, msg, F_MSG_ID), "id");
     LLVMBasicBlockRef done = cg_block("done");
     LLVMValueRef sw = LLVMBuildSwitch(cg.b, id, done, (unsigned)a->handlers.len);
     for (int i = 0; i < a->handlers.len; i++) {
@@ -374,12 +380,12 @@ static Val make_closure(Closure *c) {
   LLVMValueRef size = LLVMConstInt(cg.i32, abi_size(cc->env_t), 0);
   Val env = cg_owned(cg_call_rt(RT_CLOSURE_NEW, &size, 1), ty_anyactor /* any ref type */);
   LLVMValueRef hdr = env.v;
-  cg_store(cc->run ? LLVMConstBitCast(cc->run, cg.ptr) : LLVMConstNull(cg.ptr), cg_gep(cg.clo_t, hdr, 2));
-  cg_store(cc->run_else ? LLVMConstBitCast(cc->run_else, cg.ptr) : LLVMConstNull(cg.ptr), cg_gep(cg.clo_t, hdr, 3));
-  cg_store(LLVMConstBitCast(cc->drop, cg.ptr), cg_gep(cg.clo_t, hdr, 4));
+  cg_store(cc->run ? LLVMConstBitCast(cc->run, cg.ptr) : LLVMConstNull(cg.ptr), cg_rt_field(&cg.clo, hdr, F_CLO_RUN));
+  cg_store(cc->run_else ? LLVMConstBitCast(cc->run_else, cg.ptr) : LLVMConstNull(cg.ptr), cg_rt_field(&cg.clo, hdr, F_CLO_RUN_ELSE));
+  cg_store(LLVMConstBitCast(cc->drop, cg.ptr), cg_rt_field(&cg.clo, hdr, F_CLO_DROP));
   LLVMValueRef at = c->answer && c->answer->kind != T_VOID && c->answer->kind != T_ERROR ? cg_type_desc(c->answer)
                                                                                          : LLVMConstNull(cg.ptr);
-  cg_store(at, cg_gep(cg.clo_t, hdr, 5));
+  cg_store(at, cg_rt_field(&cg.clo, hdr, F_CLO_ANSWER_TYPE));
   for (int i = 0; i < c->captures.len; i++) {
     Sym *s = c->captures.data[i];
     LLVMValueRef v = cg_load(cg_llvm_type(s->type), cg_sym_addr(s->outer), s->name);
@@ -412,7 +418,7 @@ static LLVMValueRef build_msg(Decl *h, Val *args, int n) {
   LLVMTypeRef mt = fcg(h)->msg_t;
   LLVMValueRef size = LLVMConstInt(cg.i32, abi_size(mt), 0);
   LLVMValueRef m = cg_call_rt(RT_MSG_ALLOC, &size, 1);
-  cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_gep(cg.msg_t, m, 1)); /* the header's id */
+  cg_store(LLVMConstInt(cg.i32, (unsigned)h->index, 0), cg_rt_field(&cg.msg, m, F_MSG_ID)); /* the header's id */
   unsigned first = h->ret ? 2 : 1;
   for (int i = 0; i < n; i++) cg_store(args[i].v, cg_gep(mt, m, first + (unsigned)i));
   return m;
@@ -428,7 +434,7 @@ void cg_send(Node *n) {
   if (h->ret) { /* told with !: no one to answer */
     LLVMTypeRef mt = fcg(h)->msg_t;
     LLVMValueRef ri = cg_gep(mt, m, 1);
-    cg_store(LLVMConstNull(cg.reqinfo_t), ri);
+    cg_store(LLVMConstNull(cg.reqinfo.t), ri);
   }
   for (int i = 0; i < na; i++) cg_take(args[i]); /* moved into the message */
   LLVMValueRef sa[2] = {target.v, m};
@@ -457,7 +463,7 @@ void cg_request(Node *n) {
   if (n->clo)
     cg_call_rt(RT_REQUEST_INFO, ri, 3);
   else /* no blocks: nobody waits for the answer */
-    cg_store(LLVMConstNull(cg.reqinfo_t), ri[0]);
+    cg_store(LLVMConstNull(cg.reqinfo.t), ri[0]);
   LLVMValueRef sa[2] = {target.v, m};
   cg_call_rt(RT_SEND, sa, 2);
   LLVMBuildBr(cg.b, done);
@@ -512,34 +518,39 @@ static void gen_kind_desc(Decl *a) {
   }
   LLVMValueRef sup = LLVMConstNull(cg.ptr);
   if (a->kind == D_SUPERVISOR) {
-    int strategy = !strcmp(a->strategy, "one_for_all") ? 1 : !strcmp(a->strategy, "rest_for_one") ? 2 : 0;
-    LLVMValueRef f[5] = {LLVMConstInt(cg.i32, (unsigned)strategy, 0), LLVMConstInt(cg.i32, (unsigned)a->children.len, 0),
-                         LLVMConstInt(cg.i64, (unsigned long long)a->intensity, 1),
-                         LLVMConstInt(cg.i64, (unsigned long long)a->period_ms, 1), fnptr(k->build)};
-    LLVMValueRef init = LLVMConstStructInContext(cg.ctx, f, 5, 0);
-    LLVMValueRef g = LLVMAddGlobal(cg.mod, LLVMTypeOf(init), xformat("sup.%s", a->name));
-    LLVMSetInitializer(g, init);
+    int strategy = !strcmp(a->strategy, "one_for_all")    ? RT_ONE_FOR_ALL
+                   : !strcmp(a->strategy, "rest_for_one") ? RT_REST_FOR_ONE
+                                                          : RT_ONE_FOR_ONE;
+    LLVMValueRef f[F_SUP_N] = {
+        [F_SUP_STRATEGY] = LLVMConstInt(cg.i32, (unsigned)strategy, 0),
+        [F_SUP_NCHILDREN] = LLVMConstInt(cg.i32, (unsigned)a->children.len, 0),
+        [F_SUP_INTENSITY] = LLVMConstInt(cg.i64, (unsigned long long)a->intensity, 1),
+        [F_SUP_PERIOD_MS] = LLVMConstInt(cg.i64, (unsigned long long)a->period_ms, 1),
+        [F_SUP_BUILD] = fnptr(k->build),
+    };
+    LLVMValueRef g = LLVMAddGlobal(cg.mod, cg.sup.t, xformat("sup.%s", a->name));
+    LLVMSetInitializer(g, cg_rt_const(&cg.sup, f));
     LLVMSetGlobalConstant(g, 1);
     LLVMSetLinkage(g, LLVMPrivateLinkage);
     sup = LLVMConstBitCast(g, cg.ptr);
   }
-  LLVMValueRef f[14] = {
-      cg_cstr(a->name),
-      LLVMConstInt(cg.i32, abi_size(k->state_t), 0),
-      LLVMConstInt(cg.i32, (unsigned)nh, 0),
-      names,
-      answers,
-      atypes,
-      LLVMConstInt(cg.i32, (unsigned long long)(a->kind == D_ACTOR ? a->down_handler : -1), 1),
-      LLVMConstInt(cg.i32, a->kind == D_SUPERVISOR ? 1 : 0, 0), /* RT_KIND_SUPERVISOR */
-      fnptr(k->init),
-      fnptr(k->dispatch),
-      fnptr(k->drop_msg),
-      fnptr(k->drop_state),
-      fnptr(k->drop_params),
-      sup,
+  LLVMValueRef f[F_KIND_N] = {
+      [F_KIND_NAME] = cg_cstr(a->name),
+      [F_KIND_SIZE] = LLVMConstInt(cg.i32, abi_size(k->state_t), 0),
+      [F_KIND_NHANDLERS] = LLVMConstInt(cg.i32, (unsigned)nh, 0),
+      [F_KIND_HANDLER_NAMES] = names,
+      [F_KIND_HANDLER_ANSWERS] = answers,
+      [F_KIND_ANSWER_TYPES] = atypes,
+      [F_KIND_DOWN_HANDLER] = LLVMConstInt(cg.i32, (unsigned long long)(a->kind == D_ACTOR ? a->down_handler : -1), 1),
+      [F_KIND_FLAGS] = LLVMConstInt(cg.i32, a->kind == D_SUPERVISOR ? RT_KIND_SUPERVISOR : 0, 0),
+      [F_KIND_INIT] = fnptr(k->init),
+      [F_KIND_DISPATCH] = fnptr(k->dispatch),
+      [F_KIND_DROP_MSG] = fnptr(k->drop_msg),
+      [F_KIND_DROP_STATE] = fnptr(k->drop_state),
+      [F_KIND_DROP_PARAMS] = fnptr(k->drop_params),
+      [F_KIND_SUP] = sup,
   };
-  LLVMSetInitializer(k->kind, LLVMConstNamedStruct(cg.kind_t, f, 14));
+  LLVMSetInitializer(k->kind, cg_rt_const(&cg.kind, f));
 }
 
 static void gen_program_desc(void) {
@@ -547,13 +558,13 @@ static void gen_program_desc(void) {
   Decl *start = NULL;
   for (int i = 0; i < m->handlers.len; i++)
     if (!strcmp(((Decl *)m->handlers.data[i])->name, "start")) start = m->handlers.data[i];
-  LLVMTypeRef ft[4] = {cg.ptr, cg.i32, cg.i32, cg.ptr};
-  LLVMTypeRef pt = LLVMStructTypeInContext(cg.ctx, ft, 4, 0);
-  LLVMValueRef f[4] = {LLVMConstBitCast(kcg(m)->kind, cg.ptr), LLVMConstInt(cg.i32, (unsigned)start->index, 0),
-                       LLVMConstInt(cg.i32, start->params.len ? 1 : 0, 0), cg_type_desc(ty_list(ty_string))};
-  LLVMValueRef g = LLVMAddGlobal(cg.mod, pt, "rt_program_main");
-  LLVMSetInitializer(g, LLVMConstStructInContext(cg.ctx, f, 4, 0));
-  LLVMSetGlobalConstant(g, 1);
+  LLVMValueRef f[F_PROG_N] = {
+      [F_PROG_MAIN_KIND] = LLVMConstBitCast(kcg(m)->kind, cg.ptr),
+      [F_PROG_START_HANDLER] = LLVMConstInt(cg.i32, (unsigned)start->index, 0),
+      [F_PROG_START_TAKES_ARGS] = LLVMConstInt(cg.i32, start->params.len ? 1 : 0, 0),
+      [F_PROG_ARGS_TYPE] = cg_type_desc(ty_list(ty_string)),
+  };
+  LLVMSetInitializer(cg.rtvar[RTV_PROGRAM], cg_rt_const(&cg.program, f));
 }
 
 void cg_actors_define(void) {

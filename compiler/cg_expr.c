@@ -108,7 +108,7 @@ LLVMValueRef cg_list_len_inline(LLVMValueRef list) {
   LLVMValueRef isnull = LLVMBuildIsNull(cg.b, list, "");
   LLVMBuildCondBr(cg.b, isnull, done, load);
   LLVMPositionBuilderAtEnd(cg.b, load);
-  LLVMValueRef len = cg_load(cg.i64, cg_gep(cg.list_t, list, 2), "len");
+  LLVMValueRef len = cg_load(cg.i64, cg_rt_field(&cg.list, list, F_LIST_LEN), "len");
   LLVMBuildBr(cg.b, done);
   LLVMPositionBuilderAtEnd(cg.b, done);
   LLVMValueRef phi = LLVMBuildPhi(cg.b, cg.i64, "len");
@@ -550,9 +550,9 @@ static Val call(Node *n) {
   LLVMValueRef fn = cg_fn_decl(d);
   LLVMTypeRef fty = LLVMGlobalGetValueType(fn);
   bool ext = d->kind == D_EXTERN;
-  if (ext) LLVMBuildStore(cg.b, cg_pos(n->loc), cg.call_pos); /* where C code's failures are */
+  if (ext) LLVMBuildStore(cg.b, cg_pos(n->loc), cg.rtvar[RTV_CALL_POS]); /* where C code's failures are */
   LLVMValueRef r = cg_call(fn, fty, argv, (unsigned)k, true);
-  if (ext) LLVMBuildStore(cg.b, LLVMConstNull(cg.ptr), cg.call_pos);
+  if (ext) LLVMBuildStore(cg.b, LLVMConstNull(cg.ptr), cg.rtvar[RTV_CALL_POS]);
   for (int i = 0; i < na; i++) cg_drop(args[i]);
   if (!d->ret) return cg_borrowed(NULL, ty_void);
   if (d->ret && d->ret->kind == T_ANY) {

@@ -1,136 +1,106 @@
-/* cg_rt.c — every runtime entry point generated code calls, declared once with its
- * C prototype (runtime/include/actor_rt.h).  ORDER RTFN: the table follows the enum
- * in cg.h; ORDER ABI: the prototypes follow actor_rt.h. */
+/* cg_rt.c — every runtime function and variable generated code uses, declared to LLVM
+ * from their one list, runtime/include/actor_rt_abi.def: its C prototypes, read here
+ * type by type (a pointer, int64_t, bool, ...), and whether each may fail or return.
+ * tests/rt/test_abi.c checks the same list against actor_rt.h, so a prototype
+ * changed on one side alone fails the build. */
 #include "cg.h"
 
+#include <ctype.h>
 #include <string.h>
 
+enum { RT_ABI_FAILS = 1, RT_ABI_NORETURN = 2, RT_ABI_TLS = 4, RT_ABI_PROGRAM = 8 };
+
 typedef struct RtDecl {
-  int which;
   const char *name;
-  const char *sig; /* return type then parameter types: v=void b=bool(i1) i=i64 w=i32 d=double p=pointer */
-  bool may_fail;
-  bool noreturn;
+  const char *ret;    /* the C return type, as the list spells it */
+  const char *params; /* the C parameter types, comma-separated ("void": none) */
+  unsigned flags;     /* RT_ABI_* */
 } RtDecl;
 
-static const RtDecl decls[] = {
-    {RT_RETAIN, "rt_retain", "vp", false, false},                 /* void rt_retain(void *) */
-    {RT_RELEASE, "rt_release", "vp", false, false},               /* void rt_release(void *) */
-    {RT_STR_CAT, "rt_str_cat", "ppp", false, false},              /* rt_str *rt_str_cat(rt_str *, rt_str *) */
-    {RT_STR_CAT_N, "rt_str_cat_n", "pip", false, false},          /* rt_str *rt_str_cat_n(int64_t, rt_str *const *) */
-    {RT_STR_LEN, "rt_str_len", "ip", false, false},               /* int64_t rt_str_len(rt_str *) */
-    {RT_STR_EQ, "rt_str_eq", "bpp", false, false},                /* bool rt_str_eq(rt_str *, rt_str *) */
-    {RT_STR_CMP, "rt_str_cmp", "ipp", false, false},              /* int64_t rt_str_cmp(rt_str *, rt_str *) */
-    {RT_STR_CONTAINS, "rt_str_contains", "bpp", false, false},
-    {RT_STR_STARTS_WITH, "rt_str_starts_with", "bpp", false, false},
-    {RT_STR_ENDS_WITH, "rt_str_ends_with", "bpp", false, false},
-    {RT_STR_FIND, "rt_str_find", "ipp", false, false},
-    {RT_STR_SLICE, "rt_str_slice", "ppiip", true, false},         /* (s, a, b, pos) */
-    {RT_STR_SPLIT, "rt_str_split", "pppp", true, false},          /* (s, sep, pos) */
-    {RT_STR_TRIM, "rt_str_trim", "pp", false, false},
-    {RT_STR_UPPER, "rt_str_upper", "pp", false, false},
-    {RT_STR_LOWER, "rt_str_lower", "pp", false, false},
-    {RT_STR_REPEAT, "rt_str_repeat", "ppip", true, false},        /* (s, n, pos) */
-    {RT_STR_OF_INT, "rt_str_of_int", "pi", false, false},
-    {RT_STR_OF_FLOAT, "rt_str_of_float", "pd", false, false},
-    {RT_STR_OF_BOOL, "rt_str_of_bool", "pb", false, false},
-    {RT_STR_OF, "rt_str_of", "pip", false, false},                /* (word, type) */
-    {RT_LIST_FROM, "rt_list_from", "ppip", false, false},         /* (type, n, elems) */
-    {RT_LIST_GET, "rt_list_get", "ipip", true, false},            /* (l, i, pos) */
-    {RT_LIST_AT_MUT, "rt_list_at_mut", "ppip", true, false},      /* (rt_list **, i, pos) */
-    {RT_LIST_PUSH, "rt_list_push", "vppi", false, false},         /* (rt_list **, type, v) */
-    {RT_LIST_POP, "rt_list_pop", "ipp", true, false},             /* (rt_list **, pos) */
-    {RT_LIST_INSERT, "rt_list_insert", "vppiip", true, false},    /* (rt_list **, type, i, v, pos) */
-    {RT_LIST_REMOVE, "rt_list_remove", "ipip", true, false},      /* (rt_list **, i, pos) */
-    {RT_LIST_CONTAINS, "rt_list_contains", "bpi", false, false},
-    {RT_LIST_SLICE, "rt_list_slice", "ppiip", true, false},
-    {RT_LIST_SORT, "rt_list_sort", "vp", false, false},
-    {RT_LIST_REVERSE, "rt_list_reverse", "vp", false, false},
-    {RT_LIST_JOIN, "rt_list_join", "ppp", false, false},
-    {RT_MAP_NEW, "rt_map_new", "pp", false, false},
-    {RT_MAP_LEN, "rt_map_len", "ip", false, false},
-    {RT_MAP_SET, "rt_map_set", "vppii", false, false},            /* (rt_map **, type, k, v) */
-    {RT_MAP_GET, "rt_map_get", "ipip", true, false},              /* (m, k, pos) */
-    {RT_MAP_GET_OR, "rt_map_get_or", "ipii", false, false},
-    {RT_MAP_AT_MUT, "rt_map_at_mut", "ppip", true, false},        /* (rt_map **, k, pos) */
-    {RT_MAP_HAS, "rt_map_has", "bpi", false, false},
-    {RT_MAP_REMOVE, "rt_map_remove", "bpi", false, false},        /* (rt_map **, k) */
-    {RT_MAP_KEYS, "rt_map_keys", "ppp", false, false},
-    {RT_MAP_VALUES, "rt_map_values", "ppp", false, false},
-    {RT_MAP_NEXT, "rt_map_next", "bpppp", false, false},          /* (m, &it, &k, &v) */
-    {RT_EQ, "rt_eq", "biip", false, false},                       /* (a, b, type) */
-    {RT_FLOAT_TO_INT, "rt_float_to_int", "idp", true, false},
-    {RT_PARSE_INT, "rt_parse_int", "ipp", true, false},
-    {RT_PARSE_FLOAT, "rt_parse_float", "dpp", true, false},
-    {RT_RANDOM, "rt_random", "iip", true, false},
-    {RT_NOW_MS, "rt_now_ms", "i", false, false},
-    {RT_PRINT, "rt_print", "vp", false, false},
-    {RT_EPRINT, "rt_eprint", "vp", false, false},
-    {RT_EXIT, "rt_exit", "vi", false, true},
-    {RT_FAIL_STR, "rt_fail_str", "vpp", true, true},              /* (reason, pos) */
-    {RT_FAIL_OVERFLOW, "rt_fail_overflow", "vp", true, true},
-    {RT_FAIL_DIVZERO, "rt_fail_divzero", "vp", true, true},
-    {RT_FAIL_ASSERT, "rt_fail_assert", "vp", true, true},
-    {RT_FAIL_NONE, "rt_fail_none", "vp", true, true},
-    {RT_FAIL_STACK, "rt_fail_stack", "vp", true, true},
-    {RT_CLOSURE_NEW, "rt_closure_new", "pw", false, false},
-    {RT_SPAWN, "rt_spawn", "pp", false, false},                   /* (kind) */
-    {RT_SPAWN_CHILD, "rt_spawn_child", "pppw", false, false},     /* (sup, kind, index) */
-    {RT_ACTOR_START, "rt_actor_start", "vp", true, false},        /* builds a supervisor's children */
-    {RT_MSG_ALLOC, "rt_msg_alloc", "pw", false, false},
-    {RT_SEND, "rt_send", "vpp", false, false},
-    {RT_REQUEST_INFO, "rt_request_info", "vppp", false, false},   /* (reqinfo *, self, cont) */
-    {RT_REQUEST_NONE, "rt_request_none", "vpp", false, false},    /* (self, cont) */
-    {RT_REPLY, "rt_reply", "vppi", false, false},                 /* (self, msg, answer) */
-    {RT_STOP, "rt_stop", "vp", false, false},
-    {RT_MONITOR, "rt_monitor", "vpp", false, false},
-    {RT_TIMER_START, "rt_timer_start", "ppibp", false, false},    /* (self, ms, every, body) */
-    {RT_TIMER_CANCEL, "rt_timer_cancel", "vp", false, false},
+static const RtDecl fns[RT_COUNT] = {
+#define RT_ABI_FN(id, name, flags, ret, ...) [RT_##id] = {#name, #ret, #__VA_ARGS__, flags},
+#define RT_ABI_VAR(...)
+#include "include/actor_rt_abi.def"
+#undef RT_ABI_FN
+#undef RT_ABI_VAR
 };
 
-static LLVMTypeRef sig_type(char c) {
-  switch (c) {
-  case 'v': return cg.void_t;
-  case 'b': return cg.i1;
-  case 'i': return cg.i64;
-  case 'w': return cg.i32;
-  case 'd': return cg.f64;
-  case 'p': return cg.ptr;
+static const RtDecl vars[RTV_COUNT] = {
+#define RT_ABI_FN(...)
+#define RT_ABI_VAR(id, name, type, flags) [RTV_##id] = {#name, #type, "", flags},
+#include "include/actor_rt_abi.def"
+#undef RT_ABI_FN
+#undef RT_ABI_VAR
+};
+
+/* The LLVM type of the C type spelled in s[0..n) (spaces around it allowed). */
+static LLVMTypeRef c_type(const char *s, size_t n, bool *is_bool) {
+  while (n && isspace((unsigned char)*s)) s++, n--;
+  while (n && isspace((unsigned char)s[n - 1])) n--;
+  *is_bool = false;
+  if (memchr(s, '*', n)) return cg.ptr;
+  if (n > 6 && !strncmp(s, "const ", 6)) s += 6, n -= 6;
+  if (n > 7 && !strncmp(s, "struct ", 7)) s += 7, n -= 7;
+#define IS(name) (n == strlen(name) && !strncmp(s, name, n))
+  if (IS("void")) return cg.void_t;
+  if (IS("int64_t") || IS("uint64_t") || IS("rt_word") || IS("uintptr_t")) return cg.i64;
+  if (IS("int32_t") || IS("uint32_t")) return cg.i32;
+  if (IS("double")) return cg.f64;
+  if (IS("bool")) {
+    *is_bool = true; /* i1, zero-extended by the C ABI */
+    return cg.i1;
   }
+  if (IS("rt_type")) return cg.type.t;
+  if (IS("rt_program")) return cg.program.t;
+#undef IS
+  fprintf(stderr, "actorc: internal error: actor_rt_abi.def names a C type the compiler does not map: '%.*s'\n",
+          (int)n, s);
   unreachable();
 }
 
-void cg_rt_declare(void) {
-  /* __thread uintptr_t rt_stack_limit (initial-exec: the executable links the runtime) */
-  cg.stack_limit = LLVMAddGlobal(cg.mod, cg.i64, "rt_stack_limit");
-  LLVMSetThreadLocal(cg.stack_limit, 1);
-  LLVMSetThreadLocalMode(cg.stack_limit, LLVMInitialExecTLSModel);
-  /* __thread const char *rt_call_pos: the position of the extern fn call in progress */
-  cg.call_pos = LLVMAddGlobal(cg.mod, cg.ptr, "rt_call_pos");
-  LLVMSetThreadLocal(cg.call_pos, 1);
-  LLVMSetThreadLocalMode(cg.call_pos, LLVMInitialExecTLSModel);
-  if (sizeof decls / sizeof decls[0] != RT_COUNT) unreachable();
-  for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++) {
-    const RtDecl *d = &decls[i];
-    if (d->which != (int)i) unreachable();
-    const char *sig = d->sig;
-    unsigned np = (unsigned)strlen(sig) - 1;
-    LLVMTypeRef params[8];
-    for (unsigned j = 0; j < np; j++) params[j] = sig_type(sig[j + 1]);
-    LLVMTypeRef ft = LLVMFunctionType(sig_type(sig[0]), params, np, 0);
-    LLVMValueRef fn = LLVMAddFunction(cg.mod, d->name, ft);
-    unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
-    for (unsigned j = 0; j < np; j++)
-      if (sig[j + 1] == 'b') LLVMAddAttributeAtIndex(fn, j + 1, LLVMCreateEnumAttribute(cg.ctx, zext, 0));
-    if (sig[0] == 'b') LLVMAddAttributeAtIndex(fn, LLVMAttributeReturnIndex, LLVMCreateEnumAttribute(cg.ctx, zext, 0));
-    if (d->noreturn) {
-      unsigned nr = LLVMGetEnumAttributeKindForName("noreturn", 8);
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg.ctx, nr, 0));
+static void add_attr(LLVMValueRef fn, unsigned index, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(cg.ctx, kind, 0));
+}
+
+static void declare_fn(int which) {
+  const RtDecl *d = &fns[which];
+  bool ret_bool, pbool[8];
+  LLVMTypeRef ret = c_type(d->ret, strlen(d->ret), &ret_bool), params[8];
+  unsigned np = 0;
+  for (const char *p = d->params; *p;) {
+    const char *comma = strchr(p, ','), *end = comma ? comma : p + strlen(p);
+    LLVMTypeRef t = c_type(p, (size_t)(end - p), &pbool[np]);
+    if (t != cg.void_t) { /* (void): no parameters */
+      if (np == sizeof params / sizeof params[0]) unreachable();
+      params[np++] = t;
     }
-    if (!d->may_fail) {
-      unsigned nu = LLVMGetEnumAttributeKindForName("nounwind", 8);
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg.ctx, nu, 0));
-    }
-    cg.rt[d->which] = (RtFn){.name = d->name, .fn = fn, .type = ft, .may_fail = d->may_fail};
+    p = comma ? comma + 1 : end;
   }
+  LLVMTypeRef ft = LLVMFunctionType(ret, params, np, 0);
+  LLVMValueRef fn = LLVMAddFunction(cg.mod, d->name, ft);
+  for (unsigned j = 0; j < np; j++)
+    if (pbool[j]) add_attr(fn, j + 1, "zeroext");
+  if (ret_bool) add_attr(fn, LLVMAttributeReturnIndex, "zeroext");
+  if (d->flags & RT_ABI_NORETURN) add_attr(fn, LLVMAttributeFunctionIndex, "noreturn");
+  if (!(d->flags & RT_ABI_FAILS)) add_attr(fn, LLVMAttributeFunctionIndex, "nounwind");
+  cg.rt[which] = (RtFn){.name = d->name, .fn = fn, .type = ft, .may_fail = (d->flags & RT_ABI_FAILS) != 0};
+}
+
+static void declare_var(int which) {
+  const RtDecl *d = &vars[which];
+  bool is_bool;
+  LLVMValueRef g = LLVMAddGlobal(cg.mod, c_type(d->ret, strlen(d->ret), &is_bool), d->name);
+  if (d->flags & RT_ABI_TLS) {
+    LLVMSetThreadLocal(g, 1);
+    LLVMSetThreadLocalMode(g, LLVMInitialExecTLSModel); /* the executable links the runtime */
+  }
+  /* const T (not a pointer to const): the runtime's descriptors, never written */
+  if (!strncmp(d->ret, "const ", 6) && !strchr(d->ret, '*')) LLVMSetGlobalConstant(g, 1);
+  cg.rtvar[which] = g;
+}
+
+void cg_rt_declare(void) {
+  for (int i = 0; i < RT_COUNT; i++) declare_fn(i);
+  for (int i = 0; i < RTV_COUNT; i++) declare_var(i);
 }

@@ -166,7 +166,7 @@ static void for_list(Node *n, LLVMValueRef list) {
   LLVMBuildCondBr(cg.b, LLVMBuildICmp(cg.b, LLVMIntSLT, iv, len, ""), loop, end);
   LLVMPositionBuilderAtEnd(cg.b, loop);
   /* the element, borrowed from the snapshot (which this loop holds) */
-  LLVMValueRef data = cg_load(cg_ptr_to(cg.i64), cg_gep(cg.list_t, list, 5), "data");
+  LLVMValueRef data = cg_load(cg_ptr_to(cg.i64), cg_rt_field(&cg.list, list, F_LIST_DATA), "data");
   LLVMValueRef w = LLVMBuildLoad2(cg.b, cg.i64, LLVMBuildGEP2(cg.b, cg.i64, data, &iv, 1, ""), "elem");
   cg_store(cg_from_word(w, et), x);
   if (ivar) cg_store(iv, ivar);

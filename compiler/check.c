@@ -10,6 +10,7 @@
  * Errors go through diag_error; codegen runs only when there are none. */
 #include "check.h"
 
+#include <ctype.h>
 #include <string.h>
 
 Program *ck_prog;
@@ -305,6 +306,47 @@ static void check_fn_handler_conflicts(Decl *a) {
   }
 }
 
+/* extern fn ... = "c_name": a C identifier (letters, digits, '_'; not a digit first). */
+static void check_c_symbol(Decl *d) {
+  Node *c = d->csym;
+  if (!c) return;
+  if (c->kind != N_STR) {
+    diag_error(c->loc, "extern fn %s: the C symbol is a plain string, without {...}", d->name);
+    d->csym = NULL;
+    return;
+  }
+  bool ok = c->slen > 0 && c->slen <= 255 && (int64_t)strlen(c->sval) == c->slen && !isdigit((unsigned char)c->sval[0]);
+  for (int64_t i = 0; ok && i < c->slen; i++) ok = isalnum((unsigned char)c->sval[i]) || c->sval[i] == '_';
+  if (!ok) {
+    diag_error(c->loc, "extern fn %s: \"%.*s\" is not a C symbol (letters, digits and '_', not starting with a digit)",
+               d->name, (int)(c->slen > 60 ? 60 : c->slen), c->sval);
+    d->csym = NULL;
+  }
+}
+
+const char *extern_c_name(Decl *d) { return d->csym ? d->csym->sval : d->name; }
+
+/* Two extern fns that bind one C symbol declare one C function: same signature. */
+static void check_c_symbols_agree(void) {
+  for (int i = 0; i < ck_prog->fns.len; i++) {
+    Decl *d = ck_prog->fns.data[i];
+    if (d->kind != D_EXTERN) continue; /* (a bad C symbol was reported and dropped) */
+    for (int j = 0; j < i; j++) {
+      Decl *o = ck_prog->fns.data[j];
+      if (o->kind != D_EXTERN || strcmp(extern_c_name(o), extern_c_name(d))) continue;
+      bool same = d->params.len == o->params.len && d->ret == o->ret;
+      for (int k = 0; same && k < d->params.len; k++)
+        same = ((Param *)d->params.data[k])->type == ((Param *)o->params.data[k])->type;
+      if (!same) {
+        diag_error(d->csym ? d->csym->loc : d->loc, "extern fn %s binds the C function '%s' as extern fn %s does, with another signature",
+                   d->name, extern_c_name(d), o->name);
+        diag_note(o->loc, "extern fn %s is declared here", o->name);
+      }
+      break;
+    }
+  }
+}
+
 static void resolve_signatures(void) {
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
@@ -326,6 +368,7 @@ static void resolve_signatures(void) {
       }
       if (d->ret && !ffi_type_ok(d->ret))
         diag_error(d->ret_te->loc, "an extern function returns Int, Float, Bool, String, Any or Data, not %s", ty_name(d->ret));
+      check_c_symbol(d);
       for (int j = 0; j < d->delivers.len; j++) {
         Decl *h = d->delivers.data[j];
         resolve_params(&h->params);
@@ -593,6 +636,7 @@ void check_program(Program *p, bool need_main) {
   types_init(p);
   collect();
   resolve_signatures();
+  check_c_symbols_agree();
   ck_consts(p);
   for (int i = 0; i < p->actors.len; i++) {
     Decl *a = p->actors.data[i];

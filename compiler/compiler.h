@@ -189,7 +189,7 @@ typedef enum DeclKind {
   D_ACTOR,      /* actor Name(params) { fields, handlers, methods } */
   D_SUPERVISOR, /* supervisor Name(params) { strategy, intensity, children } */
   D_FN,         /* fn name(params) -> ret { body }: top level, or a method (owner set) */
-  D_EXTERN,     /* extern fn name(params) -> ret */
+  D_EXTERN,     /* extern fn name(params) -> ret [delivers ...] [= "c_name"] */
   D_HANDLER,    /* on name(params) -> ret { body } (owner set) */
   D_USE,        /* use "path" / use std.name */
   D_CONST,      /* const NAME = value (top level) */
@@ -228,6 +228,7 @@ struct Decl {
   Vec handlers;       /* Decl* (D_HANDLER) */
   Vec methods;        /* Decl* (D_FN) */
   Vec delivers;       /* extern fn: Decl* (D_HANDLER signatures) the caller must declare */
+  Node *csym;         /* extern fn ... = "c_name": the C symbol (an N_STR), or NULL: its name */
   Vec callees;        /* fn/method: the functions and methods its body calls directly */
   bool recursive;     /* fn/method: on a cycle of direct calls (codegen checks the stack) */
   Type *type;         /* the reference type of an actor or supervisor */
@@ -325,7 +326,7 @@ Decl *ast_actor(const char *name, Vec params, Vec members, Loc loc);  /* members
 Decl *ast_supervisor(const char *name, Vec params, Vec items, Loc loc); /* items: SupItem* */
 Decl *ast_fn(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc);
 Decl *ast_handler(const char *name, Vec params, TypeExpr *ret, Vec body, Loc loc);
-Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Loc loc);
+Decl *ast_extern(const char *name, Vec params, TypeExpr *ret, Vec delivers, Node *csym, Loc loc);
 Decl *ast_use(const char *path, Loc loc);               /* use "path" */
 Decl *ast_use_std(const char *name, Loc loc);           /* use std.NAME */
 Decl *ast_const(const char *name, Node *value, Loc loc);
@@ -479,6 +480,7 @@ enum Builtin {
 
 /* Checks the whole program; reports errors through diag_error.  need_main: build/run. */
 void check_program(Program *p, bool need_main);
+const char *extern_c_name(Decl *d); /* the C symbol an extern fn binds */
 
 /* ---- cg*.c: LLVM IR generation ------------------------------------------------- */
 

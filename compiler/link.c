@@ -82,6 +82,8 @@ bool link_program(const char *obj_path, const char *exe_path, Vec *extra_flags) 
   }
   vec_push(&argv, "-lpthread");
   vec_push(&argv, "-lm");
+  /* The runtime keeps each function in a section of its own: keep only those used. */
+  vec_push(&argv, "-Wl,--gc-sections");
   vec_push(&argv, NULL);
   int st = run((char **)argv.data);
   if (st != 0) {

@@ -108,7 +108,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %type <vec> delivered params opt_params param_list opt_args arg_list stmts block members member_list sup_items sup_list
 %type <param> param
 %type <te> type opt_ret opt_type
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol
 %type <blk> then_clause else_clause
 %type <op> assign_op
 %type <child> child
@@ -133,10 +133,10 @@ item
   : actor
   | supervisor
   | fn
-  | EXTERN FN IDENT params opt_ret
-                                { $$ = ast_extern($3, $4, $5, (Vec){0}, @3); }
-  | EXTERN FN IDENT params opt_ret IDENT delivered
-      { $$ = ast_extern($3, $4, $5, $7, @3);
+  | EXTERN FN IDENT params opt_ret opt_symbol
+                                { $$ = ast_extern($3, $4, $5, (Vec){0}, $6, @3); }
+  | EXTERN FN IDENT params opt_ret IDENT delivered opt_symbol
+      { $$ = ast_extern($3, $4, $5, $7, $8, @3);
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
   | CONST IDENT "=" expr        { $$ = ast_const($2, $4, @2); }
   | USE STRING                  { $$ = ast_use($2.p, @2); }
@@ -242,6 +242,12 @@ delivered
 
 delivered_sig
   : IDENT params                { $$ = ast_handler($1, $2, NULL, (Vec){0}, @1); }
+  ;
+
+/* extern fn ... = "c_name": the C symbol the declaration binds (its own name without) */
+opt_symbol
+  : %empty                      { $$ = NULL; }
+  | "=" string                  { $$ = $2; }
   ;
 
 opt_ret

@@ -6,6 +6,8 @@
 #
 #   rt           tests/rt/run.sh: the runtime's unit tests in C (build/tests/test_*), at
 #                several thread counts
+#   build        tests/build.sh: the runtime's layers call only downward, its exported
+#                symbols are its public API, make install works (tests/build/*.sh)
 #   golden       tests/golden.sh: tests/run/NAME.actor print NAME.out
 #   memory       tests/memory.sh: supervisors that end are freed (peak RSS)
 #   diag         tests/diag.sh: tests/diag/NAME.actor report the errors their
@@ -46,6 +48,7 @@ part() {
 rt_bins() { for t in build/tests/test_*; do [ -x "$t" ] && case "$t" in *.*) ;; *) echo "$t" ;; esac; done; }
 
 part rt sh tests/rt/run.sh $(rt_bins)
+part build sh tests/build.sh
 part golden sh tests/golden.sh
 part memory sh tests/memory.sh
 part diag sh tests/diag.sh

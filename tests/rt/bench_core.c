@@ -13,8 +13,10 @@ static void ponger_dispatch(rt_actor *self, rt_msg *m) {
   tsend(t->ref, 0, t->a, 0, NULL);
 }
 static const char *const ponger_names[] = {"ping", "quit"};
-static const rt_kind ponger_kind = {"Ponger", RT_ACTOR_STATE_OFFSET, 1, ponger_names, no_answers, NULL, -1, 0, NULL,
-                                    ponger_dispatch, tmsg_drop, t_nop_actor, t_nop_actor, NULL};
+static const rt_kind ponger_kind = {.name = "Ponger", .size = RT_ACTOR_STATE_OFFSET, .nhandlers = 1,
+                                    .handler_names = ponger_names, .handler_answers = no_answers, .down_handler = -1,
+                                    .dispatch = ponger_dispatch, .drop_msg = tmsg_drop, .drop_state = t_nop_actor,
+                                    .drop_params = t_nop_actor};
 static void pinger_dispatch(rt_actor *self, rt_msg *m) {
   pinger_st *s = STATE(self, pinger_st);
   tmsg *t = (tmsg *)m;
@@ -29,8 +31,10 @@ static void pinger_dispatch(rt_actor *self, rt_msg *m) {
   }
 }
 static const char *const pinger_names[] = {"pong", "go"};
-static const rt_kind pinger_kind = {"Pinger", RT_ACTOR_STATE_OFFSET + sizeof(pinger_st), 2, pinger_names, no_answers,
-                                    NULL, -1, 0, NULL, pinger_dispatch, tmsg_drop, t_nop_actor, t_nop_actor, NULL};
+static const rt_kind pinger_kind = {.name = "Pinger", .size = RT_ACTOR_STATE_OFFSET + sizeof(pinger_st),
+                                    .nhandlers = 2, .handler_names = pinger_names, .handler_answers = no_answers,
+                                    .down_handler = -1, .dispatch = pinger_dispatch, .drop_msg = tmsg_drop,
+                                    .drop_state = t_nop_actor, .drop_params = t_nop_actor};
 
 /* ---- ring ----------------------------------------------------------------------------- */
 typedef struct { int64_t id; rt_actor *next; } node_st;
@@ -47,8 +51,10 @@ static void node_dispatch(rt_actor *self, rt_msg *m) {
   }
 }
 static const char *const node_names[] = {"link", "token"};
-static const rt_kind node_kind = {"Node", RT_ACTOR_STATE_OFFSET + sizeof(node_st), 2, node_names, no_answers, NULL, -1,
-                                  0, NULL, node_dispatch, tmsg_drop, t_nop_actor, t_nop_actor, NULL};
+static const rt_kind node_kind = {.name = "Node", .size = RT_ACTOR_STATE_OFFSET + sizeof(node_st), .nhandlers = 2,
+                                  .handler_names = node_names, .handler_answers = no_answers, .down_handler = -1,
+                                  .dispatch = node_dispatch, .drop_msg = tmsg_drop, .drop_state = t_nop_actor,
+                                  .drop_params = t_nop_actor};
 
 /* ---- counting -------------------------------------------------------------------------- */
 typedef struct { int64_t total; } counter_st;
@@ -63,9 +69,11 @@ static void counter_drop(rt_msg *m) { (void)m; }
 static const char *const counter_names[] = {"inc", "get"};
 static const uint8_t counter_answers[] = {0, 1};
 static const rt_type *const counter_types[] = {NULL, &rt_type_int};
-static const rt_kind counter_kind = {"Counter", RT_ACTOR_STATE_OFFSET + sizeof(counter_st), 2, counter_names,
-                                     counter_answers, counter_types, -1, 0, NULL, counter_dispatch, counter_drop,
-                                     t_nop_actor, t_nop_actor, NULL};
+static const rt_kind counter_kind = {.name = "Counter", .size = RT_ACTOR_STATE_OFFSET + sizeof(counter_st),
+                                     .nhandlers = 2, .handler_names = counter_names,
+                                     .handler_answers = counter_answers, .answer_types = counter_types,
+                                     .down_handler = -1, .dispatch = counter_dispatch, .drop_msg = counter_drop,
+                                     .drop_state = t_nop_actor, .drop_params = t_nop_actor};
 static void got_total(rt_actor *self, rt_closure *c, rt_word answer) { result = (int64_t)answer; }
 static void producer_dispatch(rt_actor *self, rt_msg *m) {
   tmsg *t = (tmsg *)m;
@@ -80,8 +88,10 @@ static void producer_dispatch(rt_actor *self, rt_msg *m) {
   trequest(self, t->ref, 1, 0, c);
 }
 static const char *const producer_names[] = {"run"};
-static const rt_kind producer_kind = {"Producer", RT_ACTOR_STATE_OFFSET, 1, producer_names, no_answers, NULL, -1, 0,
-                                      NULL, producer_dispatch, tmsg_drop, t_nop_actor, t_nop_actor, NULL};
+static const rt_kind producer_kind = {.name = "Producer", .size = RT_ACTOR_STATE_OFFSET, .nhandlers = 1,
+                                      .handler_names = producer_names, .handler_answers = no_answers,
+                                      .down_handler = -1, .dispatch = producer_dispatch, .drop_msg = tmsg_drop,
+                                      .drop_state = t_nop_actor, .drop_params = t_nop_actor};
 
 /* ---- spawn ---------------------------------------------------------------------------- */
 typedef struct { int64_t n, sum, seen; } driver_st;
@@ -91,8 +101,10 @@ static void worker_dispatch(rt_actor *self, rt_msg *m) {
   rt_stop(self);
 }
 static const char *const worker_names[] = {"echo"};
-static const rt_kind worker_kind = {"Worker", RT_ACTOR_STATE_OFFSET, 1, worker_names, no_answers, NULL, -1, 0, NULL,
-                                    worker_dispatch, tmsg_drop, t_nop_actor, t_nop_actor, NULL};
+static const rt_kind worker_kind = {.name = "Worker", .size = RT_ACTOR_STATE_OFFSET, .nhandlers = 1,
+                                    .handler_names = worker_names, .handler_answers = no_answers, .down_handler = -1,
+                                    .dispatch = worker_dispatch, .drop_msg = tmsg_drop, .drop_state = t_nop_actor,
+                                    .drop_params = t_nop_actor};
 static void driver_dispatch(rt_actor *self, rt_msg *m) {
   driver_st *s = STATE(self, driver_st);
   tmsg *t = (tmsg *)m;
@@ -111,8 +123,10 @@ static void driver_dispatch(rt_actor *self, rt_msg *m) {
   }
 }
 static const char *const driver_names[] = {"go", "add"};
-static const rt_kind driver_kind = {"Driver", RT_ACTOR_STATE_OFFSET + sizeof(driver_st), 2, driver_names, no_answers,
-                                    NULL, -1, 0, NULL, driver_dispatch, tmsg_drop, t_nop_actor, t_nop_actor, NULL};
+static const rt_kind driver_kind = {.name = "Driver", .size = RT_ACTOR_STATE_OFFSET + sizeof(driver_st),
+                                    .nhandlers = 2, .handler_names = driver_names, .handler_answers = no_answers,
+                                    .down_handler = -1, .dispatch = driver_dispatch, .drop_msg = tmsg_drop,
+                                    .drop_state = t_nop_actor, .drop_params = t_nop_actor};
 
 /* ---- skynet ---------------------------------------------------------------------------- */
 typedef struct { rt_actor *parent; int64_t acc, waiting; } sky_st;
@@ -126,8 +140,10 @@ static void sky_drop_state(rt_actor *self) {
   STATE(self, sky_st)->parent = NULL;
 }
 static const char *const sky_names[] = {"run", "result"};
-static const rt_kind sky_kind = {"Node", RT_ACTOR_STATE_OFFSET + sizeof(sky_st), 2, sky_names, no_answers, NULL, -1,
-                                 0, NULL, sky_dispatch, sky_drop_msg, sky_drop_state, t_nop_actor, NULL};
+static const rt_kind sky_kind = {.name = "Node", .size = RT_ACTOR_STATE_OFFSET + sizeof(sky_st), .nhandlers = 2,
+                                 .handler_names = sky_names, .handler_answers = no_answers, .down_handler = -1,
+                                 .dispatch = sky_dispatch, .drop_msg = sky_drop_msg, .drop_state = sky_drop_state,
+                                 .drop_params = t_nop_actor};
 static void sky_up(sky_st *s, int64_t v) {
   if (s->parent)
     tsend(s->parent, 1, v, 0, NULL);

@@ -8,7 +8,7 @@
 #ifndef RT_TEST_H
 #define RT_TEST_H
 
-#include "rt_internal.h"
+#include "core/rt_core.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>

@@ -1,75 +1,60 @@
-/* stub_core.c — for tests/rt/test_values.c only: stand-ins for the core symbols the
- * value library links against (failure, actors, timers), which live in the real
- * runtime's rt_actor.c / rt_timer.c / rt_fail.c.
- *
- * rt_fail records the reason and position and longjmps to the jmp_buf the test set
- * in stub_fail_jmp (aborts when none is set: an unexpected failure).  Actors use the
- * real header (struct rt_actor, rt_internal.h) with a kind of their own that only has
- * a name; timers are minimal objects with a header and a number. */
-#include "rt_internal.h"
+/* stub_core.c — for tests/rt/test_values.c only: what the core registers with the
+ * layers below it (values/rt_values.h, base/rt_base.h), so that the value library can
+ * be tested linked with runtime/base alone:
+ *   - how actors and timers are freed and printed (rt_obj_register): stand-in actors
+ *     and timers here are a header, a name and a number;
+ *   - how failures are reported (rt_fail_set_reporter): the reason and position are
+ *     recorded in stub_fail_reason and stub_fail_pos for the test to check.
+ * Call stub_core_init() first. */
+#include "values/rt_values.h"
 
-#include <setjmp.h>
-
-jmp_buf *stub_fail_jmp;
 char stub_fail_reason[1024];
 char stub_fail_pos[128];
 int stub_actors_freed, stub_timers_freed;
 
-/* An actor and the kind it points at, in one block. */
-typedef struct stub_actor {
-  struct rt_actor a;
-  rt_kind kind;
-} stub_actor;
-
-struct rt_timer {
+typedef struct stub_obj {
   rt_hdr h;
+  const char *name;
   uint64_t number;
-};
+} stub_obj;
 
-_Noreturn void rt_fail(const char *reason, const char *pos) {
-  /* Copy before jumping: callers may pass a reason built in their own frame. */
+static void stub_report(const char *reason, const char *pos) {
   snprintf(stub_fail_reason, sizeof stub_fail_reason, "%s", reason);
   snprintf(stub_fail_pos, sizeof stub_fail_pos, "%s", pos ? pos : "(null)");
-  if (!stub_fail_jmp) {
-    fprintf(stderr, "stub_core: unexpected rt_fail(\"%s\", %s)\n", stub_fail_reason, stub_fail_pos);
-    abort();
-  }
-  jmp_buf *j = stub_fail_jmp;
-  stub_fail_jmp = NULL;
-  longjmp(*j, 1);
 }
 
-_Noreturn void rt_fail_str(rt_str *reason, const char *pos) { rt_fail(reason ? reason->data : "", pos); }
-_Noreturn void rt_fail_overflow(const char *pos) { rt_fail("integer overflow", pos); }
-_Noreturn void rt_fail_divzero(const char *pos) { rt_fail("division by zero", pos); }
-_Noreturn void rt_fail_assert(const char *pos) { rt_fail("assertion failed", pos); }
-_Noreturn void rt_fail_none(const char *pos) { rt_fail("send to none", pos); }
-
-rt_actor *stub_actor_new(const char *kind_name, uint64_t number) {
-  stub_actor *s = rt_zalloc(sizeof *s);
-  rt_hdr_init(&s->a, RT_TAG_ACTOR);
-  s->kind.name = kind_name;
-  s->a.kind = &s->kind;
-  s->a.number = number;
-  return &s->a;
-}
-
-struct rt_timer *stub_timer_new(uint64_t number) {
-  struct rt_timer *t = rt_alloc(sizeof *t);
-  rt_hdr_init(t, RT_TAG_TIMER);
-  t->number = number;
-  return t;
-}
-
-const char *rt_actor_kind_name(const rt_actor *a) { return a->kind->name; }
-uint64_t rt_actor_number(const rt_actor *a) { return a->number; }
-void rt_actor_free(rt_actor *a) {
+static void actor_free(void *a) {
   stub_actors_freed++;
   rt_free(a);
 }
-
-uint64_t rt_timer_number(const struct rt_timer *t) { return t->number; }
-void rt_timer_free(struct rt_timer *t) {
+static void timer_free(void *t) {
   stub_timers_freed++;
   rt_free(t);
 }
+static const char *obj_name(const void *o) { return ((const stub_obj *)o)->name; }
+static uint64_t obj_number(const void *o) { return ((const stub_obj *)o)->number; }
+static const rt_obj_class actor_class = {actor_free, obj_name, obj_number};
+static const rt_obj_class timer_class = {timer_free, obj_name, obj_number};
+
+void stub_core_init(void);
+void stub_core_init(void) {
+  rt_obj_register(RT_TAG_ACTOR, &actor_class);
+  rt_obj_register(RT_TAG_TIMER, &timer_class);
+  rt_fail_set_reporter(stub_report);
+}
+
+static stub_obj *stub_new(uint32_t tag, const char *name, uint64_t number) {
+  stub_obj *o = rt_zalloc(sizeof *o);
+  rt_hdr_init(o, tag);
+  o->name = name;
+  o->number = number;
+  return o;
+}
+
+rt_actor *stub_actor_new(const char *kind_name, uint64_t number);
+rt_actor *stub_actor_new(const char *kind_name, uint64_t number) {
+  return (rt_actor *)stub_new(RT_TAG_ACTOR, kind_name, number);
+}
+
+struct rt_timer *stub_timer_new(uint64_t number);
+struct rt_timer *stub_timer_new(uint64_t number) { return (struct rt_timer *)stub_new(RT_TAG_TIMER, "Timer", number); }

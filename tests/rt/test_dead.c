@@ -53,8 +53,8 @@ static void stop_queued(void) {
   CHECK_EQ(atomic_load(&states_dropped), 1);
   CHECK_EQ(atomic_load(&freed), 0);        /* we still hold a reference */
   CHECK(atomic_load(&v->flags) & RT_AF_DEAD);
-  CHECK(rt_actor_number(v) > 0);           /* the header stays readable */
-  CHECK(strcmp(rt_actor_kind_name(v), "Victim") == 0);
+  CHECK(v->number > 0);                    /* the header stays readable */
+  CHECK(strcmp(v->kind->name, "Victim") == 0);
   rt_release(v);
   CHECK_EQ(atomic_load(&freed), 1);
   CHECK(!rt_actor_any_failed());
@@ -151,7 +151,7 @@ static void watcher_dispatch(rt_actor *self, rt_msg *m) {
   int64_t i = atomic_fetch_add(&ndown, 1);
   if (i < MAXD) {
     snprintf(down_reason[i], 32, "%s", d->reason ? d->reason->data : "");
-    down_who[i] = d->who ? rt_actor_number(d->who) : 0;
+    down_who[i] = d->who ? d->who->number : 0;
   }
 }
 static void watcher_drop(rt_msg *m) {
@@ -202,8 +202,8 @@ static void monitors(void) {
   char err[256];
   t_capture_end(err, sizeof err);
   CHECK_EQ(atomic_load(&ndown), 4);
-  int i0 = find_down(rt_actor_number(jobs[0])), i1 = find_down(rt_actor_number(jobs[1])),
-      i2 = find_down(rt_actor_number(jobs[2])), in = find_down(0);
+  int i0 = find_down(jobs[0]->number), i1 = find_down(jobs[1]->number),
+      i2 = find_down(jobs[2]->number), in = find_down(0);
   CHECK(i0 >= 0 && strcmp(down_reason[i0], "stopped") == 0);
   CHECK(i1 >= 0 && strcmp(down_reason[i1], "job 2 broke") == 0);
   CHECK(i2 >= 0 && strcmp(down_reason[i2], "dead") == 0);

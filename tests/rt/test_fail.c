@@ -93,7 +93,7 @@ static void unwinding(int64_t how, const char *expect) {
   rt_stats after = t_stats();
 
   char want[256];
-  snprintf(want, sizeof want, "actor Divider#%llu failed in divide at %s\n", (unsigned long long)rt_actor_number(d),
+  snprintf(want, sizeof want, "actor Divider#%llu failed in divide at %s\n", (unsigned long long)d->number,
            expect);
   CHECK(strstr(err, want) != NULL);
   if (!strstr(err, want)) fprintf(stderr, "got: %s\nwant: %s\n", err, want);
@@ -138,7 +138,7 @@ static void init_fails(void) {
   rt_stats after = t_stats();
   char want[256];
   snprintf(want, sizeof want, "actor Bad#%llu failed in init at init.actor:3:9: assertion failed\n",
-           (unsigned long long)rt_actor_number(a));
+           (unsigned long long)a->number);
   CHECK(strstr(err, want) != NULL);
   CHECK_EQ(atomic_load(&init_handled), 0);
   CHECK_EQ(atomic_load(&strings_freed), 1);

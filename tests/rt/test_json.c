@@ -1,26 +1,26 @@
-/* test_json.c — std.json's C half (runtime/rt_std_json.c) on its own, outside any
+/* test_json.c — std.json's C half (stdlib/json.c) on its own, outside any
  * actor: encoding of every type, the Float text checked against rt_str_of_float on
  * millions of doubles, decoding into every type, each failure reason with its offset,
  * UTF-8 and \u escapes, nesting limits, null, map keys, and a 1 MB document each way
  * (timed; the times are printed).  Failures are caught with rt_fail_catch; run under
  * ASan/LSan (make test-rt-asan) it also shows nothing leaks on the failure paths. */
 #include "rt_test.h"
-#include "rt_std.h"
+#include "actor_std.h"
 
 #include <math.h>
 #include <time.h>
 
-static const rt_type t_li = {RT_T_LIST, 0, &rt_type_int, NULL};
-static const rt_type t_lf = {RT_T_LIST, 0, &rt_type_float, NULL};
-static const rt_type t_ls = {RT_T_LIST, 0, &rt_type_string, NULL};
-static const rt_type t_lli = {RT_T_LIST, 0, &t_li, NULL};
-static const rt_type t_msi = {RT_T_MAP, 0, &rt_type_string, &rt_type_int};
-static const rt_type t_mis = {RT_T_MAP, 0, &rt_type_int, &rt_type_string};
-static const rt_type t_mbi = {RT_T_MAP, 0, &rt_type_bool, &rt_type_int};
-static const rt_type t_msli = {RT_T_MAP, 0, &rt_type_string, &t_li};
-static const rt_type t_lmsi = {RT_T_LIST, 0, &t_msi, NULL};
-static const rt_type t_la = {RT_T_LIST, 0, &rt_type_actor, NULL};
-static const rt_type t_mst = {RT_T_MAP, 0, &rt_type_string, &rt_type_timer};
+static const rt_type t_li = {.kind = RT_T_LIST, .a = &rt_type_int};
+static const rt_type t_lf = {.kind = RT_T_LIST, .a = &rt_type_float};
+static const rt_type t_ls = {.kind = RT_T_LIST, .a = &rt_type_string};
+static const rt_type t_lli = {.kind = RT_T_LIST, .a = &t_li};
+static const rt_type t_msi = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_int};
+static const rt_type t_mis = {.kind = RT_T_MAP, .a = &rt_type_int, .b = &rt_type_string};
+static const rt_type t_mbi = {.kind = RT_T_MAP, .a = &rt_type_bool, .b = &rt_type_int};
+static const rt_type t_msli = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &t_li};
+static const rt_type t_lmsi = {.kind = RT_T_LIST, .a = &t_msi};
+static const rt_type t_la = {.kind = RT_T_LIST, .a = &rt_type_actor};
+static const rt_type t_mst = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_timer};
 
 static rt_str *S(const char *s) { return rt_str_new(s, (int64_t)strlen(s)); }
 static rt_word W(double x) {
@@ -43,11 +43,11 @@ typedef struct call {
 static void run_call(void *p) {
   call *c = p;
   if (c->op == 0)
-    c->out = json_decode(c->text, c->t, "t.actor:1:1");
+    c->out = actor_std_json_decode(c->text, c->t, "t.actor:1:1");
   else if (c->op == 1)
-    c->str = json_encode(c->v, c->t);
+    c->str = actor_std_json_encode(c->v, c->t);
   else
-    c->str = json_pretty(c->v, c->t);
+    c->str = actor_std_json_pretty(c->v, c->t);
 }
 
 static char last_reason[400];
@@ -379,13 +379,13 @@ static void test_nesting(void) {
   deep[2 * n] = 0;
   rt_str *t1000 = rt_str_new(deep + n - 1000, 2000), *t1001 = rt_str_new(deep + n - 1001, 2002),
          *tall = rt_str_new(deep, 2 * n);
-  CHECK(json_valid(t1000));
-  CHECK(!json_valid(t1001));
-  CHECK(!json_valid(tall));
-  rt_str *why = json_error(tall);
+  CHECK(actor_std_json_valid(t1000));
+  CHECK(!actor_std_json_valid(t1001));
+  CHECK(!actor_std_json_valid(tall));
+  rt_str *why = actor_std_json_error(tall);
   CHECK(why && strcmp(why->data, "json: nesting deeper than 1000 levels at offset 1000") == 0);
   rt_release(why);
-  why = json_error(t1000);
+  why = actor_std_json_error(t1000);
   CHECK(why == NULL);
   BAD_N(deep, 2 * n, &t_lli, "json: expected an integer at offset 2, found an array");
   rt_release(t1000), rt_release(t1001), rt_release(tall);
@@ -393,7 +393,7 @@ static void test_nesting(void) {
   rt_buf b = {0};
   for (int i = 0; i < 2000; i++) rt_buf_puts(&b, "{\"a\":");
   rt_str *objs = rt_buf_finish(&b);
-  why = json_error(objs);
+  why = actor_std_json_error(objs);
   CHECK(why && strcmp(why->data, "json: nesting deeper than 1000 levels at offset 5000") == 0);
   rt_release(why);
   rt_release(objs);
@@ -405,19 +405,19 @@ static void test_valid(void) {
                         "{\"\\ud83d\\ude00\": \"\\\\\"}", "1E+2"};
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
     rt_str *s = S(good[i]);
-    CHECK(json_valid(s));
+    CHECK(actor_std_json_valid(s));
     rt_release(s);
   }
   const char *bad[] = {"", "[", "]", "{\"a\"}", "[1,]", "01", "\"\\u00\"", "nul", "[] []", "{\"a\":1,}", "'x'"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     rt_str *s = S(bad[i]);
-    CHECK(!json_valid(s));
-    rt_str *why = json_error(s);
+    CHECK(!actor_std_json_valid(s));
+    rt_str *why = actor_std_json_error(s);
     CHECK(why && strncmp(why->data, "json: ", 6) == 0);
     rt_release(why);
     rt_release(s);
   }
-  rt_str *e = json_error(NULL);
+  rt_str *e = actor_std_json_error(NULL);
   CHECK(e && strcmp(e->data, "json: expected a value at offset 0, found the end of the text") == 0);
   rt_release(e);
 }
@@ -430,7 +430,7 @@ static void test_round_trip(void) {
     rt_str *t = S(texts[i]);
     call c = {0, t, types[i], 0, 0, NULL};
     CHECK(rt_fail_catch(run_call, &c, NULL, 0));
-    rt_str *back = json_encode(c.out, types[i]);
+    rt_str *back = actor_std_json_encode(c.out, types[i]);
     CHECK(rt_str_eq(back, t));
     rt_release(back);
     rt_word_release(c.out, types[i]);
@@ -446,8 +446,8 @@ static double secs(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const rt_type t_mss = {RT_T_MAP, 0, &rt_type_string, &rt_type_string};
-static const rt_type t_lmss = {RT_T_LIST, 0, &t_mss, NULL};
+static const rt_type t_mss = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_string};
+static const rt_type t_lmss = {.kind = RT_T_LIST, .a = &t_mss};
 
 static void test_big(void) {
   /* records of strings, ints and floats: [{"id": "...", "n": "...", ...}] as text */
@@ -468,7 +468,7 @@ static void test_big(void) {
   call c = {0, text, &t_lmss, 0, 0, NULL};
   CHECK(rt_fail_catch(run_call, &c, NULL, 0));
   double t1 = secs();
-  rt_str *back = json_encode(c.out, &t_lmss);
+  rt_str *back = actor_std_json_encode(c.out, &t_lmss);
   double t2 = secs();
   CHECK(rt_str_eq(back, text));
   CHECK_EQ(rt_list_len((rt_list *)(uintptr_t)c.out), records);
@@ -484,7 +484,7 @@ static void test_big(void) {
     rt_list_push(&il, &t_li, (rt_word)(next() % 1000000000000ull));
   }
   t0 = secs();
-  rt_str *ft = json_encode((rt_word)(uintptr_t)fl, &t_lf), *it = json_encode((rt_word)(uintptr_t)il, &t_li);
+  rt_str *ft = actor_std_json_encode((rt_word)(uintptr_t)fl, &t_lf), *it = actor_std_json_encode((rt_word)(uintptr_t)il, &t_li);
   t1 = secs();
   call cf = {0, ft, &t_lf, 0, 0, NULL}, ci = {0, it, &t_li, 0, 0, NULL};
   CHECK(rt_fail_catch(run_call, &cf, NULL, 0));
@@ -502,7 +502,7 @@ static void test_big(void) {
   fl = NULL;
   for (int i = 0; i < 50000; i++) rt_list_push(&fl, &t_lf, W((double)(next() >> 11) / 9007199254740992.0));
   t0 = secs();
-  ft = json_encode((rt_word)(uintptr_t)fl, &t_lf);
+  ft = actor_std_json_encode((rt_word)(uintptr_t)fl, &t_lf);
   t1 = secs();
   cf = (call){0, ft, &t_lf, 0, 0, NULL};
   CHECK(rt_fail_catch(run_call, &cf, NULL, 0));

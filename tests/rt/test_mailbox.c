@@ -4,7 +4,7 @@
  * queue per empty->non-empty transition, and that the pools' batch hand-off keeps a
  * producer/consumer pair's memory bounded. */
 #include "rt_test.h"
-#include "rt_mailbox.h"
+#include "core/rt_mailbox.h"
 
 #include <sched.h>
 

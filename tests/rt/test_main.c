@@ -9,7 +9,7 @@
  *   lines   many actors print many lines: every line arrives whole, none lost */
 #include "rt_test.h"
 
-static const rt_type list_of_string = {RT_T_LIST, 0, &rt_type_string, NULL};
+static const rt_type list_of_string = {.kind = RT_T_LIST, .a = &rt_type_string};
 static const uint8_t no_answers[4];
 
 typedef struct { rt_msg h; rt_list *args; } start_msg;
@@ -163,4 +163,4 @@ static const rt_kind main_kind = {.name = "Main", .size = RT_ACTOR_STATE_OFFSET,
                                   .dispatch = main_dispatch, .drop_msg = main_drop, .drop_state = t_nop_actor,
                                   .drop_params = t_nop_actor};
 
-const rt_program rt_program_main = {&main_kind, 0, 1, &list_of_string};
+const rt_program rt_program_main = {.main_kind = &main_kind, .start_takes_args = 1, .args_type = &list_of_string};

@@ -16,8 +16,8 @@
  * argument } (a line wrapped in the runtime's RT_MSG_NET_LINE, which the tests never
  * see: kind->dispatch gets the handler's message). */
 #include "rt_test.h"
-#include "rt_net.h" /* white-box: a handle's flow-control count (rt_net_flow.c) */
-#include "rt_std.h" /* the C halves of stdlib/net.actor and io.actor */
+#include "io/rt_net.h" /* white-box: a handle's flow-control count (rt_net_flow.c) */
+#include "actor_std.h" /* the C halves of stdlib/net.actor and io.actor */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -73,12 +73,12 @@ static void str_cleanup(rt_str **p) { rt_release(*p); }
 #define LOCAL_STR __attribute__((cleanup(str_cleanup))) rt_str *
 static void send_str(int64_t conn, const char *s) {
   rt_str *t = S(s);
-  tcp_send(conn, t);
+  actor_std_net_tcp_send(conn, t);
   rt_release(t);
 }
 static int64_t listen_local(int64_t port) {
   LOCAL_STR h = S("127.0.0.1");
-  return tcp_listen(h, port);
+  return actor_std_net_tcp_listen(h, port);
 }
 
 static rt_actor *start_actor(const rt_kind *k, int64_t a, int64_t b) {
@@ -239,7 +239,7 @@ static void echo_server_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START: {
     s->listener = listen_local(0);
-    int64_t port = tcp_port(s->listener);
+    int64_t port = actor_std_net_tcp_port(s->listener);
     for (int i = 0; i < echo_n; i++) {
       tspawn_send(&echo_client_kind, H_GO, port, i, NULL);
     }
@@ -247,11 +247,11 @@ static void echo_server_dispatch(rt_actor *self, rt_msg *m) {
   }
   case H_ACCEPTED:
     atomic_fetch_add(&echo_accepted, 1);
-    tcp_own(accepted_conn(m));
+    actor_std_net_tcp_own(accepted_conn(m));
     break;
   case H_LINE:
     if (!strcmp(text_arg(m), "bye")) {
-      tcp_close(conn_arg(m));
+      actor_std_net_tcp_close(conn_arg(m));
     } else {
       char buf[128];
       snprintf(buf, sizeof buf, "echo %s", text_arg(m));
@@ -261,7 +261,7 @@ static void echo_server_dispatch(rt_actor *self, rt_msg *m) {
   case H_CLOSED:
     if (strcmp(text_arg(m), "closed")) atomic_fetch_add(&echo_bad, 1);
     atomic_fetch_add(&echo_server_closed, 1);
-    if (++s->closed == echo_n) tcp_close_listener(s->listener);
+    if (++s->closed == echo_n) actor_std_net_tcp_close_listener(s->listener);
     break;
   }
 }
@@ -275,7 +275,7 @@ static void echo_client_dispatch(rt_actor *self, rt_msg *m) {
     tmsg *t = (tmsg *)m;
     s->idx = t->b;
     rt_str *host = S(t->b % 2 ? "127.0.0.1" : "localhost");
-    s->conn = tcp_connect(host, t->a);
+    s->conn = actor_std_net_tcp_connect(host, t->a);
     rt_release(host);
     break;
   }
@@ -284,7 +284,7 @@ static void echo_client_dispatch(rt_actor *self, rt_msg *m) {
       if (j % 2) { /* in two pieces */
         snprintf(buf, sizeof buf, "c%lld ", (long long)s->idx);
         rt_str *a = S(buf);
-        tcp_write(s->conn, a);
+        actor_std_net_tcp_write(s->conn, a);
         rt_release(a);
         snprintf(buf, sizeof buf, "%d", j);
         send_str(s->conn, buf);
@@ -337,19 +337,19 @@ static void collector_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START:
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
-  case H_ACCEPTED: tcp_own(accepted_conn(m)); break;
+  case H_ACCEPTED: actor_std_net_tcp_own(accepted_conn(m)); break;
   case H_LINE:
     rec_line(text_arg(m), text_len(m));
     if (collect_close_after && !strcmp(text_arg(m), collect_close_after)) {
       send_str(conn_arg(m), "goodbye");
-      tcp_close(conn_arg(m));
+      actor_std_net_tcp_close(conn_arg(m));
       send_str(conn_arg(m), "never sent"); /* after tcp_close: dropped */
     }
     break;
   case H_CLOSED:
-    if (rec_closed(text_arg(m)) == collect_until) tcp_close_listener(s->listener);
+    if (rec_closed(text_arg(m)) == collect_until) actor_std_net_tcp_close_listener(s->listener);
     break;
   }
 }
@@ -462,10 +462,10 @@ static void fragile_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START:
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
   case H_ACCEPTED:
-    if (s->closed++ == 0) tcp_own(accepted_conn(m));
+    if (s->closed++ == 0) actor_std_net_tcp_own(accepted_conn(m));
     break;
   case H_LINE:
     if (!strcmp(text_arg(m), "die")) rt_fail("boom", "fragile.actor:1:1");
@@ -518,7 +518,7 @@ static void phoenix_init(rt_actor *self) {
   phoenix_state *s = STATE(self, phoenix_state);
   atomic_fetch_add(&phoenix_inits, 1);
   s->listener = listen_local(phoenix_port); /* the old listener must be closed by now */
-  if (!phoenix_port) phoenix_port = (int)tcp_port(s->listener);
+  if (!phoenix_port) phoenix_port = (int)actor_std_net_tcp_port(s->listener);
   atomic_store(&g_port, phoenix_port);
 }
 static void phoenix_dispatch(rt_actor *self, rt_msg *m) {
@@ -526,14 +526,14 @@ static void phoenix_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_ACCEPTED:
     s->conn = accepted_conn(m);
-    tcp_own(s->conn);
+    actor_std_net_tcp_own(s->conn);
     break;
   case H_LINE:
     if (!strcmp(text_arg(m), "die")) rt_fail("phoenix burns", "phoenix.actor:1:1");
     if (!strcmp(text_arg(m), "ping")) send_str(s->conn, "pong");
     if (!strcmp(text_arg(m), "quit")) {
-      tcp_close_listener(s->listener);
-      tcp_close(s->conn);
+      actor_std_net_tcp_close_listener(s->listener);
+      actor_std_net_tcp_close(s->conn);
     }
     break;
   }
@@ -549,7 +549,8 @@ static void nest_build(rt_actor *s) {
   rt_actor_start(c);
 }
 static void nest_drop_params(rt_actor *s) { rt_release(STATE(s, rt_actor *)[0]); }
-static const rt_sup_desc nest_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, nest_build};
+static const rt_sup_desc nest_desc = {.strategy = RT_ONE_FOR_ONE, .nchildren = 1, .intensity = 3, .period_ms = 5000,
+                                      .build = nest_build};
 static const rt_kind nest_kind = {.name = "Nest", .size = RT_ACTOR_STATE_OFFSET + sizeof(rt_actor *),
                                   .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                   .drop_params = nest_drop_params, .sup = &nest_desc};
@@ -610,13 +611,13 @@ static void waiter_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START:
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
-  case H_ACCEPTED: tcp_own(accepted_conn(m)); break;
+  case H_ACCEPTED: actor_std_net_tcp_own(accepted_conn(m)); break;
   case H_LINE:
-    tcp_close_listener(s->listener);
-    tcp_close(conn_arg(m));
-    tcp_close_listener(s->listener); /* twice: nothing more */
+    actor_std_net_tcp_close_listener(s->listener);
+    actor_std_net_tcp_close(conn_arg(m));
+    actor_std_net_tcp_close_listener(s->listener); /* twice: nothing more */
     break;
   }
 }
@@ -645,21 +646,21 @@ static void flooder_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START:
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
   case H_ACCEPTED: {
-    tcp_own(accepted_conn(m));
+    actor_std_net_tcp_own(accepted_conn(m));
     char line[1024];
     memset(line, 'z', sizeof line - 1);
     line[sizeof line - 1] = 0;
     rt_str *t = S(line);
-    for (int i = 0; i < 16384; i++) tcp_send(accepted_conn(m), t); /* 16 MiB to a peer that does not read */
+    for (int i = 0; i < 16384; i++) actor_std_net_tcp_send(accepted_conn(m), t); /* 16 MiB to a peer that does not read */
     rt_release(t);
     break;
   }
   case H_CLOSED:
     rec_closed(text_arg(m));
-    tcp_close_listener(s->listener);
+    actor_std_net_tcp_close_listener(s->listener);
     break;
   }
 }
@@ -826,7 +827,7 @@ static _Atomic bool stdin_blocked_first; /* the writer blocked before it had wri
 
 static void reader_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
-  case H_START: stdin_lines(); break;
+  case H_START: actor_std_io_stdin_lines(); break;
   case H_STDIN_LINE: {
     const char *t = str_data(((nmsg *)m)->a);
     if (t[0] != 'f') {
@@ -843,7 +844,7 @@ static void reader_dispatch(rt_actor *self, rt_msg *m) {
     break;
   }
   case H_STDIN_EOF:
-    if (rec_closed("eof") == 1) stdin_lines(); /* again after the end: eof at once */
+    if (rec_closed("eof") == 1) actor_std_io_stdin_lines(); /* again after the end: eof at once */
     break;
   }
 }
@@ -909,7 +910,7 @@ static void dialer_dispatch(rt_actor *self, rt_msg *m) {
     for (int i = 0; i < 3; i++) {
       if (!hosts[i][0]) continue;
       rt_str *h = S(hosts[i]);
-      tcp_connect(h, dial_port);
+      actor_std_net_tcp_connect(h, dial_port);
       rt_release(h);
     }
     break;
@@ -955,7 +956,7 @@ static void acceptor_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case 0: /* start */
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
   case 1: { /* accepted(listener, conn) */
     tspawn_send(&handler_kind, H_GO, accepted_conn(m), 0, self);
@@ -981,14 +982,14 @@ static void handler_dispatch(rt_actor *self, rt_msg *m) {
     tmsg *t = (tmsg *)m;
     s->listener = t->a; /* the connection */
     usleep(30000);      /* the client's line is there, unread */
-    tcp_own(t->a);
+    actor_std_net_tcp_own(t->a);
     tsend(t->ref, 2, 0, 0, NULL); /* taken */
     break;
   }
   case H_LINE:
     rec_line(text_arg(m), 0);
     if (!strcmp(text_arg(m), "early")) send_str(conn_arg(m), "got early");
-    if (!strcmp(text_arg(m), "bye")) tcp_close(conn_arg(m));
+    if (!strcmp(text_arg(m), "bye")) actor_std_net_tcp_close(conn_arg(m));
     break;
   case H_CLOSED: rec_closed(text_arg(m)); break;
   }
@@ -1031,13 +1032,13 @@ static void bad_dispatch(rt_actor *self, rt_msg *m) {
     LOCAL_STR t = S("x");
     LOCAL_STR h = S("example.com");
     switch (c) {
-    case 0: tcp_send(999999, t); break;
-    case 1: tcp_send(listen_local(0), t); break; /* its listener closes as it fails */
+    case 0: actor_std_net_tcp_send(999999, t); break;
+    case 1: actor_std_net_tcp_send(listen_local(0), t); break; /* its listener closes as it fails */
     case 2: listen_local(busy_port); break;
-    case 3: tcp_listen(h, 80); break;
+    case 3: actor_std_net_tcp_listen(h, 80); break;
     case 4: listen_local(70000); break;
-    case 5: tcp_own(1); break; /* closed long ago: closed("closed") at once */
-    case 6: tcp_close_listener(-3); break;
+    case 5: actor_std_net_tcp_own(1); break; /* closed long ago: closed("closed") at once */
+    case 6: actor_std_net_tcp_close_listener(-3); break;
     }
     break;
   }
@@ -1092,11 +1093,11 @@ static void slow_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START:
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
   case H_ACCEPTED:
     s->conn = accepted_conn(m);
-    tcp_own(s->conn);
+    actor_std_net_tcp_own(s->conn);
     break;
   case H_LINE: {
     long seq = line_seq(m), u = unhandled_lines(conn_arg(m));
@@ -1115,7 +1116,7 @@ static void slow_dispatch(rt_actor *self, rt_msg *m) {
   case H_CLOSED:
     atomic_store(&slow_closed_ok, !strcmp(text_arg(m), "closed by peer") &&
                                       atomic_load(&slow_next) == atomic_load(&fl.total) / FLOOD_LINE);
-    tcp_close_listener(s->listener);
+    actor_std_net_tcp_close_listener(s->listener);
     break;
   }
 }
@@ -1175,11 +1176,11 @@ static void old_owner_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_START:
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
     break;
   case H_ACCEPTED:
     s->conn = accepted_conn(m);
-    tcp_own(s->conn);
+    actor_std_net_tcp_own(s->conn);
     break;
   case H_LINE: {
     long seq = line_seq(m);
@@ -1209,7 +1210,7 @@ NET_KIND(old_owner_kind, "OldOwner", old_owner_dispatch, flow_state, 8);
 static void new_owner_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_GO:
-    tcp_own(((tmsg *)m)->a);
+    actor_std_net_tcp_own(((tmsg *)m)->a);
     atomic_store(&ho_taken, true);
     break;
   case H_LINE: {
@@ -1275,7 +1276,7 @@ static void giveup_init(rt_actor *self) {
   flow_state *s = STATE(self, flow_state);
   if (atomic_fetch_add(&gu_listens, 1) == 0) { /* the first incarnation only */
     s->listener = listen_local(0);
-    atomic_store(&g_port, (int)tcp_port(s->listener));
+    atomic_store(&g_port, (int)actor_std_net_tcp_port(s->listener));
   }
 }
 static void giveup_dispatch(rt_actor *self, rt_msg *m) {
@@ -1283,7 +1284,7 @@ static void giveup_dispatch(rt_actor *self, rt_msg *m) {
   switch (m->id) {
   case H_ACCEPTED:
     s->conn = accepted_conn(m);
-    tcp_own(s->conn);
+    actor_std_net_tcp_own(s->conn);
     break;
   case H_LINE: {
     long seq = line_seq(m);
@@ -1308,7 +1309,8 @@ static void gu_build(rt_actor *s) {
   STATE(s, rt_actor *)[0] = c;
   rt_actor_start(c);
 }
-static const rt_sup_desc gu_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, gu_build};
+static const rt_sup_desc gu_desc = {.strategy = RT_ONE_FOR_ONE, .nchildren = 1, .intensity = 3, .period_ms = 5000,
+                                    .build = gu_build};
 static const rt_kind gu_sup_kind = {.name = "GiveUpSup", .size = RT_ACTOR_STATE_OFFSET + sizeof(rt_actor *),
                                     .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                     .drop_params = nest_drop_params, .sup = &gu_desc};

@@ -198,8 +198,11 @@ static void tsup_drop_params(rt_actor *s) {
 }
 
 #define TSUP(var, NAME, STRAT, N, PER, ...)                                                                      \
-  static const tsup var##_desc = {{STRAT, sizeof((const rt_kind *[]){__VA_ARGS__}) / sizeof(rt_kind *), N, PER, \
-                                   tsup_build},                                                                 \
+  static const tsup var##_desc = {{.strategy = STRAT,                                                         \
+                                   .nchildren = sizeof((const rt_kind *[]){__VA_ARGS__}) / sizeof(rt_kind *),   \
+                                   .intensity = N,                                                              \
+                                   .period_ms = PER,                                                            \
+                                   .build = tsup_build},                                                        \
                                   {__VA_ARGS__}};                                                               \
   static const rt_kind var = {.name = NAME,                                                                     \
                               .size = RT_ACTOR_STATE_OFFSET + sizeof((const rt_kind *[]){__VA_ARGS__}),         \
@@ -239,7 +242,7 @@ static void driver_dispatch_all(rt_actor *self, rt_msg *m) {
     if (d->reason && strcmp(d->reason->data, "stopped") == 0) atomic_fetch_add(&ndown_stopped, 1);
     if (i < MAXD) {
       snprintf(down_reason[i], 32, "%s", d->reason ? d->reason->data : "");
-      down_who[i] = d->who ? rt_actor_number(d->who) : 0;
+      down_who[i] = d->who ? d->who->number : 0;
     }
     return;
   }
@@ -577,7 +580,7 @@ static void stopped(void) {
   rt_sched_run();
   CHECK_EQ(atomic_load(&ndown), 1);
   CHECK(strcmp(down_reason[0], "stopped") == 0);
-  CHECK_EQ(down_who[0], rt_actor_number(w0));
+  CHECK_EQ(down_who[0], w0->number);
   fail_n(w1, 1); /* one_for_all: w1 restarts, w0 stays ended */
   CHECK_EQ(atomic_load(&rec_of(w0)->inits), 1);
   CHECK_EQ(atomic_load(&rec_of(w1)->inits), 2);
@@ -675,8 +678,8 @@ static void sup_ends(void) {
   CHECK(ext_sup(s) == NULL); /* its record and restart history are released */
   CHECK_EQ(atomic_load(&ndown), 3);
   CHECK(strcmp(down_reason[2], "stopped") == 0);
-  CHECK_EQ(down_who[2], rt_actor_number(s)); /* the supervisor's down comes last */
-  CHECK(down_who[0] != rt_actor_number(s) && down_who[1] != rt_actor_number(s));
+  CHECK_EQ(down_who[2], s->number); /* the supervisor's down comes last */
+  CHECK(down_who[0] != s->number && down_who[1] != s->number);
   CHECK_EQ(rec_of(w1)->nseen, 1);
   CHECK(child(s, 0) == w0 && child(s, 1) == w1); /* `s.child` still names them */
   tsend(w0, W_WORK, 1, 0, NULL);                /* a dead letter */
@@ -717,8 +720,8 @@ static void nested_end(void) {
   drive(watch_tree, o);
   rt_sched_run();
   CHECK_EQ(atomic_load(&ndown), 2);
-  CHECK(strcmp(down_reason[0], "stopped") == 0 && down_who[0] == rt_actor_number(leaf));
-  CHECK(strcmp(down_reason[1], "stopped") == 0 && down_who[1] == rt_actor_number(inner));
+  CHECK(strcmp(down_reason[0], "stopped") == 0 && down_who[0] == leaf->number);
+  CHECK(strcmp(down_reason[1], "stopped") == 0 && down_who[1] == inner->number);
   CHECK(dead(inner));
   CHECK(!dead(o));
   rt_stats before = t_stats();
@@ -732,7 +735,7 @@ static void nested_end(void) {
   tsend(w, W_STOP, 0, 0, NULL);
   rt_sched_run();
   CHECK_EQ(atomic_load(&ndown), 4);
-  CHECK(down_who[2] == rt_actor_number(w) && down_who[3] == rt_actor_number(o));
+  CHECK(down_who[2] == w->number && down_who[3] == o->number);
   CHECK(strcmp(down_reason[3], "stopped") == 0);
   CHECK(dead(o));
   CHECK(!rt_actor_any_failed());
@@ -790,7 +793,9 @@ static void broken_build(rt_actor *s) {
   broken_child = c;
   rt_fail("build broke", "broken.actor:3:3");
 }
-static const tsup broken_desc = {{RT_ONE_FOR_ONE, 2, 100, 60000, broken_build}, {&worker_kind, &worker_kind}};
+static const tsup broken_desc = {
+    {.strategy = RT_ONE_FOR_ONE, .nchildren = 2, .intensity = 100, .period_ms = 60000, .build = broken_build},
+    {&worker_kind, &worker_kind}};
 static const rt_kind broken_kind = {.name = "Broken", .size = RT_ACTOR_STATE_OFFSET + 2 * sizeof(rt_actor *),
                                     .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                     .drop_params = tsup_drop_params, .sup = &broken_desc.d};
@@ -895,7 +900,7 @@ static void fail_while_stopping(const rt_kind *k) {
 /* A supervisor per session, its child doing a little work and stopping: 200000 pairs,
  * 10000 at a time.  Every one is freed, and the memory in use after the first wave
  * (pool chunks; the RSS once malloc has given back what is free) does not grow. */
-static const rt_type list_int = {RT_T_LIST, 0, &rt_type_int, NULL};
+static const rt_type list_int = {.kind = RT_T_LIST, .a = &rt_type_int};
 typedef struct jstate {
   int64_t n;    /* parameter */
   rt_str *note; /* field */
@@ -929,7 +934,8 @@ static void jobsup_build(rt_actor *s) {
   STATE(s, rt_actor *)[0] = c;
   rt_actor_start(c);
 }
-static const rt_sup_desc jobsup_desc = {RT_ONE_FOR_ONE, 1, 3, 5000, jobsup_build};
+static const rt_sup_desc jobsup_desc = {.strategy = RT_ONE_FOR_ONE, .nchildren = 1, .intensity = 3, .period_ms = 5000,
+                                        .build = jobsup_build};
 static const rt_kind jobsup_kind = {.name = "JobSup", .size = RT_ACTOR_STATE_OFFSET + 2 * sizeof(int64_t),
                                     .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,
                                     .drop_params = tsup_drop_params, .sup = &jobsup_desc};

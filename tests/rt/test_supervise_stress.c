@@ -75,7 +75,8 @@ static void crew_drop_params(rt_actor *s) {
   for (int i = 0; i < NWORK; i++) rt_release(STATE(s, rt_actor *)[i]);
 }
 #define CREW(var, NAME, STRAT)                                                                              \
-  static const rt_sup_desc var##_desc = {STRAT, NWORK, INT64_MAX / 4, 1, crew_build};                       \
+  static const rt_sup_desc var##_desc = {                                                                   \
+      .strategy = STRAT, .nchildren = NWORK, .intensity = INT64_MAX / 4, .period_ms = 1, .build = crew_build}; \
   static const rt_kind var = {.name = NAME, .size = RT_ACTOR_STATE_OFFSET + NWORK * sizeof(rt_actor *),      \
                               .down_handler = -1, .flags = RT_KIND_SUPERVISOR, .drop_state = t_nop_actor,   \
                               .drop_params = crew_drop_params, .sup = &var##_desc}

@@ -1,9 +1,11 @@
-/* test_values.c — unit tests for the value library (rt_str.c, rt_fmt.c, rt_list.c,
- * rt_map.c, rt_conv.c, rt_value.c), linked with tests/rt/stub_core.c instead of the
- * scheduler.  Prints "test_values: N passed, N failed" and exits 1 on any failure.
+/* test_values.c — unit tests for the value library (runtime/values: rt_str.c,
+ * rt_fmt.c, rt_list.c, rt_map.c, rt_conv.c, rt_value.c), linked with runtime/base
+ * alone and tests/rt/stub_core.c in place of what the core registers: so it also
+ * shows that the value library needs nothing from the layers above.  Failures unwind
+ * to a guard in the test, as they do to a worker's in a program.  Prints "test_values: N passed, N failed" and exits 1 on any failure.
  * Meant to be run under valgrind --leak-check=full (or built with ASan): every test
  * releases what it makes, failure paths included. */
-#include "rt_internal.h"
+#include "values/rt_values.h"
 
 #include <inttypes.h>
 #include <malloc.h>
@@ -12,16 +14,12 @@
 
 /* ---- stub_core.c ----------------------------------------------------------------- */
 
-extern jmp_buf *stub_fail_jmp;
+void stub_core_init(void);
 extern char stub_fail_reason[1024];
 extern char stub_fail_pos[128];
 extern int stub_actors_freed, stub_timers_freed;
 rt_actor *stub_actor_new(const char *kind, uint64_t number);
 struct rt_timer *stub_timer_new(uint64_t number);
-
-/* ---- private to the value modules, declared in rt_value.c ------------------------ */
-
-bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt);
 
 /* ---- harness --------------------------------------------------------------------- */
 
@@ -67,16 +65,19 @@ static void check_reason(const char *why, int line) {
   }
 }
 
-/* Runs stmt, which must call rt_fail(why, POS). */
+/* Runs stmt, which must call rt_fail(why, POS): the failure unwinds to a guard in
+ * this frame, and the stub's reporter has recorded the reason and position. */
 #define EXPECT_FAIL(stmt, why)                                                          \
   do {                                                                                 \
-    jmp_buf jb_;                                                                       \
-    stub_fail_jmp = &jb_;                                                              \
-    if (setjmp(jb_) == 0) {                                                            \
+    rt_fail_guard g_;                                                                  \
+    rt_fail_push(&g_, false);                                                          \
+    if (setjmp(g_.jb) == 0) {                                                          \
       (void)(stmt);                                                                    \
-      stub_fail_jmp = NULL;                                                            \
+      rt_fail_pop(&g_);                                                                \
       check(false, __LINE__, "expected a failure: " #stmt);                            \
     } else {                                                                           \
+      rt_fail_pop(&g_);                                                                \
+      rt_release(rt_fail_take_reason());                                               \
       check_reason((why), __LINE__);                                                   \
     }                                                                                  \
   } while (0)
@@ -109,20 +110,20 @@ static inline double wF(rt_word w) {
 static inline rt_str *Ws(rt_word w) { return (rt_str *)(uintptr_t)w; }
 
 /* Type descriptors, as the compiler would emit them. */
-static const rt_type t_lint = {RT_T_LIST, 0, &rt_type_int, NULL};
-static const rt_type t_lfloat = {RT_T_LIST, 0, &rt_type_float, NULL};
-static const rt_type t_lbool = {RT_T_LIST, 0, &rt_type_bool, NULL};
-static const rt_type t_lstr = {RT_T_LIST, 0, &rt_type_string, NULL};
-static const rt_type t_llint = {RT_T_LIST, 0, &t_lint, NULL};
-static const rt_type t_lactor = {RT_T_LIST, 0, &rt_type_actor, NULL};
-static const rt_type t_ltimer = {RT_T_LIST, 0, &rt_type_timer, NULL};
-static const rt_type t_m_si = {RT_T_MAP, 0, &rt_type_string, &rt_type_int};
-static const rt_type t_m_is = {RT_T_MAP, 0, &rt_type_int, &rt_type_string};
-static const rt_type t_m_ii = {RT_T_MAP, 0, &rt_type_int, &rt_type_int};
-static const rt_type t_m_bf = {RT_T_MAP, 0, &rt_type_bool, &rt_type_float};
-static const rt_type t_m_ai = {RT_T_MAP, 0, &rt_type_actor, &rt_type_int};
-static const rt_type t_m_sl = {RT_T_MAP, 0, &rt_type_string, &t_lint};
-static const rt_type t_lm_si = {RT_T_LIST, 0, &t_m_si, NULL};
+static const rt_type t_lint = {.kind = RT_T_LIST, .a = &rt_type_int};
+static const rt_type t_lfloat = {.kind = RT_T_LIST, .a = &rt_type_float};
+static const rt_type t_lbool = {.kind = RT_T_LIST, .a = &rt_type_bool};
+static const rt_type t_lstr = {.kind = RT_T_LIST, .a = &rt_type_string};
+static const rt_type t_llint = {.kind = RT_T_LIST, .a = &t_lint};
+static const rt_type t_lactor = {.kind = RT_T_LIST, .a = &rt_type_actor};
+static const rt_type t_ltimer = {.kind = RT_T_LIST, .a = &rt_type_timer};
+static const rt_type t_m_si = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &rt_type_int};
+static const rt_type t_m_is = {.kind = RT_T_MAP, .a = &rt_type_int, .b = &rt_type_string};
+static const rt_type t_m_ii = {.kind = RT_T_MAP, .a = &rt_type_int, .b = &rt_type_int};
+static const rt_type t_m_bf = {.kind = RT_T_MAP, .a = &rt_type_bool, .b = &rt_type_float};
+static const rt_type t_m_ai = {.kind = RT_T_MAP, .a = &rt_type_actor, .b = &rt_type_int};
+static const rt_type t_m_sl = {.kind = RT_T_MAP, .a = &rt_type_string, .b = &t_lint};
+static const rt_type t_lm_si = {.kind = RT_T_LIST, .a = &t_m_si};
 
 /* A list of Ints from a literal array. */
 static rt_list *ints(int64_t n, const int64_t *v) {
@@ -141,11 +142,7 @@ static rt_list *strs(int n, const char *const *v) {
 static int64_t rc_of(void *obj) { return obj ? (int64_t)((rt_hdr *)obj)->rc : -1; }
 
 /* A static String, as the compiler emits literals (rc RT_RC_STATIC, read-only). */
-static const struct {
-  rt_hdr h;
-  int64_t len;
-  char data[6];
-} static_hello = {{RT_RC_STATIC, RT_TAG_STR}, 5, "hello"};
+static const rt_str static_hello = RT_STATIC_STR("hello");
 #define HELLO ((rt_str *)&static_hello)
 
 /* ---- strings --------------------------------------------------------------------- */
@@ -636,7 +633,7 @@ static void test_list_cow(void) {
 
   /* a static list (never unique) is copied, never written */
   static rt_word sdata[] = {1, 2};
-  static rt_list slist = {{RT_RC_STATIC, RT_TAG_LIST}, 2, 2, &t_lint, sdata};
+  static rt_list slist = {.h = {.rc = RT_RC_STATIC, .tag = RT_TAG_LIST}, .len = 2, .cap = 2, .type = &t_lint, .data = sdata};
   rt_list *sp = &slist;
   rt_list_push(&sp, &t_lint, 3);
   CHECK(sp != &slist && slist.len == 2 && sdata[1] == 2);
@@ -1099,6 +1096,7 @@ static void test_closures_words(void) {
 }
 
 int main(void) {
+  stub_core_init();
   test_strings();
   test_split_join();
   test_float_repr();

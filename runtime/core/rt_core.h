@@ -1,0 +1,267 @@
+/* rt_core.h — the core (runtime/core/): actors, mailboxes, the scheduler, pools,
+ * timers, supervision, monitors, requests, the handling of failures, program output
+ * and the built-in random(n), on top of the value library and runtime/base.  What
+ * the core's files share, and what the layers above (runtime/io, the standard
+ * library's C halves) may use; generated code sees only include/actor_rt.h.
+ *
+ * The layers above hook into the core without the core knowing them: system messages
+ * of their own (rt_actor_sysmsg_register) and a call when an actor's state is gone
+ * (rt_actor_on_gone).
+ *
+ * Threads: the scheduler's workers (ACTOR_THREADS of them, the main thread is worker
+ * 0) run actors; the timer thread only sends.  Every section below says which thread
+ * may call what. */
+#ifndef RT_CORE_H
+#define RT_CORE_H
+
+#include "values/rt_values.h"
+
+#include <pthread.h>
+#include <stdalign.h>
+
+/* ---- pools (rt_pool.c): per-thread size classes for messages and actors --------- */
+
+#define RT_POOL_LARGE 0xFFFFu /* the class of a block too big for the pools (malloc) */
+
+uint32_t rt_pool_class(size_t n);          /* the class for an n-byte block */
+void *rt_pool_alloc(uint32_t cls, size_t n); /* any thread; n is used for RT_POOL_LARGE */
+void rt_pool_free(void *p, uint32_t cls);  /* any thread, not only the allocating one */
+/* Actors: as above, plus (under AddressSanitizer, where the pools are plain malloc) a
+ * registry that keeps actors alive at exit reachable for LeakSanitizer. */
+void *rt_pool_alloc_actor(size_t n);
+void rt_pool_actor_ended(void *a);         /* the actor is dead: leave the registry */
+void rt_pool_free_actor(void *a, size_t n);
+void rt_pool_thread_exit(void);            /* gives this thread's cached blocks back */
+size_t rt_pool_chunk_bytes(void);          /* memory taken from malloc so far (tests) */
+
+/* ---- messages and mailboxes (rt_mailbox.c, rt_mailbox.h) ------------------------ */
+
+/* An intrusive MPSC queue (Vyukov) whose head is tagged "empty and not scheduled"; the
+ * operations are inline in rt_mailbox.h. */
+typedef struct rt_mailbox {
+  _Atomic(rt_msg *) head; /* senders (exchange); low bit set = empty, not scheduled */
+  rt_msg stub;            /* the first stub: only stub.next is used, written by a sender */
+  rt_msg *tail;           /* the consumer: the last message taken (or the stub) */
+} rt_mailbox;
+
+void rt_msg_free(rt_msg *m); /* back to the pool (m->size holds the class) */
+
+/* ---- stats (rt_stats.c): per-thread counters, summed at exit --------------------- */
+
+typedef struct rt_stats {
+  /* Written only by the owning thread (relaxed load + store, no RMW); read at exit. */
+  _Atomic uint64_t spawned, handled, dead_letters, failures, restarts;
+  struct rt_stats *next; /* the list of every thread's counters */
+} rt_stats;
+
+extern __thread rt_stats *rt_stats_tls;
+rt_stats *rt_stats_register(void); /* this thread's counters, created on first use */
+static inline rt_stats *rt_stats_local(void) {
+  rt_stats *s = rt_stats_tls;
+  return RT_LIKELY(s != NULL) ? s : rt_stats_register();
+}
+/* relaxed: a single writer; readers (the exit report) only need each value eventually. */
+static inline void rt_stat_add(_Atomic uint64_t *c, uint64_t n) {
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n, memory_order_relaxed);
+}
+void rt_stats_sum(rt_stats *out);
+void rt_stats_print(void); /* "actor stats: ..." to stderr when ACTOR_STATS=1 */
+
+/* ---- actors (rt_actor.c, rt_request.c, rt_monitor.c) ---------------------------- */
+
+/* The header of every actor; its state (fields) follows at RT_ACTOR_STATE_OFFSET.
+ * Fields are grouped by the thread that writes them: senders (rc, mb.head,
+ * mb.stub.next), the thread running the actor (mb.tail, flags, incarnation), the
+ * scheduler lock (rq_next).  The header is too small to give each group its own
+ * cache line without doubling an idle actor's size. */
+struct rt_actor {
+  rt_hdr h;                          /* rc: any thread; tag RT_TAG_ACTOR */
+  rt_mailbox mb;                     /* 32 bytes */
+  const rt_kind *kind;               /* set at spawn */
+  uint64_t number;                   /* spawn order, Main = 1; set at spawn */
+  struct rt_actor *rq_next;          /* the global run queue's link (scheduler lock) */
+  _Atomic(struct rt_actor_ext *) ext; /* monitors and timers; installed once (CAS) */
+  _Atomic uint32_t flags;            /* RT_AF_*: the running thread; RESTART: any (RMW) */
+  uint32_t incarnation;              /* restarts; written by the running thread */
+};
+_Static_assert(sizeof(struct rt_actor) == RT_ACTOR_STATE_OFFSET, "actor header size");
+
+/* Every change to flags is a read-modify-write (fetch_or / fetch_and): the running
+ * thread changes INIT, STOP and DEAD while a supervisor's decision on another thread
+ * may set RESTART at the same time. */
+enum {
+  RT_AF_INIT = 1u << 0,    /* kind->init has yet to run */
+  RT_AF_STOP = 1u << 1,    /* stop() was called: end after the current handler */
+  RT_AF_DEAD = 1u << 2,    /* ended: messages are dead letters */
+  RT_AF_RESTART = 1u << 3, /* restart before the next message (rt_supervise.c) */
+  RT_AF_OVERLOADED = 1u << 4, /* many full turns in a row: flooding senders slow down */
+  RT_AF_FULL_SHIFT = 8,       /* bits 8..15: full turns in a row (saturating) */
+  RT_AF_FULL_MASK = 0xFFu << 8,
+};
+
+/* What most actors never need, allocated on first use. */
+typedef struct rt_actor_ext {
+  pthread_mutex_t lock;      /* watchers, ended */
+  bool ended;                /* monitors fired: later monitor() gets "dead" at once */
+  uint32_t nwatch, capwatch;
+  rt_actor **watch;          /* actors to tell `down` (owned references) */
+  struct rt_timer *timers;   /* pending timers, under rt_timer.c's lock */
+  /* Supervision (rt_supervise.c).  parent and child_index are written at spawn,
+   * before the actor is shared; sup before its children are built. */
+  struct rt_actor *parent;   /* the supervisor (weak: it ends only after this child), or NULL */
+  uint32_t child_index;      /* its place among the parent's children */
+  struct rt_sup *sup;        /* a supervisor's own record */
+  /* The actor's random generator (rt_rng.c), all zero until first used; only the
+   * thread running the actor reads or writes it. */
+  uint64_t rng[4];
+  /* The layer above's: the I/O handles it owns (runtime/io/rt_net_handle.c), written
+   * under that file's owner lock, read without it as a hint by the thread ending or
+   * restarting the actor. */
+  _Atomic(struct rt_net_h *) net;
+} rt_actor_ext;
+
+rt_actor_ext *rt_actor_ext_get(rt_actor *a); /* any thread */
+
+/* What the running thread is doing (for failure reports and the failure path). */
+typedef struct rt_actor_ctx {
+  rt_actor *actor;     /* the actor this thread runs, or NULL */
+  rt_msg *msg;         /* the message being handled, or NULL (init) */
+  const char *handler; /* "failed in NAME" */
+  uint32_t budget;     /* messages left in this turn */
+} rt_actor_ctx;
+extern __thread rt_actor_ctx rt_cur;
+uint32_t rt_actor_run_nested(rt_actor *a); /* backpressure: a turn of a inside the current handler; messages handled */
+
+/* System messages (id >= RT_MSG_SYSTEM): the core's, then those of the layers above
+ * (handled through rt_actor_sysmsg_register).  ORDER SYSMSG: a new layer's messages
+ * get their ids here, before RT_MSG_END. */
+enum {
+  RT_MSG_REPLY = RT_MSG_SYSTEM, /* rt_request.c: an answer for a then-block */
+  RT_MSG_REPLY_FAIL,            /* rt_request.c: a failure reason for an else-block */
+  RT_MSG_TIMER,                 /* rt_timer.c: a firing */
+  RT_MSG_RESTART,               /* rt_supervise.c: wakes an actor to act on RESTART */
+  RT_MSG_NET_LINE,              /* runtime/io/rt_net_flow.c: a line of input for a handler, counted */
+  RT_MSG_END,
+};
+
+/* The hooks of the layers above (rt_actor.c).  How the thread running actor a handles
+ * a system message of an upper layer (may fail), and drops one that will not be
+ * handled (a dead letter, or the message of a failed handler).  Registered once,
+ * before the first message with that id is sent. */
+typedef struct rt_sysmsg_ops {
+  void (*handle)(rt_actor *a, rt_msg *m);
+  void (*drop)(rt_actor *a, rt_msg *m);
+} rt_sysmsg_ops;
+void rt_actor_sysmsg_register(uint32_t id, const rt_sysmsg_ops *ops);
+/* fn(a) is called by the thread running actor a when a ends (stops or fails
+ * unsupervised) or restarts, after its timers are cancelled and before its state is
+ * dropped: an upper layer lets go of what a held there (runtime/io closes its
+ * connections).  At most RT_GONE_HOOKS of them; registering one again is a no-op. */
+#define RT_GONE_HOOKS 4
+void rt_actor_on_gone(void (*fn)(rt_actor *a));
+
+/* rt_sched_init, once: the hooks of the layers below -- actors and timers as values
+ * (rt_obj_register), failure reports (rt_fail_set_reporter). */
+void rt_actor_hooks_init(void);
+void rt_actor_run(rt_actor *a);       /* scheduler: one turn (exclusive consumer) */
+void rt_actor_after_failure(void);    /* scheduler: rt_cur.actor failed; finish its turn */
+void rt_actor_report_failure(const char *reason, const char *pos);
+/* rt_supervise.c, after its lock: supervisor s has ended (DEAD set, its record freed);
+ * tells its monitors "stopped" and drops its "alive" reference.  Afterwards s may be
+ * freed. */
+void rt_actor_sup_ended(rt_actor *s);
+bool rt_actor_any_failed(void);       /* exit status 1 */
+void rt_actor_reset_failed(void);     /* tests */
+/* The reason strings the runtime gives without allocating. */
+extern rt_str *const rt_reason_dead, *const rt_reason_none, *const rt_reason_stopped;
+
+/* rt_request.c */
+void rt_reqinfo_finish(rt_reqinfo *ri);             /* releases what is left */
+void rt_reqinfo_fail(rt_reqinfo *ri, rt_str *why);  /* else-block with `why` (borrowed) */
+void rt_request_handle(rt_actor *a, rt_msg *m);     /* REPLY, REPLY_FAIL */
+void rt_request_drop(rt_msg *m);
+
+/* rt_monitor.c */
+void rt_monitor_notify(rt_actor *a, rt_str *reason); /* a ended: tell its watchers */
+void rt_actor_ext_free(rt_actor_ext *ext);
+
+/* ---- supervision (rt_supervise.c) ---------------------------------------------- */
+
+/* rt_actor_start, before a supervisor's children are built: its record. */
+void rt_sup_init(rt_actor *sup);
+/* rt_actor_start, once a supervised actor is scheduled (or built): enter it in its
+ * parent's table of children, where restart decisions find it. */
+void rt_sup_register(rt_actor *a);
+static inline bool rt_sup_is_child(rt_actor *a) {
+  /* acquire: the extension's initialisation (rt_actor_ext_get). */
+  rt_actor_ext *e = atomic_load_explicit(&a->ext, memory_order_acquire);
+  return e && e->parent;
+}
+/* The running thread: supervised actor a failed (its message already dropped).
+ * Decides under the supervision lock: restarts (RESTART on the actors concerned, and
+ * a wake-up message to each but a), escalation, or a root's give-up, which ends the
+ * process with status 1.  Afterwards a has RESTART set. */
+void rt_sup_child_failed(rt_actor *a, rt_str *reason);
+/* The running thread, between two messages of a (RESTART set): cancel a's timers,
+ * drop its state, bump its incarnation and mark its init to run again. */
+void rt_sup_restart_self(rt_actor *a);
+/* The thread ending supervised actor a (stopped: DEAD set, monitors told): its parent
+ * has one child fewer alive; a supervisor left with none ends (rt_actor_sup_ended),
+ * and so on up the tree. */
+void rt_sup_child_ended(rt_actor *a);
+/* rt_actor_start, once supervisor s's build has returned or failed (and s has been
+ * entered in its parent's table): s may end from now on -- at once if every child it
+ * started has ended already. */
+void rt_sup_built(rt_actor *s);
+void rt_sup_free(struct rt_sup *s); /* rt_actor_ext_free */
+
+/* ---- scheduler (rt_sched.c) ------------------------------------------------------ */
+
+void rt_sched_init(void);      /* reads ACTOR_THREADS; the calling thread is worker 0 */
+int rt_sched_threads(void);
+/* Runs actors on this thread and the other workers until the program is quiescent.
+ * May be called again afterwards (tests run several programs in one process). */
+void rt_sched_run(void);
+void rt_sched_ready(rt_actor *a); /* a's mailbox became non-empty: run it (any thread) */
+void rt_sched_yield(rt_actor *a); /* a still has work after its turn (its worker) */
+/* Something outside the mailboxes (a pending timer, an open I/O handle) keeps the
+ * program alive while the count is above zero. */
+void rt_sched_hold(void);
+void rt_sched_unhold(void);
+
+/* Sends in the current turn: every RT_SCHED_SHARE_EVERY of them the worker offers its
+ * queued actors to idle workers (a long handler must not sit on runnable work). */
+#define RT_SCHED_SHARE_EVERY 128
+extern __thread uint32_t rt_sched_sends;
+void rt_sched_share(rt_actor *to);
+bool rt_sched_offer(void); /* make this worker's queued actors stealable; false: nobody idle */
+uint32_t rt_sched_turn_budget(uint32_t batch); /* batch, or a seeded draw in 1..batch */
+static inline void rt_sched_count_send(rt_actor *to /* the last send's target */) {
+  if (RT_UNLIKELY(++rt_sched_sends >= RT_SCHED_SHARE_EVERY)) rt_sched_share(to);
+}
+
+/* ---- timers (rt_timer.c) --------------------------------------------------------- */
+
+void rt_timer_handle(rt_actor *a, rt_msg *m); /* a firing reached its owner */
+void rt_timer_drop(rt_msg *m);                /* a firing that will not run */
+void rt_timer_cancel_all(rt_actor *a);        /* a ended */
+uint64_t rt_timer_number(const struct rt_timer *t); /* Timer#N */
+extern const rt_obj_class rt_timer_class;     /* timers as values (rt_obj_register) */
+
+/* ---- output (rt_out.c) ----------------------------------------------------------- */
+
+/* Writes the whole line (bytes + '\n') to stdout or stderr without interleaving with
+ * other threads' lines. */
+void rt_out_line(FILE *f, const char *p, int64_t n);
+void rt_out_flush(void); /* flush stdout (when the scheduler goes idle, and at exit) */
+
+/* ---- the random generator (rt_rng.c) ------------------------------------------- */
+
+/* The calling actor's generator (xoshiro256**), seeded on first use from ACTOR_SEED
+ * (or the clock) and the actor's number; outside an actor, a per-thread one.  The
+ * built-in random(n) and std.random draw from it. */
+uint64_t rt_rng_next(void);
+uint64_t rt_rng_below(uint64_t n); /* uniform in 0..n-1, n > 0 (Lemire's method) */
+void rt_rng_seed(uint64_t seed);   /* the calling actor's (or thread's) generator */
+
+#endif

@@ -1,0 +1,82 @@
+/* rt_values.h — the value library (runtime/values/): reference counting, strings,
+ * lists, maps, printed forms, equality, hashing, conversions and closures, on top of
+ * runtime/base.  What it shares inside itself and with the layers above; the public
+ * half is in include/actor_rt.h.
+ *
+ * Actors and timers are values too (references that print as NAME#NUMBER), but their
+ * types belong to the core: the core registers how such objects are freed and printed
+ * (rt_obj_register), so nothing here calls up into it. */
+#ifndef RT_VALUES_H
+#define RT_VALUES_H
+
+#include "base/rt_base.h"
+
+/* ---- rt_obj.c: reference counts, and the objects of the layers above ----------- */
+
+/* Frees an object whose count reached zero: dispatches on the tag. */
+void rt_obj_free(void *obj);
+
+/* How objects whose type belongs to a layer above (RT_TAG_ACTOR, RT_TAG_TIMER) are
+ * freed when their count reaches zero and printed: NAME#NUMBER.  The core registers
+ * both classes before the first actor or timer exists (rt_sched_init). */
+typedef struct rt_obj_class {
+  void (*free)(void *obj);
+  const char *(*name)(const void *obj); /* the kind's name: "Worker", "Timer" */
+  uint64_t (*number)(const void *obj);  /* in creation order: Worker#5 */
+} rt_obj_class;
+void rt_obj_register(uint32_t tag, const rt_obj_class *c);
+const rt_obj_class *rt_obj_class_of(uint32_t tag); /* an internal error when unregistered */
+
+/* ---- rt_str.c: strings ----------------------------------------------------------- */
+
+/* The initialiser of a static String (rc RT_RC_STATIC: never counted, written or
+ * freed), as the compiler emits literals:  static const rt_str s = RT_STATIC_STR("no");
+ * (an initialised flexible array member, a GNU C extension gcc and clang accept). */
+#define RT_STATIC_STR(lit) {.h = {.rc = RT_RC_STATIC, .tag = RT_TAG_STR}, .len = sizeof(lit) - 1, .data = lit}
+
+/* ---- rt_fmt.c: printed forms and the byte buffer ------------------------------- */
+
+/* A growable byte buffer for building strings (printed forms, joins). */
+typedef struct rt_buf {
+  char *p;
+  int64_t len, cap;
+} rt_buf;
+void rt_buf_put(rt_buf *b, const char *s, int64_t n);
+void rt_buf_putc(rt_buf *b, char c);
+void rt_buf_puts(rt_buf *b, const char *s);
+/* Appends the printed form of v (strings quoted when `quoted`: inside containers). */
+void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted);
+rt_str *rt_buf_finish(rt_buf *b); /* the buffer's bytes as a String; frees the buffer */
+void rt_buf_free(rt_buf *b);
+int rt_fmt_float(double v, char out[32]); /* Python's repr of v; returns its length */
+/* The letter after '\\' that c takes in a String's quoted form (inside lists and maps,
+ * and in `cannot parse "TEXT"`), or 0 when c is written as it is. */
+static inline char rt_quote_escape(char c) {
+  switch (c) {
+  case '"': return '"';
+  case '\\': return '\\';
+  case '\n': return 'n';
+  case '\t': return 't';
+  case '\r': return 'r';
+  default: return 0;
+  }
+}
+
+/* ---- rt_list.c, rt_map.c: containers ------------------------------------------- */
+
+rt_list *rt_list_new_cap(const rt_type *lt, int64_t cap);
+void rt_list_free(rt_list *l);
+bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt);
+uint64_t rt_list_hash(rt_list *l, const rt_type *lt);
+void rt_map_free(rt_map *m);
+bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt);
+uint64_t rt_map_hash(rt_map *m, const rt_type *mt);
+
+/* ---- rt_value.c: what every value shares --------------------------------------- */
+
+uint64_t rt_hash(rt_word v, const rt_type *t);
+void rt_word_retain(rt_word v, const rt_type *t);
+void rt_word_release(rt_word v, const rt_type *t);
+void rt_closure_free(rt_closure *c);
+
+#endif
