@@ -59,6 +59,15 @@ Node *ast_interp_add(Node *interp, Node *piece) {
   return interp;
 }
 
+/* "{e:spec}": loc is the ':' and the format after it. */
+Node *ast_format(Node *e, const char *spec, int64_t len, Loc loc) {
+  Node *n = ast_node(N_FORMAT, loc);
+  n->a = e;
+  n->sval = spec;
+  n->slen = len;
+  return n;
+}
+
 Node *ast_list(Vec elems, Loc loc) {
   Node *n = ast_node(N_LIST, loc);
   n->list = elems;

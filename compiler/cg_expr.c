@@ -59,6 +59,20 @@ LLVMValueRef cg_to_string(Val v, Val *out) {
   return s;
 }
 
+/* "{x:>+08.2}": the value formatted by the runtime (rt_str_format). */
+static Val formatted(Node *n) {
+  FormatSpec *f = n->fmt;
+  Val v = cg_expr(n->a);
+  int align = f->align == '<' ? RT_FMT_ALIGN_LEFT : f->align == '>' ? RT_FMT_ALIGN_RIGHT
+              : f->align == '^' ? RT_FMT_ALIGN_CENTER : RT_FMT_ALIGN_DEFAULT;
+  int type = f->type == 'x' ? RT_FMT_HEX : f->type == 'b' ? RT_FMT_BIN : f->type == 'e' ? RT_FMT_SCI : RT_FMT_PLAIN;
+  int64_t packed = RT_FMT_PACK(f->width, f->precision, align, f->plus, f->zero, type);
+  LLVMValueRef args[3] = {cg_to_word(v.v, v.t), cg_type_desc(v.t), LLVMConstInt(cg.i64, (unsigned long long)packed, 0)};
+  LLVMValueRef s = cg_call_rt(RT_STR_FORMAT, args, 3);
+  cg_drop(v);
+  return cg_owned(s, ty_string);
+}
+
 static Val interp(Node *n) {
   int np = n->list.len;
   Val *parts = xalloc(sizeof(Val) * (size_t)np);
@@ -66,6 +80,10 @@ static Val interp(Node *n) {
   for (int i = 0; i < np; i++) {
     Node *p = n->list.data[i];
     if (p->kind == N_STR && p->slen == 0) continue;
+    if (p->kind == N_FORMAT) {
+      parts[k++] = formatted(p);
+      continue;
+    }
     Val v = cg_expr(p);
     cg_to_string(v, &parts[k++]);
   }

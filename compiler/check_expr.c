@@ -842,6 +842,63 @@ static Type *check_map(Node *n, Type *expected) {
   return ty_map(kt, vt);
 }
 
+/* ---- formats in interpolation (§11) -------------------------------------------- */
+
+/* Reads [<>^][+][0][width][.precision][x|b|e] (Python's order); false if it is not that. */
+static bool parse_format(const char *s, int64_t n, FormatSpec *f) {
+  *f = (FormatSpec){.precision = -1};
+  int64_t i = 0;
+  if (i < n && (s[i] == '<' || s[i] == '>' || s[i] == '^')) f->align = s[i++];
+  if (i < n && s[i] == '+') f->plus = true, i++;
+  if (i < n && s[i] == '0') f->zero = true, i++;
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+    f->width = f->width > FORMAT_MAX_WIDTH ? FORMAT_MAX_WIDTH + 1 : f->width * 10 + (s[i] - '0');
+  if (i < n && s[i] == '.') {
+    if (++i == n || s[i] < '0' || s[i] > '9') return false;
+    f->precision = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+      f->precision = f->precision > FORMAT_MAX_PRECISION ? FORMAT_MAX_PRECISION + 1 : f->precision * 10 + (s[i] - '0');
+  }
+  if (i < n && (s[i] == 'x' || s[i] == 'b' || s[i] == 'e')) f->type = s[i++];
+  return i == n;
+}
+
+/* "{e:spec}": e's type must fit the format ('x' and 'b' for Ints, a precision and 'e'
+ * for Floats, '+' and '0' for numbers; a width and an alignment for any value). */
+static Type *check_format(Node *n) {
+  Type *t = ck_expr(n->a, NULL);
+  n->mutates = n->a->mutates;
+  concrete(n->a, "the interpolated expression");
+  t = n->a->type;
+  const char *shown = n->slen > 40 ? xformat("%.40s...", n->sval) : n->sval;
+  FormatSpec *f = xalloc(sizeof *f);
+  if (!parse_format(n->sval, n->slen, f) || (int64_t)strlen(n->sval) != n->slen) {
+    diag_error(n->loc, "bad format '%s': expected [<>^][+][0][width][.precision][x|b|e]", shown);
+    return ty_string;
+  }
+  if (f->width > FORMAT_MAX_WIDTH || f->precision > FORMAT_MAX_PRECISION) {
+    diag_error(n->loc, "format '%s': the width is at most %d and the precision at most %d", shown, FORMAT_MAX_WIDTH,
+               FORMAT_MAX_PRECISION);
+    return ty_string;
+  }
+  n->fmt = f;
+  if (is_err(t)) return ty_string;
+  bool num = t->kind == T_INT || t->kind == T_FLOAT;
+  const char *why = NULL;
+  if ((f->type == 'x' || f->type == 'b') && t->kind != T_INT)
+    why = f->type == 'x' ? "'x' is for Ints" : "'b' is for Ints";
+  else if (f->type == 'e' && t->kind != T_FLOAT)
+    why = "'e' is for Floats";
+  else if (f->precision >= 0 && t->kind != T_FLOAT)
+    why = "a precision is for Floats";
+  else if (f->plus && !num)
+    why = "'+' is for Ints and Floats";
+  else if (f->zero && !num)
+    why = "'0' padding is for Ints and Floats";
+  if (why) diag_error(n->loc, "format '%s' does not fit a value of type %s: %s", shown, ty_name(t), why);
+  return ty_string;
+}
+
 /* ---- the dispatcher ----------------------------------------------------------- */
 
 static Type *expr_inner(Node *n, Type *expected) {
@@ -859,9 +916,10 @@ static Type *expr_inner(Node *n, Type *expected) {
       if (p->kind == N_STR) continue;
       ck_expr(p, NULL);
       n->mutates |= p->mutates;
-      concrete(p, "the interpolated expression");
+      if (p->kind != N_FORMAT) concrete(p, "the interpolated expression");
     }
     return ty_string;
+  case N_FORMAT: return check_format(n);
   case N_NONE: return ty_none;
   case N_SELF:
     if (!has_self() || !ck_ctx->actor) {

@@ -102,7 +102,8 @@ typedef enum NodeKind {
   N_FLOAT,    /* fval */
   N_BOOL,     /* ival */
   N_STR,      /* sval, slen: a literal without interpolation */
-  N_INTERP,   /* list: N_STR pieces and expressions, in order */
+  N_INTERP,   /* list: N_STR pieces and expressions (or N_FORMAT), in order */
+  N_FORMAT,   /* a in an interpolation with a format: "{a:sval}" (fmt: sval read by the checker) */
   N_NONE,     /* none */
   N_SELF,     /* self */
   N_NAME,     /* name -> sym */
@@ -153,6 +154,18 @@ typedef struct Block {
   Vec locals;        /* Sym*: set by the checker, for codegen */
 } Block;
 
+/* A format in an interpolation, "{x:>+08.2}" (§11), as the checker reads it. */
+typedef struct FormatSpec {
+  char align;     /* 0 (the type's default: numbers right, the rest left), '<', '>' or '^' */
+  bool plus;      /* '+': a sign before non-negative numbers too */
+  bool zero;      /* '0': zeros after the sign (with an alignment: '0' as the fill) */
+  int width;      /* in characters (code points); 0: none */
+  int precision;  /* digits after the point; -1: none */
+  char type;      /* 0, 'x' (hexadecimal), 'b' (binary) or 'e' (scientific) */
+} FormatSpec;
+
+enum { FORMAT_MAX_WIDTH = 10000, FORMAT_MAX_PRECISION = 100 };
+
 typedef struct Node Node;
 struct Node {
   NodeKind kind;
@@ -182,6 +195,7 @@ struct Node {
   bool mutates;      /* expression may change actor state or a container variable */
   bool negated_literal; /* N_INT: the operand of a unary minus */
   Decl *const_decl;  /* N_INT/N_FLOAT/N_BOOL/N_STR: the constant whose name stood here */
+  FormatSpec *fmt;   /* N_FORMAT: sval read by the checker */
 };
 
 
@@ -297,6 +311,7 @@ Node *ast_name(const char *name, Loc loc);
 Node *ast_str(const char *s, int64_t len, Loc loc);
 Node *ast_interp(Node *first, Node *expr, Loc loc);     /* "first{expr}..." */
 Node *ast_interp_add(Node *interp, Node *piece);        /* then a piece, then an expr ... */
+Node *ast_format(Node *e, const char *spec, int64_t len, Loc loc); /* e:spec in an interpolation */
 Node *ast_list(Vec elems, Loc loc);
 Node *ast_map(Node *key, Node *value, Loc loc);         /* {key: value ... } */
 Node *ast_map_add(Node *map, Node *key, Node *value);

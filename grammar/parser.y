@@ -29,6 +29,7 @@ bool lex_unclosed(yyscan_t scanner, Loc *loc, char *ch);
 const char *lex_found_name(yyscan_t scanner);
 const char *lex_name_before(yyscan_t scanner, Loc *loc);
 bool lex_found_starts_line(yyscan_t scanner);
+bool lex_broken_on(yyscan_t scanner, int line);
 }
 
 %code {
@@ -80,6 +81,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token <s> STR_START "string with interpolation"
 %token <s> STR_MID "rest of the string"
 %token <s> STR_END "end of the string"
+%token <s> FORMAT "format"
 %token ACTOR "actor" SUPERVISOR "supervisor" CHILD "child" STRATEGY "strategy"
 %token INTENSITY "intensity" PER "per" FN "fn" EXTERN "extern" USE "use" ON "on"
 %token LET "let" VAR "var" IF "if" ELSE "else" WHILE "while" FOR "for" IN "in"
@@ -108,7 +110,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %type <vec> delivered params opt_params param_list opt_args arg_list stmts block members member_list sup_items sup_list
 %type <param> param
 %type <te> type opt_ret opt_type
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp interp_expr map_entries opt_symbol
 %type <blk> then_clause else_clause
 %type <op> assign_op
 %type <child> child
@@ -391,8 +393,14 @@ string
   ;
 
 interp
-  : STR_START expr              { $$ = ast_interp(ast_str($1.p, $1.len, @1), $2, @1); }
-  | interp STR_MID expr         { $$ = ast_interp_add(ast_interp_add($1, ast_str($2.p, $2.len, @2)), $3); }
+  : STR_START interp_expr       { $$ = ast_interp(ast_str($1.p, $1.len, @1), $2, @1); }
+  | interp STR_MID interp_expr  { $$ = ast_interp_add(ast_interp_add($1, ast_str($2.p, $2.len, @2)), $3); }
+  ;
+
+/* "{x:.2}": an interpolated expression with a format (§11) */
+interp_expr
+  : expr
+  | expr FORMAT                 { $$ = ast_format($1, $2.p, $2.len, @2); }
   ;
 
 map_entries
@@ -437,6 +445,7 @@ static const char *tokdesc(yysymbol_kind_t k, char *buf, size_t n) {
   case YYSYMBOL_FLOAT: return "a number";
   case YYSYMBOL_STRING: case YYSYMBOL_STR_START: return "a string";
   case YYSYMBOL_STR_MID: case YYSYMBOL_STR_END: return "the rest of the string";
+  case YYSYMBOL_FORMAT: return "a format";
   case YYSYMBOL_YYEOF: return "end of file";
   default: break;
   }
@@ -466,6 +475,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
   if (lex_too_deep(scanner)) return 0;
   yysymbol_kind_t found = yypcontext_token(ctx);
   const YYLTYPE *loc = yypcontext_location(ctx);
+  if (lex_broken_on(scanner, loc->line)) return 0; /* the unterminated string's echo */
   enum { MAX_EXPECTED = 5 };
   yysymbol_kind_t expected[YYNTOKENS];
   int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
