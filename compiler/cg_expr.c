@@ -371,8 +371,8 @@ static Val index_read(Node *n) {
     w = cg_call_rt(RT_LIST_GET, args, 3);
   } else {
     Val k = cg_expr(n->b);
-    LLVMValueRef args[3] = {c.v, cg_to_word(k.v, ct->a), cg_pos(n->loc)};
-    w = cg_call_rt(RT_MAP_GET, args, 3);
+    LLVMValueRef args[4] = {c.v, cg_to_word(k.v, ct->a), cg_type_desc(ct), cg_pos(n->loc)};
+    w = cg_call_rt(RT_MAP_GET, args, 4);
     cg_drop(k);
   }
   LLVMValueRef v = cg_from_word(w, n->type);
@@ -431,8 +431,9 @@ LLVMValueRef cg_lvalue_addr(Node *n) {
     LLVMValueRef args[3] = {cg_bitcast_ptr(base, cg.i8), k.v, cg_pos(n->loc)};
     return cg_call_rt(RT_LIST_AT_MUT, args, 3);
   }
-  LLVMValueRef args[3] = {cg_bitcast_ptr(base, cg.i8), cg_to_word(k.v, n->a->type->a), cg_pos(n->loc)};
-  return cg_call_rt(RT_MAP_AT_MUT, args, 3);
+  LLVMValueRef args[4] = {cg_bitcast_ptr(base, cg.i8), cg_to_word(k.v, n->a->type->a), cg_type_desc(n->a->type),
+                          cg_pos(n->loc)};
+  return cg_call_rt(RT_MAP_AT_MUT, args, 4);
 }
 
 /* ---- built-in functions ------------------------------------------------------------ */

@@ -183,10 +183,11 @@ rt_map *rt_map_new(const rt_type *mt); /* an empty map with room to grow */
 int64_t rt_map_len(rt_map *m);
 /* m[k] = v: k and v owned.  Replacing keeps the key's place in insertion order. */
 void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v);
-rt_word rt_map_get(rt_map *m, rt_word k, const char *pos); /* borrowed; may fail */
+/* m[k], borrowed; fails with "missing key K" (K printed as its type mt->a says). */
+rt_word rt_map_get(rt_map *m, rt_word k, const rt_type *mt, const char *pos);
 rt_word rt_map_get_or(rt_map *m, rt_word k, rt_word dflt); /* borrowed (either one) */
 /* The address of m[k]'s value after making *pm unique (m[k] += 1); may fail. */
-rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const char *pos);
+rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const rt_type *mt, const char *pos);
 bool rt_map_has(rt_map *m, rt_word k);
 bool rt_map_remove(rt_map **pm, rt_word k);
 rt_list *rt_map_keys(rt_map *m, const rt_type *list_of_keys);

@@ -407,6 +407,36 @@ rt_str *rt_str_of(rt_word v, const rt_type *t) {
   }
 }
 
+/* ---- reasons that show an index or a key (§7) ------------------------------------ */
+
+_Noreturn void rt_fail_index(const char *what, int64_t i, int64_t len, const char *pos) {
+  char reason[96];
+  snprintf(reason, sizeof reason, "%s%sindex %lld out of range (length %lld)", what ? what : "", what ? ": " : "",
+           (long long)i, (long long)len);
+  rt_fail(reason, pos);
+}
+
+_Noreturn void rt_fail_slice(int64_t a, int64_t b, int64_t len, const char *pos) {
+  char reason[96];
+  snprintf(reason, sizeof reason, "slice(%lld, %lld) out of range (length %lld)", (long long)a, (long long)b,
+           (long long)len);
+  rt_fail(reason, pos);
+}
+
+_Noreturn void rt_fail_key(rt_word k, const rt_type *key_type, const char *pos) {
+  rt_buf b = {0};
+  rt_buf_value(&b, k, key_type, true);
+  char reason[sizeof "missing key " + RT_REASON_KEY_BYTES + 4];
+  int64_t n = b.len;
+  if (n > RT_REASON_KEY_BYTES) { /* cut at a character's start, and say so */
+    n = RT_REASON_KEY_BYTES;
+    while (n > 0 && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--;
+  }
+  snprintf(reason, sizeof reason, "missing key %.*s%s", (int)n, b.p ? b.p : "", n < b.len ? "..." : "");
+  rt_buf_free(&b);
+  rt_fail(reason, pos);
+}
+
 /* ---- formats in interpolation (§11) ---------------------------------------------- */
 
 /* The length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
