@@ -271,10 +271,20 @@ static void check_stmt(Node *n) {
   }
 }
 
+static bool never_completes(Node *s, bool loop_exits);
+
 void ck_stmts(Vec *stmts) {
+  bool reported = false;
   for (int i = 0; i < stmts->len; i++) {
     if (diag_too_many()) return;
-    check_stmt(stmts->data[i]);
+    Node *s = stmts->data[i];
+    check_stmt(s);
+    if (!reported && i + 1 < stmts->len && never_completes(s, ck_ctx->loops > 0)) {
+      Node *next = stmts->data[i + 1];
+      diag_error(next->loc, "unreachable code");
+      diag_note(s->loc, "control never gets past this");
+      reported = true;
+    }
   }
 }
 
@@ -289,17 +299,30 @@ static bool has_break(Vec *stmts) {
   return false;
 }
 
-/* A statement list that cannot complete normally (Go's terminating statements, with
- * fail() and exit() counted like panic()). */
-bool ck_terminates(Vec *stmts) {
-  if (!stmts->len) return false;
-  Node *s = stmts->data[stmts->len - 1];
+static bool list_never_completes(Vec *stmts, bool loop_exits) {
+  for (int i = 0; i < stmts->len; i++)
+    if (never_completes(stmts->data[i], loop_exits)) return true;
+  return false;
+}
+
+/* A statement after which control never goes on to the next (Go's terminating
+ * statements, with fail() and exit() counted like panic()): return, a call of fail or
+ * exit, an if/else whose branches both never complete, `while true` without a break;
+ * with loop_exits, also break and continue.  (Statements that end a path belong here:
+ * the unreachable-code rule and the every-path-returns rule both ask.) */
+static bool never_completes(Node *s, bool loop_exits) {
   switch (s->kind) {
   case N_RETURN: return true;
-  case N_IF: return s->els.len && ck_terminates(&s->body) && ck_terminates(&s->els);
+  case N_BREAK:
+  case N_CONTINUE: return loop_exits;
+  case N_IF: return s->els.len && list_never_completes(&s->body, loop_exits) && list_never_completes(&s->els, loop_exits);
   case N_WHILE: return s->a->kind == N_BOOL && s->a->ival && !has_break(&s->body);
   case N_EXPR:
     return s->a->kind == N_CALL && !s->a->decl && (s->a->builtin == B_FAIL || s->a->builtin == B_EXIT);
   default: return false;
   }
 }
+
+/* A statement list that cannot complete normally: one of its statements never does
+ * (what follows such a statement is reported as unreachable code). */
+bool ck_terminates(Vec *stmts) { return list_never_completes(stmts, false); }

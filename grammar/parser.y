@@ -511,7 +511,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
     diag_error(*loc, "syntax error: expected %s, found %s%s", exp, what, hint);
   } else {
     /* "unexpected name 'x'", "unexpected integer" */
-    const char *w = !strncmp(what, "a ", 2) ? what + 2 : !strncmp(what, "an ", 3) ? what + 3 : what;
+    const char *w = !strncmp(what, "a ", 2) ? what + 2 : !strncmp(what, "an ", 3) ? what + 3
+                    : !strncmp(what, "the ", 4) ? what + 4 : what;
     if (name) w = xformat("name '%s'", name);
     diag_error(*loc, "syntax error: unexpected %s%s", w, hint);
   }
