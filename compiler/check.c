@@ -589,8 +589,8 @@ static void check_main(bool need_main) {
   ck_prog->main_actor = m;
   if (m->params.len) diag_error(m->loc, "actor Main cannot have parameters");
   Decl *start = ck_find_handler(m, "start");
-  if (!start) {
-    if (need_main) diag_error(m->loc, "actor Main has no handler 'start' (declare on start() or on start(args: [String]))");
+  if (!start) { /* check says what build would: a Main is one the program can start */
+    diag_error(m->loc, "actor Main has no handler 'start' (declare on start() or on start(args: [String]))");
     return;
   }
   bool ok = start->params.len == 0 ||

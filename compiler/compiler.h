@@ -56,6 +56,15 @@ int src_add(const char *path, const char *text, size_t size);
 void src_reset(void);
 
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A warning: printed like an error, but the build goes on (see diag_set_warnings). */
+void diag_warning(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+typedef enum DiagWarnings {
+  DIAG_WARNINGS_ON,        /* the default */
+  DIAG_WARNINGS_OFF,       /* -w */
+  DIAG_WARNINGS_ARE_ERRORS /* -Werror */
+} DiagWarnings;
+void diag_set_warnings(DiagWarnings mode);
+int diag_warning_count(void);
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "actorc: error: ..." */
 int diag_count(void);
