@@ -88,6 +88,7 @@ Sym *ck_lookup(const char *name, Loc loc) {
     for (int i = s->syms.len - 1; i >= 0; i--) {
       Sym *sym = s->syms.data[i];
       if (strcmp(sym->name, name)) continue;
+      sym->used = true;
       if (sym->kind == SYM_FIELD) return sym;
       return capture(sym, ck_ctx);
     }
@@ -655,4 +656,5 @@ void check_program(Program *p, bool need_main) {
   }
   check_main(need_main);
   mark_recursive(p);
+  if (!diag_count()) ck_warnings(p); /* (after errors, what looks unused may be a misspelling's victim) */
 }

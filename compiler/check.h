@@ -70,6 +70,10 @@ Node *ck_const_value(Decl *c);   /* a constant's value (a literal node), or NULL
 /* e as a constant Int (what: "the intensity", for errors); false after an error */
 bool ck_const_int(Node *e, int file, const char *what, int64_t *out);
 
+/* check_warn.c */
+void ck_warnings(Program *p);    /* unused names, vars never changed (the program's own files) */
+Decl *ck_enclosing_fn(void);     /* the function, handler or method the code being checked is in */
+
 /* check_stmt.c */
 void ck_stmts(Vec *stmts);
 bool ck_terminates(Vec *stmts);

@@ -120,6 +120,7 @@ bool ck_is_lvalue_root_mutable(Node *n, bool report) {
   }
   Sym *s = root->sym;
   if (!s) return true; /* an undefined name was already reported */
+  s->changed = true;
   if (s->mutable) return true;
   if (!report) return false;
   switch (s->kind) {
@@ -454,6 +455,7 @@ static Type *check_call(Node *n, Type *expected) {
   Decl *m = actor && !n->qual ? ck_find_method(actor, n->name) : NULL;
   if (m) {
     n->decl = m;
+    if (ck_enclosing_fn() != m) m->called = true;
     n->mutates = true; /* a method may change the actor's fields */
     if (ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN)) vec_push(&ck_ctx->fn->callees, m);
     ck_check_args(n, &m->params, &n->list, n->name);
@@ -470,6 +472,7 @@ static Type *check_call(Node *n, Type *expected) {
   }
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     n->decl = d;
+    if (ck_enclosing_fn() != d) d->called = true;
     if (d->kind == D_FN && ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN))
       vec_push(&ck_ctx->fn->callees, d);
     int errors = diag_count();

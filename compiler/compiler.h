@@ -254,6 +254,7 @@ struct Decl {
   Node *csym;         /* extern fn ... = "c_name": the C symbol (an N_STR), or NULL: its name */
   Vec callees;        /* fn/method: the functions and methods its body calls directly */
   bool recursive;     /* fn/method: on a cycle of direct calls (codegen checks the stack) */
+  bool called;        /* fn/method: called from somewhere other than its own body (warnings) */
   Type *type;         /* the reference type of an actor or supervisor */
   /* supervisors */
   const char *strategy;
@@ -472,6 +473,8 @@ struct Sym {
   int index;        /* SYM_FIELD: position in the actor's state; SYM_CAPTURE: in env */
   FnCtx *ctx;       /* where it lives */
   Sym *outer;       /* SYM_CAPTURE: the captured symbol */
+  bool used;        /* named somewhere (read, assigned, captured): for the warnings */
+  bool changed;     /* assigned or changed in place (a var never changed could be a let) */
   void *cg;         /* codegen: its alloca or value */
 };
 
