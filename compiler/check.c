@@ -600,6 +600,39 @@ static void check_main(bool need_main) {
   if (start->ret) diag_error(start->loc, "Main's start handler cannot answer (no -> type)");
 }
 
+/* The first read of a state entry from `visible` on by m or the actor's fns it calls
+ * (seen: the methods walked). */
+static Node *early_read(Decl *m, int visible, Vec *seen) {
+  for (int i = 0; i < seen->len; i++)
+    if (seen->data[i] == m) return NULL;
+  vec_push(seen, m);
+  for (int i = 0; i < m->field_reads.len; i++) {
+    Node *r = m->field_reads.data[i];
+    if (r->sym->index >= visible) return r;
+  }
+  for (int i = 0; i < m->callees.len; i++) {
+    Decl *c = m->callees.data[i];
+    if (c->owner != m->owner) continue; /* a top-level fn reads no field */
+    Node *r = early_read(c, visible, seen);
+    if (r) return r;
+  }
+  return NULL;
+}
+
+/* A field initialiser that calls a fn reading a later field reads it before it is
+ * initialised, as if it named it. */
+static void check_init_calls(Decl *a) {
+  for (int i = 0; i < a->init_calls.len; i++) {
+    InitCall *ic = a->init_calls.data[i];
+    Vec seen = {0};
+    Node *r = early_read(ic->method, ic->visible, &seen);
+    if (!r) continue;
+    diag_error(ic->call->loc, "'%s' is used before it is initialised: %s() reads it, and initialisers run in order",
+               r->name, ic->method->name);
+    diag_note(r->loc, "'%s' is read here", r->name);
+  }
+}
+
 /* Is target reachable from d through direct calls?  (visited: a mark per walk) */
 static bool reaches(Decl *d, Decl *target, Vec *visited) {
   for (int i = 0; i < d->callees.len; i++) {
@@ -654,6 +687,7 @@ void check_program(Program *p, bool need_main) {
     for (int j = 0; j < d->handlers.len; j++) check_body(d->handlers.data[j], CTX_HANDLER, d);
     for (int j = 0; j < d->methods.len; j++) check_body(d->methods.data[j], CTX_METHOD, d);
   }
+  for (int i = 0; i < p->actors.len; i++) check_init_calls(p->actors.data[i]);
   check_main(need_main);
   mark_recursive(p);
   if (!diag_count()) ck_warnings(p); /* (after errors, what looks unused may be a misspelling's victim) */

@@ -28,6 +28,14 @@ struct FnCtx {
   Vec locals;        /* Sym*: every local and parameter (codegen gives each a slot) */
 };
 
+/* A field initialiser's call of the actor's own fn: the fields it may read are those
+ * initialised before (checked once every body is: ck_check_init_calls). */
+typedef struct InitCall {
+  Node *call;
+  Decl *method;
+  int visible; /* state entries initialised when it runs */
+} InitCall;
+
 typedef struct Scope {
   struct Scope *up;
   FnCtx *ctx;
@@ -76,6 +84,7 @@ Decl *ck_enclosing_fn(void);     /* the function, handler or method the code bei
 
 /* check_stmt.c */
 void ck_stmts(Vec *stmts);
+Node *ck_later_decl(const char *name); /* a let/var of name after the statement being checked */
 bool ck_terminates(Vec *stmts);
 void ck_block(Block *b, Closure *clo, Type *param_type);
 

@@ -456,6 +456,11 @@ static Type *check_call(Node *n, Type *expected) {
   if (m) {
     n->decl = m;
     if (ck_enclosing_fn() != m) m->called = true;
+    if (ck_ctx->kind == CTX_INIT) { /* a field initialiser's call: checked when every body is */
+      InitCall *ic = xalloc(sizeof *ic);
+      *ic = (InitCall){n, m, ck_ctx->fields_visible};
+      vec_push(&actor->init_calls, ic);
+    }
     n->mutates = true; /* a method may change the actor's fields */
     if (ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN)) vec_push(&ck_ctx->fn->callees, m);
     ck_check_args(n, &m->params, &n->list, n->name);
@@ -535,6 +540,7 @@ static Type *check_name(Node *n) {
   Sym *s = n->qual ? NULL : ck_lookup(n->name, n->loc);
   if (s) {
     n->sym = s;
+    if (s->kind == SYM_FIELD && ck_ctx->kind == CTX_METHOD) vec_push(&ck_ctx->fn->field_reads, n);
     return s->type;
   }
   Decl *d = ck_find_decl(n->name);
@@ -572,6 +578,25 @@ static Type *check_name(Node *n) {
     for (int i = 0; i < a->state.len; i++) vec_push(&cands, (void *)((Sym *)a->state.data[i])->name);
   Vec mods = names_modules();
   for (int i = 0; i < mods.len; i++) vec_push(&cands, mods.data[i]);
+  if (ck_ctx->kind == CTX_INIT || ck_ctx->kind == CTX_SUPBUILD) { /* a field or child declared after this one */
+    Decl *a = ck_ctx->kind == CTX_INIT ? ck_ctx->actor : ck_ctx->fn;
+    for (int i = 0; i < a->fields.len; i++)
+      if (!strcmp(((Node *)a->fields.data[i])->name, n->name)) {
+        diag_error(n->loc, "'%s' is used before it is initialised (initialisers run in order)", n->name);
+        return ty_error;
+      }
+    for (int i = 0; i < a->children.len; i++)
+      if (!strcmp(((Child *)a->children.data[i])->name, n->name)) {
+        diag_error(n->loc, "'%s' is used before it is initialised (children start in order)", n->name);
+        return ty_error;
+      }
+  }
+  Node *later = ck_later_decl(n->name);
+  if (later) {
+    diag_error(n->loc, "'%s' is used before it is initialised", n->name);
+    diag_note(later->name_loc, "'%s' is declared here", n->name);
+    return ty_error;
+  }
   const char *kw = lex_keyword_like(n->name, NULL, true); /* null, nil, this */
   const char *hint = ck_did_you_mean(n->name, &cands);
   if (!*hint && kw && (!strcmp(kw, "none") || !strcmp(kw, "self") || !strcmp(kw, "true") || !strcmp(kw, "false")))

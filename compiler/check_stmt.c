@@ -273,11 +273,36 @@ static void check_stmt(Node *n) {
 
 static bool never_completes(Node *s, bool loop_exits);
 
+/* The statement lists being checked, outermost first, each with the index of the
+ * statement being checked (for ck_later_decl). */
+typedef struct StmtFrame {
+  Vec *stmts;
+  int at;
+} StmtFrame;
+static StmtFrame frames[MAX_EXPR_DEPTH];
+static int nframes;
+
+/* `var total = count * 2` before `var count = 5`: the let or var of name that comes
+ * later in a list being checked (the innermost first), or NULL. */
+Node *ck_later_decl(const char *name) {
+  for (int f = nframes - 1; f >= 0; f--) {
+    Vec *v = frames[f].stmts;
+    for (int i = frames[f].at; i < v->len; i++) { /* (its own initialiser too) */
+      Node *s = v->data[i];
+      if ((s->kind == N_LET || s->kind == N_VAR) && !strcmp(s->name, name)) return s;
+    }
+  }
+  return NULL;
+}
+
 void ck_stmts(Vec *stmts) {
   bool reported = false;
+  bool framed = nframes < MAX_EXPR_DEPTH;
+  if (framed) frames[nframes++] = (StmtFrame){stmts, 0};
   for (int i = 0; i < stmts->len; i++) {
-    if (diag_too_many()) return;
+    if (diag_too_many()) break;
     Node *s = stmts->data[i];
+    if (framed) frames[nframes - 1].at = i;
     check_stmt(s);
     if (!reported && i + 1 < stmts->len && never_completes(s, ck_ctx->loops > 0)) {
       Node *next = stmts->data[i + 1];
@@ -286,6 +311,7 @@ void ck_stmts(Vec *stmts) {
       reported = true;
     }
   }
+  if (framed) nframes--;
 }
 
 /* ---- every path returns --------------------------------------------------------- */

@@ -255,6 +255,8 @@ struct Decl {
   Vec callees;        /* fn/method: the functions and methods its body calls directly */
   bool recursive;     /* fn/method: on a cycle of direct calls (codegen checks the stack) */
   bool called;        /* fn/method: called from somewhere other than its own body (warnings) */
+  Vec field_reads;    /* method: the N_NAME nodes of its body that name the actor's state */
+  Vec init_calls;     /* actor: InitCall*, the methods its field initialisers call */
   Type *type;         /* the reference type of an actor or supervisor */
   /* supervisors */
   const char *strategy;
