@@ -528,6 +528,13 @@ static Type *check_call(Node *n, Type *expected) {
       }
     }
   }
+  Decl *h = actor && !n->qual ? ck_find_handler(actor, n->name) : NULL;
+  if (h) { /* go(1) in the actor that has on go(...): a message to itself was meant */
+    const char *text = diag_source_text(n->name_loc);
+    diag_error(n->loc, "'%s' is a handler of actor %s, not a function: send the message to self: self ! %s", n->name,
+               actor->name, text ? text : xformat("%s(...)", n->name));
+    return ty_error;
+  }
   Vec cands = ck_decl_names(&ck_prog->fns);
   for (int i = 0; i < NBUILTIN_FNS; i++) vec_push(&cands, (void *)builtin_fns[i].name);
   if (actor)

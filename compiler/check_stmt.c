@@ -200,6 +200,8 @@ static bool standalone_ok(Node *e) {
   }
 }
 
+static bool follows_on_next_line(Node *n);
+
 static void check_stmt(Node *n) {
   switch (n->kind) {
   case N_LET:
@@ -256,9 +258,13 @@ static void check_stmt(Node *n) {
     return;
   case N_EXPR:
     ck_expr(n->a, NULL);
-    if (!standalone_ok(n->a))
+    if (!standalone_ok(n->a)) {
       diag_error(n->a->loc, "this expression does nothing on its own: only calls, sends, requests, spawns and "
                             "timers can stand alone");
+      if (n->a->kind == N_UNARY && n->a->op == '-' && follows_on_next_line(n)) /* `x` newline `- y` */
+        diag_note(n->a->loc, "a newline ends a statement after a complete expression; to go on, end the line above "
+                             "with the operator");
+    }
     return;
   case N_SEND:
     check_send(n);
@@ -293,6 +299,16 @@ Node *ck_later_decl(const char *name) {
     }
   }
   return NULL;
+}
+
+/* Whether statement n comes right after another statement of its list that began on
+ * an earlier line. */
+static bool follows_on_next_line(Node *n) {
+  if (!nframes) return false;
+  StmtFrame *f = &frames[nframes - 1];
+  if (f->at == 0 || f->stmts->data[f->at] != n) return false;
+  Node *prev = f->stmts->data[f->at - 1];
+  return prev->loc.line < n->loc.line;
 }
 
 void ck_stmts(Vec *stmts) {

@@ -70,6 +70,7 @@ void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* 
 int diag_count(void);
 bool diag_too_many(void);
 char *loc_str(Loc loc); /* "file.actor:12:5" (used in failure reports) */
+char *diag_source_text(Loc loc); /* the source text loc spans, if on one line; else NULL */
 void diag_flush(void);   /* prints the collected diagnostics, sorted */
 void diag_reset(void);   /* forgets them (the fuzzer) */
 extern FILE *diag_out;  /* where diag_flush prints (NULL: stderr) */
@@ -120,7 +121,7 @@ typedef enum NodeKind {
   N_MAP,      /* list: keys, list2: values */
   N_UNARY,    /* op a */
   N_BINARY,   /* a op b */
-  N_CALL,     /* name(list): built-in, function or method */
+  N_CALL,     /* name(list): built-in, function or method (name_loc: the whole call) */
   N_METHOD,   /* a.name(list): built-in method */
   N_INDEX,    /* a[b] */
   N_FIELD,    /* a.name: a supervisor's child */

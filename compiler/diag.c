@@ -117,6 +117,14 @@ static const char *line_text(SrcFile *f, int line, size_t *len) {
   return p;
 }
 
+char *diag_source_text(Loc loc) {
+  if (loc.end_line != loc.line || loc.end_col <= loc.col) return NULL;
+  size_t len;
+  const char *p = line_text(src_file(loc.file), loc.line, &len);
+  if (!p || (size_t)loc.end_col - 1 > len) return NULL;
+  return xstrndup(p + loc.col - 1, (size_t)(loc.end_col - loc.col));
+}
+
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
 static int utf8_len(const unsigned char *p, size_t n) {
   if (p[0] < 0x80) return 1;

@@ -358,7 +358,7 @@ expr
 
 postfix
   : primary
-  | IDENT "(" opt_args ")"      { $$ = ast_call($1, $3, @1); }
+  | IDENT "(" opt_args ")"      { $$ = ast_call($1, $3, @1); $$->name_loc = @$; }
   | postfix "." IDENT "(" opt_args ")"
                                 { $$ = ast_method($1, $3, $5, @3); }
   | postfix "." IDENT           { $$ = ast_dot($1, $3, @3); }
