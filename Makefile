@@ -49,7 +49,16 @@ ASAN_FLAGS := $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=u
 
 # Evaluated lazily: llvm-config exists only once set-up has run.
 LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags | sed 's/-std=[^ ]*//g') -DACTORC_LLVM_MAJOR=$(shell $(LLVM_CONFIG) --version | cut -d. -f1)
-LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs core target native passes 2>/dev/null || $(LLVM_CONFIG) --libs) $(shell $(LLVM_CONFIG) --system-libs)
+# LLVM is linked statically when its static libraries link (Debian's llvm-N-dev has
+# them): loading the shared libLLVM cost actorc ~20 ms at every start (relocations), the
+# better part of a `check` or an `actorc --version`.  --as-needed drops the system
+# libraries LLVM lists but the compiler does not use (libz3, libxml2).  When the static
+# link fails (a system library's -dev package missing, as libzstd-dev for LLVM 19), the
+# recipe links the shared libLLVM instead.
+LLVM_COMPONENTS := core target native passes
+LLVM_STATIC_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --link-static --libs $(LLVM_COMPONENTS) 2>/dev/null) \
+  -Wl,--as-needed $(shell $(LLVM_CONFIG) --link-static --system-libs 2>/dev/null) -lstdc++ -Wl,--no-as-needed
+LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs $(LLVM_COMPONENTS) 2>/dev/null || $(LLVM_CONFIG) --libs) $(shell $(LLVM_CONFIG) --system-libs)
 
 # ---- sources: every .c file of its folder ------------------------------------------
 COMPILER_SRC := $(wildcard compiler/*.c)
@@ -97,7 +106,10 @@ $(B)/compiler/%.o: compiler/%.c | $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAM
 	$(CC) $(COMPILER_CFLAGS) -c $< -o $@
 
 $(ACTORC): $(COMPILER_OBJ)
-	$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread -lm
+	@echo "$(CC) -o $@ ... LLVM (static)"
+	@$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_STATIC_LIBS) -lpthread -lm 2>$(B)/llvm-static.log || { \
+	  echo "linking LLVM statically failed ($$(grep -m1 -E 'cannot find|undefined' $(B)/llvm-static.log)); linking the shared libLLVM"; \
+	  $(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread -lm; }
 
 # ---- the runtime ------------------------------------------------------------------
 # runtime/LAYER/x.c -> build/rt/runtime/LAYER/x.o, stdlib/x.c -> build/rt/stdlib/x.o;
