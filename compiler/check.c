@@ -113,7 +113,8 @@ Sym *ck_lookup(const char *name, Loc loc) {
 
 /* ---- declarations ---------------------------------------------------------------- */
 
-/* The top-level declaration a bare name means in the file being checked (names.c). */
+/* The top-level declaration a bare name means in the file being checked (names.c);
+ * variants are names too, but not found here. */
 Decl *ck_find_decl(const char *name) {
   Name *n = names_find(name, ck_file);
   return n && n->kind != NK_VARIANT ? n->decl : NULL;
@@ -264,7 +265,7 @@ static void collect(void) {
     static const NameKind kinds[] = {[D_ACTOR] = NK_ACTOR, [D_SUPERVISOR] = NK_SUPERVISOR, [D_FN] = NK_FN,
                                      [D_EXTERN] = NK_EXTERN, [D_CONST] = NK_CONST};
     if (d->kind == D_USE) continue;
-    names_declare(d->name, kinds[d->kind], d, NULL, d->loc);
+    names_declare(d->name, kinds[d->kind], d, d->loc);
     if ((d->kind == D_FN || d->kind == D_EXTERN) && ck_builtin_fn(d->name))
       diag_error(d->loc, "'%s' is a built-in function and cannot be redefined", d->name);
     if (d->kind == D_ACTOR || d->kind == D_SUPERVISOR) {

@@ -382,10 +382,10 @@ typedef enum NameKind {
   NK_FN,         /* decl: D_FN (top level) */
   NK_EXTERN,     /* decl: D_EXTERN */
   NK_CONST,      /* decl: D_CONST */
-  NK_RECORD,     /* a record type */
-  NK_ENUM,       /* an enum type */
-  NK_VARIANT,    /* decl: its enum; item: the variant */
-  NK_INTERFACE,  /* an interface type */
+  NK_RECORD,     /* decl: the record's */
+  NK_ENUM,       /* decl: the enum's */
+  NK_VARIANT,    /* decl: the variant's own (its owner: the enum) */
+  NK_INTERFACE,  /* decl: the interface's */
 } NameKind;
 
 typedef struct Name Name;
@@ -393,7 +393,6 @@ struct Name {
   const char *name;
   NameKind kind;
   Decl *decl;
-  void *item;          /* what a kind needs beyond decl (a variant) */
   Loc loc;             /* the declaration, for clashes */
   const char *module;  /* the std module that declares it; NULL: the program */
   Name *next;          /* the hash chain */
@@ -404,7 +403,7 @@ void names_add_module(const char *module);  /* a std module the program uses (st
 bool names_is_module(const char *module);
 Vec names_modules(void);                    /* const char * */
 /* Declares a top-level name in the unit of loc's file; a clash is reported here. */
-Name *names_declare(const char *name, NameKind kind, Decl *decl, void *item, Loc loc);
+Name *names_declare(const char *name, NameKind kind, Decl *decl, Loc loc);
 Name *names_find(const char *name, int from_file);       /* as a bare name written in that file */
 Name *names_find_in(const char *module, const char *name); /* M.name */
 Vec names_visible(int from_file);          /* const char *: for suggestions */

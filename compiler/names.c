@@ -12,9 +12,10 @@
  *   unit's names, then among the std modules' — so a module's own code always means
  *   its own names, whatever the program declares, and never sees the program's.
  *
- * The table only knows names, kinds and places; the checker's phases declare into it
- * (check.c's collect, and whatever declares records, enums, variants and interfaces)
- * and look up through names_find / names_find_in. */
+ * The table only knows names, kinds, declarations and places; the checker's phases
+ * declare into it (check.c's collect: every top-level Decl, and each enum's variants
+ * with their own Decl) and look up through names_find / names_find_in, from the file
+ * the name is written in. */
 #include "compiler.h"
 
 #include <string.h>
@@ -73,12 +74,12 @@ Vec names_modules(void) { return modules; }
 static const char *describe(Name *n) {
   const char *k = names_kind_str(n->kind);
   const char *s = xformat("%s %s", strchr("aeiou", k[0]) ? "an" : "a", k);
-  if (n->kind == NK_VARIANT && n->decl) s = xformat("%s of enum %s", s, n->decl->name);
+  if (n->kind == NK_VARIANT && n->decl->owner) s = xformat("%s of enum %s", s, n->decl->owner->name);
   if (n->module) s = xformat("%s of std.%s", s, n->module);
   return s;
 }
 
-Name *names_declare(const char *name, NameKind kind, Decl *decl, void *item, Loc loc) {
+Name *names_declare(const char *name, NameKind kind, Decl *decl, Loc loc) {
   const char *mod = module_of(loc.file);
   unsigned h = hash(name);
   Name *first = NULL; /* the oldest it clashes with (the chain is newest first) */
@@ -89,7 +90,7 @@ Name *names_declare(const char *name, NameKind kind, Decl *decl, void *item, Loc
     diag_note(first->loc, "the first declaration of '%s' is here", name);
   }
   Name *n = xalloc(sizeof *n);
-  *n = (Name){.name = name, .kind = kind, .decl = decl, .item = item, .loc = loc, .module = mod, .next = buckets[h]};
+  *n = (Name){.name = name, .kind = kind, .decl = decl, .loc = loc, .module = mod, .next = buckets[h]};
   buckets[h] = n;
   return n;
 }
