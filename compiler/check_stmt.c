@@ -33,6 +33,7 @@ static void check_decl(Node *n) {
     ck_coerce(n->a, t);
   }
   n->sym = ck_declare(SYM_LOCAL, n->name, n->name_loc, t ? t : ty_error, n->kind == N_VAR);
+  n->sym->zero_init = !n->a;
 }
 
 static void check_assign(Node *n) {

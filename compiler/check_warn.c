@@ -7,7 +7,8 @@
  *   variable) never named — unless its name begins with '_'.  A handler's parameters
  *   are the fields of its message, whose shape the senders fix (down, the messages an
  *   extern fn delivers, an interface): they are not warned about;
- * * a local var never assigned or changed in place (it could be a let);
+ * * a local var never assigned or changed in place (it could be a let) — unless it
+ *   has no initial value (`var z: Point`: how a program names a type's zero value);
  * * an actor's private fn never called, and a top-level fn of the root file never
  *   called (other than by itself).
  *
@@ -33,7 +34,7 @@ static void warn_locals(Vec *locals, bool handler) {
     if (!s->used)
       diag_warning(s->loc, "%s '%s' is never used; if that is intended, name it _%s", param ? "parameter" : "variable",
                    s->name, s->name);
-    else if (s->kind == SYM_LOCAL && s->mutable && !s->changed)
+    else if (s->kind == SYM_LOCAL && s->mutable && !s->changed && !s->zero_init)
       diag_warning(s->loc, "variable '%s' is never changed: declare it with let", s->name);
   }
 }

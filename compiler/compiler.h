@@ -477,6 +477,7 @@ struct Sym {
   Sym *outer;       /* SYM_CAPTURE: the captured symbol */
   bool used;        /* named somewhere (read, assigned, captured): for the warnings */
   bool changed;     /* assigned or changed in place (a var never changed could be a let) */
+  bool zero_init;   /* var x: T without a value: the way to name T's zero value (no let does) */
   void *cg;         /* codegen: its alloca or value */
 };
 
