@@ -30,6 +30,7 @@ static void warn_locals(Vec *locals, bool handler) {
   for (int i = 0; i < locals->len; i++) {
     Sym *s = locals->data[i];
     if (s->name[0] == '_' || !own_file(s->loc.file) || (handler && s->kind == SYM_PARAM)) continue;
+    if (lex_is_reserved(s->name)) continue; /* one the compiler made (reply): no program can name a local so */
     bool param = s->kind == SYM_PARAM || s->kind == SYM_BLOCKPARAM;
     if (!s->used)
       diag_warning(s->loc, "%s '%s' is never used; if that is intended, name it _%s", param ? "parameter" : "variable",
