@@ -521,7 +521,10 @@ typedef struct CgOptions {
 } CgOptions;
 
 /* Generates the program into an LLVM module and writes an object file (or .ll when
- * ll_path is set).  Returns false on failure (after a diagnostic). */
+ * ll_path is set).  With neither, only declares what the program defines and binds:
+ * the code generator's own checks (an extern fn binding one of the runtime's functions
+ * with another signature), which `check` runs too.  Returns false on failure (after a
+ * diagnostic). */
 bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const char *ll_path);
 
 /* ---- link.c -------------------------------------------------------------------- */

@@ -303,9 +303,9 @@ static int compile_and_go(void) {
   if (!load_program(prog, opts.input) || diag_count()) return 1;
   check_program(prog, opts.cmd != CMD_CHECK);
   if (diag_count()) return 1;
-  if (opts.cmd == CMD_CHECK) return 0;
-
   CgOptions cgo = {.opt_level = opts.opt_level, .debug_info = opts.debug_info, .module_name = opts.input};
+  if (opts.cmd == CMD_CHECK) return cg_program(prog, &cgo, NULL, NULL) ? 0 : 1; /* what build would refuse too */
+
   if (opts.emit_llvm) {
     const char *ll = opts.output ? opts.output : base_without_ext(opts.input, ".ll");
     return cg_program(prog, &cgo, NULL, ll) ? 0 : 1;
