@@ -10,7 +10,8 @@
  * * a local var never assigned or changed in place (it could be a let) — unless it
  *   has no initial value (`var z: Point`: how a program names a type's zero value);
  * * an actor's private fn never called, and a top-level fn of the root file never
- *   called (other than by itself).
+ *   called (other than by itself) when that file is a program (it has actor Main; a
+ *   library's functions are for other files).
  *
  * The checker records what this reads: Sym.used (ck_lookup), Sym.changed
  * (ck_is_lvalue_root_mutable), Decl.called (check_call). */
@@ -46,7 +47,7 @@ void ck_warnings(Program *p) {
     if (!own_file(d->file)) continue;
     if (d->kind == D_FN) {
       warn_locals(&d->locals, false);
-      if (d->file == 0 && !d->called && d->name[0] != '_')
+      if (d->file == 0 && p->main_actor && !d->called && d->name[0] != '_') /* (a library's are for others) */
         diag_warning(d->loc, "function '%s' is never called", d->name);
     }
     if (d->kind != D_ACTOR && d->kind != D_SUPERVISOR) continue;
