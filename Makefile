@@ -107,9 +107,9 @@ $(B)/compiler/%.o: compiler/%.c | $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAM
 
 $(ACTORC): $(COMPILER_OBJ)
 	@echo "$(CC) -o $@ ... LLVM (static)"
-	@$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_STATIC_LIBS) -lpthread 2>$(B)/llvm-static.log || { \
+	@$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_STATIC_LIBS) -lpthread -lm 2>$(B)/llvm-static.log || { \
 	  echo "linking LLVM statically failed ($$(grep -m1 -E 'cannot find|undefined' $(B)/llvm-static.log)); linking the shared libLLVM"; \
-	  $(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread; }
+	  $(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread -lm; }
 
 # ---- the runtime ------------------------------------------------------------------
 # runtime/LAYER/x.c -> build/rt/runtime/LAYER/x.o, stdlib/x.c -> build/rt/stdlib/x.o;
@@ -242,7 +242,7 @@ FUZZ_SRC := $(filter-out compiler/cg%.c compiler/main.c compiler/link.c,$(COMPIL
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(wildcard compiler/*.h) $(B)/gen/lexer.c $(B)/gen/parser.c
 	@mkdir -p $(B)/fuzz
 	$(SAN_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icompiler -I$(B)/gen \
-	  -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c
+	  -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c -lm
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus

@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/robust.sh — the compiler answers any input with diagnostics, never a crash:
 # generated garbage, empty, huge and deeply nested input gets status 1 and a
-# file:line:col: error; huge literals compile in reasonable time; the inputs that once
-# crashed the fuzz target (tests/fuzz/regressions/) are answered; a program that runs
-# out of memory says so (tests/limits/oom.actor).
+# file:line:col: error; huge literals compile in reasonable time; a command-line
+# mistake gets one line; the inputs that once crashed the fuzz target
+# (tests/fuzz/regressions/) are answered; a program that runs out of memory says so
+# (tests/limits/oom.actor).
 cd "$(dirname "$0")/.." && . tests/lib.sh
 r="$work/robust"; mkdir -p "$r"
 
@@ -53,6 +54,18 @@ printf 'fn f() -> Int { return 1 }\n' >"$r/nomain.actor"
 if "$ACTORC" check "$r/nomain.actor" 2>"$work/err"; then ok; else bad "robustness: check of a library file without Main"; fi
 "$ACTORC" build "$r/nomain.actor" -o "$r/x" >/dev/null 2>"$work/err"; st=$?
 if [ $st = 1 ] && grep -q "nomain.actor:1:1: error: .*Main" "$work/err" && [ ! -e "$r/x" ]; then ok; else bad "robustness: build without Main: exit $st"; fi
+
+# command-line mistakes: one line each, ending with where to look (not the whole help)
+printf 'actor Main { on start() { } }\n' >"$r/ok.actor"
+for args in "build -O5 $r/ok.actor" "build $r/ok.actor -o" "check -Wall $r/ok.actor" "frob $r/ok.actor" "build" \
+            "check $r/ok.actor $r/ok.actor" "run -O9 $r/ok.actor"; do
+  "$ACTORC" $args >"$work/out" 2>"$work/err"; st=$?
+  if [ $st = 1 ] && [ ! -s "$work/out" ] && [ "$(wc -l <"$work/err")" = 1 ] &&
+     grep -q "^actorc: error: .*; see 'actorc --help'\$" "$work/err"; then ok; else
+    bad "command line 'actorc $args': exit $st"; head -3 "$work/err" | sed 's/^/  | /'; fi
+done
+"$ACTORC" >/dev/null 2>"$work/err"; st=$?
+if [ $st = 1 ] && grep -q "^usage:" "$work/err"; then ok; else bad "command line 'actorc' alone: exit $st, no usage"; fi
 
 for f in tests/fuzz/regressions/*; do
   [ -f "$f" ] || continue

@@ -99,12 +99,12 @@ int64_t rt_list_len(rt_list *l) { return l ? l->len : 0; }
 static inline bool in_range(int64_t i, int64_t n) { return (uint64_t)i < (uint64_t)n; }
 
 rt_word rt_list_get(rt_list *l, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(l)))) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(l)))) rt_fail_index(NULL, i, rt_list_len(l), pos);
   return l->data[i];
 }
 
 rt_word *rt_list_at_mut(rt_list **pl, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail_index(NULL, i, rt_list_len(*pl), pos);
   return &make_unique(pl, NULL, 0)->data[i];
 }
 
@@ -117,7 +117,7 @@ void rt_list_push(rt_list **pl, const rt_type *lt, rt_word v) {
 }
 
 rt_word rt_list_pop(rt_list **pl, const char *pos) {
-  if (RT_UNLIKELY(rt_list_len(*pl) == 0)) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(rt_list_len(*pl) == 0)) rt_fail("pop() on an empty list", pos);
   rt_list *l = *pl;
   if (!rt_is_unique(l)) {
     /* Copy all but the last element, and hand out a new reference to the last. */
@@ -134,7 +134,7 @@ void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const
   int64_t n = rt_list_len(*pl);
   if (RT_UNLIKELY(i < 0 || i > n)) {
     rt_word_release(v, lt->a); /* v was handed to us */
-    rt_fail("index out of range", pos);
+    rt_fail_index("insert", i, n, pos);
   }
   rt_list *l = make_unique(pl, lt, 1);
   reserve(l, 1);
@@ -144,7 +144,7 @@ void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const
 }
 
 rt_word rt_list_remove(rt_list **pl, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail_index("remove", i, rt_list_len(*pl), pos);
   rt_list *l = make_unique(pl, NULL, 0);
   rt_word v = l->data[i];
   memmove(l->data + i, l->data + i + 1, (size_t)(l->len - i - 1) * sizeof(rt_word));
@@ -189,7 +189,7 @@ bool rt_list_contains(rt_list *l, rt_word v) {
 
 rt_list *rt_list_slice(rt_list *l, int64_t a, int64_t b, const char *pos) {
   int64_t n = rt_list_len(l);
-  if (RT_UNLIKELY(a < 0 || a > b || b > n)) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(a < 0 || a > b || b > n)) rt_fail_slice(a, b, n, pos);
   if (a == b) return NULL;
   if (a == 0 && b == n) { /* the whole list: share it (copy on write keeps it a value) */
     rt_retain(l);

@@ -216,9 +216,9 @@ void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v) {
   m->len++;
 }
 
-rt_word rt_map_get(rt_map *m, rt_word k, const char *pos) {
+rt_word rt_map_get(rt_map *m, rt_word k, const rt_type *mt, const char *pos) {
   int64_t ix = m ? find(m, k, key_hash(k, key_type(m))) : -1;
-  if (RT_UNLIKELY(ix < 0)) rt_fail("missing key", pos);
+  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, mt->a, pos);
   return m->entries[ix].val;
 }
 
@@ -227,7 +227,7 @@ rt_word rt_map_get_or(rt_map *m, rt_word k, rt_word dflt) {
   return ix < 0 ? dflt : m->entries[ix].val;
 }
 
-rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const char *pos) {
+rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const rt_type *mt, const char *pos) {
   rt_map *m = *pm;
   uint64_t h = 0;
   int64_t ix = -1;
@@ -235,7 +235,7 @@ rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const char *pos) {
     h = key_hash(k, key_type(m));
     ix = find(m, k, h);
   }
-  if (RT_UNLIKELY(ix < 0)) rt_fail("missing key", pos);
+  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, mt->a, pos);
   if (!rt_is_unique(m)) { /* the copy may lay the entries out differently */
     m = make_unique(pm, NULL);
     ix = find(m, k, h);

@@ -132,7 +132,7 @@ bool rt_str_ends_with(rt_str *s, rt_str *suffix) {
 
 rt_str *rt_str_slice(rt_str *s, int64_t a, int64_t b, const char *pos) {
   int64_t n = slen(s);
-  if (a < 0 || a > b || b > n) rt_fail("index out of range", pos);
+  if (a < 0 || a > b || b > n) rt_fail_slice(a, b, n, pos);
   if (a == 0 && b == n) return n ? retained(s) : NULL;
   return rt_str_new(s->data + a, b - a);
 }

@@ -53,6 +53,14 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted);
 rt_str *rt_buf_finish(rt_buf *b); /* the buffer's bytes as a String; frees the buffer */
 void rt_buf_free(rt_buf *b);
 int rt_fmt_float(double v, char out[32]); /* Python's repr of v; returns its length */
+/* The reasons that say which index or key (LANGUAGE.md §7): "index 7 out of range
+ * (length 3)" (what: NULL, or "insert" for "insert: index 7 ..."), "slice(2, 9) out
+ * of range (length 4)", and "missing key "bob"" (the key's printed form, cut at
+ * RT_REASON_KEY_BYTES bytes). */
+enum { RT_REASON_KEY_BYTES = 100 };
+_Noreturn void rt_fail_index(const char *what, int64_t i, int64_t len, const char *pos);
+_Noreturn void rt_fail_slice(int64_t a, int64_t b, int64_t len, const char *pos);
+_Noreturn void rt_fail_key(rt_word k, const rt_type *key_type, const char *pos);
 /* The letter after '\\' that c takes in a String's quoted form (inside lists and maps,
  * and in `cannot parse "TEXT"`), or 0 when c is written as it is. */
 static inline char rt_quote_escape(char c) {
