@@ -3,8 +3,9 @@
  * Run after a check without errors (with errors, what looks unused may be a
  * misspelling's victim), over the program's own files only (never a std module's):
  *
- * * a parameter (of a function, method or block) or a local (let, var, a loop
- *   variable) never named — unless its name begins with '_'.  A handler's parameters
+ * * a parameter (of a function, method or block), a local (let, var, a loop
+ *   variable) or a name a match pattern binds, never named — unless its name begins
+ *   with '_'.  A handler's parameters
  *   are the fields of its message, whose shape the senders fix (down, the messages an
  *   extern fn delivers, an interface): they are not warned about;
  * * a local var never assigned or changed in place (it could be a let) — unless it
@@ -33,7 +34,10 @@ static void warn_locals(Vec *locals, bool handler) {
     if (s->name[0] == '_' || !own_file(s->loc.file) || (handler && s->kind == SYM_PARAM)) continue;
     if (lex_is_reserved(s->name)) continue; /* one the compiler made (reply): no program can name a local so */
     bool param = s->kind == SYM_PARAM || s->kind == SYM_BLOCKPARAM;
-    if (!s->used)
+    if (!s->used && s->kind == SYM_BINDING)
+      diag_warning(s->loc, "'%s' (bound by the pattern) is never used; if that is intended, write _ or name it _%s",
+                   s->name, s->name);
+    else if (!s->used)
       diag_warning(s->loc, "%s '%s' is never used; if that is intended, name it _%s", param ? "parameter" : "variable",
                    s->name, s->name);
     else if (s->kind == SYM_LOCAL && s->mutable && !s->changed && !s->zero_init)
@@ -52,6 +56,7 @@ void ck_warnings(Program *p) {
     }
     if (d->kind != D_ACTOR && d->kind != D_SUPERVISOR) continue;
     warn_locals(&d->locals, false);
+    for (int j = 0; j < d->inits.len; j++) warn_locals(&((Decl *)d->inits.data[j])->locals, false);
     for (int j = 0; j < d->handlers.len; j++) warn_locals(&((Decl *)d->handlers.data[j])->locals, true);
     for (int j = 0; j < d->methods.len; j++) {
       Decl *m = d->methods.data[j];
