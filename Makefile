@@ -220,18 +220,18 @@ test-rt-asan: $(SAN_TESTS:%=$(B)/asan/test_%)
 
 # Compiled programs under the sanitizers: actorc links them against the sanitizer build
 # of the runtime with clang (ACTOR_RUNTIME / ACTOR_CC / ACTOR_LDFLAGS), then the golden
-# programs, samples and conformance cases run as in make test; LeakSanitizer fails a
+# programs, samples and conformance cases (v1 and v2) run as in make test; LeakSanitizer fails a
 # program (exit 23) that leaks.
 test-asan: all $(B)/asan/libactorrt.a
 	@$(MAKE) --no-print-directory test-rt-asan
 	@ACTOR_RUNTIME=$(CURDIR)/$(B)/asan/libactorrt.a ACTOR_CC=$(SAN_CC) \
 	  ACTOR_LDFLAGS="-fsanitize=address,undefined" ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
-	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples conformance" sh tests/run.sh
+	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples conformance conformance-v2" sh tests/run.sh
 
 # The runtime's stress tests and the concurrent programs under ThreadSanitizer.
 test-tsan-programs: all $(B)/tsan/libactorrt.a
 	@ACTOR_RUNTIME=$(CURDIR)/$(B)/tsan/libactorrt.a ACTOR_CC=$(SAN_CC) ACTOR_LDFLAGS="-fsanitize=thread" \
-	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples conformance" sh tests/run.sh
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples conformance conformance-v2" sh tests/run.sh
 
 # ---- fuzzing the front end (libFuzzer): make fuzz FUZZ_SECONDS=600
 # Seeds: every .actor file of the tests, samples and conformance suite.  Crashes are

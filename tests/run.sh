@@ -20,6 +20,7 @@
 #   samples      tests/samples.sh: samples/ print their NAME.out; the chat server's transcript
 #   load         tests/load.sh: the chat server under 1000 clients
 #   conformance  ../shared/conformance/run.sh (its own format)
+#   conformance-v2  the same for ../shared/conformance/v2 (language v2.0)
 #
 # ONLY="golden samples ..." runs only the parts named; THREADS (default "1 4") sets the
 # scheduler thread counts programs run with; ACTORC the compiler.
@@ -60,6 +61,7 @@ part seeded sh tests/seeded.sh
 part samples sh tests/samples.sh
 part load sh tests/load.sh
 part conformance bash ../shared/conformance/run.sh "$ACTORC"
+part conformance-v2 bash ../shared/conformance/run.sh "$ACTORC" ../shared/conformance/v2
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
