@@ -520,6 +520,13 @@ Pat *ast_pat_ctor(const char *name, Vec subs, Loc loc) {
   return p;
 }
 
+Pat *ast_pat_qual(const char *qual, const char *name, Vec subs, bool parens, Loc loc) {
+  Pat *p = ast_pat_ctor(name, subs, loc);
+  p->qual = qual;
+  p->parens = parens;
+  return p;
+}
+
 Pat *ast_pat_int(uint64_t v, bool negative, Loc loc) {
   Pat *p = pat(P_INT, loc);
   if (v > (uint64_t)INT64_MAX + (negative ? 1 : 0))

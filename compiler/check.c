@@ -622,9 +622,20 @@ static void check_supervisor(Decl *s) {
  * A's with the same signature -- one error per handler missing or different, at the
  * interface's name in the `is` list. */
 static void check_is(Decl *a) {
+  Vec named = {0}; /* Decl*: the interfaces named so far */
   for (int i = 0; i < a->ifaces.len; i++) {
     TypeExpr *te = a->ifaces.data[i];
-    Decl *d = ck_find_decl(te->name);
+    Decl *d = NULL;
+    if (te->qual) { /* is M.Name: a std module's interface */
+      Name *n = names_is_module(te->qual) ? ck_find_qualified(te->qual, te->name, te->loc) : NULL;
+      if (!names_is_module(te->qual))
+        diag_error(te->loc, "unknown interface '%s.%s' (%s is no std module this program uses)", te->qual, te->name,
+                   te->qual);
+      if (!n) continue;
+      d = n->decl;
+    } else {
+      d = ck_find_decl(te->name);
+    }
     if (!d || d->kind != D_INTERFACE) {
       if (d) {
         diag_error(te->loc, "'%s' is not an interface: `is` names interfaces, whose handlers %s must have", te->name,
@@ -635,20 +646,19 @@ static void check_is(Decl *a) {
       }
       continue;
     }
-    for (int j = 0; j < i; j++)
-      if (!strcmp(((TypeExpr *)a->ifaces.data[j])->name, te->name)) {
-        diag_error(te->loc, "actor %s names interface %s twice", a->name, te->name);
-        break;
-      }
+    bool twice = false;
+    for (int j = 0; j < named.len && !twice; j++) twice = named.data[j] == d;
+    vec_push(&named, d);
+    if (twice) diag_error(te->loc, "actor %s names interface %s twice", a->name, names_shown(d));
     for (int j = 0; j < d->handlers.len; j++) {
       Decl *sig = d->handlers.data[j];
       Decl *h = ty_handler(a, sig->name);
       if (!h) {
-        diag_error(te->loc, "actor %s is not a %s: it has no handler on %s", a->name, d->name, ck_signature(sig));
-        diag_note(sig->loc, "%s declares %s here", d->name, sig->name);
+        diag_error(te->loc, "actor %s is not a %s: it has no handler on %s", a->name, names_shown(d), ck_signature(sig));
+        diag_note(sig->loc, "%s declares %s here", names_shown(d), sig->name);
       } else if (!ty_same_signature(h, sig)) {
-        diag_error(te->loc, "actor %s is not a %s: its handler on %s differs from %s's on %s", a->name, d->name,
-                   ck_signature(h), d->name, ck_signature(sig));
+        diag_error(te->loc, "actor %s is not a %s: its handler on %s differs from %s's on %s", a->name, names_shown(d),
+                   ck_signature(h), names_shown(d), ck_signature(sig));
         diag_note(h->loc, "%s's %s is declared here", a->name, h->name);
       }
     }

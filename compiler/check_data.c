@@ -29,7 +29,7 @@ void ck_data_names(Vec *cands) {
 
 /* "record Point" or "variant Circle": how messages name what a value is made of. */
 const char *ck_data_what(Decl *d) {
-  return xformat("%s %s", d->kind == D_RECORD ? "record" : d->kind == D_ENUM ? "enum" : "variant", d->name);
+  return xformat("%s %s", d->kind == D_RECORD ? "record" : d->kind == D_ENUM ? "enum" : "variant", names_shown(d));
 }
 
 static const char *field_names(Decl *d) {

@@ -202,6 +202,7 @@ typedef struct Pat {
   PatKind kind;
   Loc loc;
   const char *name;
+  const char *qual;  /* P_CTOR: M in M.Name or M.Name(...) (a std module's), else NULL */
   bool parens;       /* P_CTOR: written with (...) */
   int64_t ival;
   const char *sval;
@@ -411,6 +412,8 @@ MatchArm *ast_arm_body(Vec stmts, bool block);             /* => BODY: an arm wi
 MatchArm *ast_arm(Pat *pat, Node *guard, MatchArm *body, Loc loc);
 Pat *ast_pat_name(const char *name, Loc loc);              /* _ or a name */
 Pat *ast_pat_ctor(const char *name, Vec subs, Loc loc);    /* name(subs) */
+/* M.name or M.name(subs) (parens): a std module's variant or record */
+Pat *ast_pat_qual(const char *qual, const char *name, Vec subs, bool parens, Loc loc);
 Pat *ast_pat_int(uint64_t v, bool negative, Loc loc);      /* reports values out of range */
 Pat *ast_pat_str(const char *s, int64_t len, Loc loc);
 Pat *ast_pat_bool(bool v, Loc loc);
@@ -491,6 +494,7 @@ Name *names_find_in(const char *module, const char *name); /* M.name */
 Vec names_visible(int from_file);          /* const char *: for suggestions */
 Vec names_of_module(const char *module);
 const char *names_kind_str(NameKind k);    /* "actor", "function", "variant", ... */
+const char *names_shown(Decl *d);          /* d's name in messages: M.name when the program's own hides it */
 
 /* ---- types.c: the checker's types ---------------------------------------------- */
 

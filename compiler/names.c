@@ -121,6 +121,16 @@ Vec names_visible(int from_file) {
   return v;
 }
 
+/* How messages name a declaration (a type, a variant): its name, or M.name when a std
+ * module declares it and the program's own name hides it (two enums Dir, two
+ * variants North: "geo.Dir", "geo.North"). */
+const char *names_shown(Decl *d) {
+  const char *mod = module_of(d->loc.file);
+  if (!mod) return d->name;
+  Name *n = names_find(d->name, 0);
+  return n && n->decl == d ? d->name : xformat("%s.%s", mod, d->name);
+}
+
 /* The names of one std module (for suggestions after M.). */
 Vec names_of_module(const char *module) {
   Vec v = {0};

@@ -195,6 +195,7 @@ iface_names
 
 iface_name
   : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
+  | IDENT "." IDENT             { $$ = ast_qual_type($1, $3, @3); }
   ;
 
 interface
@@ -506,6 +507,9 @@ pattern
 pattern1
   : IDENT                       { $$ = ast_pat_name($1, @1); }
   | IDENT "(" opt_pats ")"      { $$ = ast_pat_ctor($1, $3, @1); }
+  | IDENT "." IDENT             { $$ = ast_pat_qual($1, $3, (Vec){0}, false, @3); }
+  | IDENT "." IDENT "(" opt_pats ")"
+                                { $$ = ast_pat_qual($1, $3, $5, true, @3); }
   | INT                         { $$ = ast_pat_int($1, false, @1); }
   | "-" INT                     { $$ = ast_pat_int($2, true, @1); }
   | FLOAT                       { $$ = ast_pat_lit(P_FLOAT, @1); }

@@ -19,6 +19,8 @@
 # missing error, an extra one or a different message fails it.  Errors in another
 # file, or without a position, are always extra.  A file of warnings only is checked
 # again with -Werror (the same messages as errors, exit 1) and -w (nothing, exit 0).
+# NAME.env beside a file: VAR=VALUE lines of environment for its checks (as for golden
+# programs: ACTOR_STDLIB=... for a standard library of the test's own).
 cd "$(dirname "$0")/.." && . tests/lib.sh
 export LC_ALL=C
 
@@ -51,19 +53,20 @@ reported() {
 }
 
 for src in tests/diag/*.actor; do
+  case_env=""; [ -f "${src%.actor}.env" ] && case_env=$(cat "${src%.actor}.env")
   expected "$src" | sort -u >"$work/want"
   want_st=1; grep -q ': error: ' "$work/want" || want_st=0
-  "$ACTORC" check "$src" >/dev/null 2>"$work/err"; st=$?
+  env $case_env "$ACTORC" check "$src" >/dev/null 2>"$work/err"; st=$?
   if [ "$st" != $want_st ]; then bad "$src: check exited $st, want $want_st"; head -5 "$work/err" | sed 's/^/  | /'; continue; fi
   notes=0; grep -q ': note: ' "$work/want" && notes=1
   reported "$src" "$work/err" $notes | sort -u >"$work/got"
   if [ ! -s "$work/want" ]; then bad "$src: announces no error (// error: TEXT)"; continue; fi
   if [ $want_st = 0 ]; then # warnings only: -Werror makes them errors, -w drops them
-    "$ACTORC" check -Werror "$src" >/dev/null 2>"$work/err"; st=$?
+    env $case_env "$ACTORC" check -Werror "$src" >/dev/null 2>"$work/err"; st=$?
     reported "$src" "$work/err" 0 | sed 's/: error: /: warning: /' | sort -u >"$work/werror"
     grep -v ': note: ' "$work/want" >"$work/want_w"
     if [ $st = 1 ] && cmp -s "$work/want_w" "$work/werror"; then ok; else bad "$src: check -Werror exited $st or said otherwise"; fi
-    "$ACTORC" check -w "$src" >"$work/out" 2>&1; st=$?
+    env $case_env "$ACTORC" check -w "$src" >"$work/out" 2>&1; st=$?
     if [ $st = 0 ] && [ ! -s "$work/out" ]; then ok; else bad "$src: check -w exited $st or printed something"; fi
   fi
   if cmp -s "$work/want" "$work/got"; then ok; else
