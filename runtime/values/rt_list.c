@@ -98,13 +98,22 @@ int64_t rt_list_len(rt_list *l) { return l ? l->len : 0; }
 
 static inline bool in_range(int64_t i, int64_t n) { return (uint64_t)i < (uint64_t)n; }
 
+/* An index out of range (what: NULL for a[i], or "remove"), apart and cold: it takes
+ * the list rather than its length, so that the fast paths keep nothing for it (with
+ * the length as an argument, rt_list_get held it in a register: one instruction more
+ * per read). */
+static __attribute__((noinline, cold, noreturn)) void fail_index(const char *what, rt_list *l, int64_t i,
+                                                                 const char *pos) {
+  rt_fail_index(what, i, rt_list_len(l), pos);
+}
+
 rt_word rt_list_get(rt_list *l, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(l)))) rt_fail_index(NULL, i, rt_list_len(l), pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(l)))) fail_index(NULL, l, i, pos);
   return l->data[i];
 }
 
 rt_word *rt_list_at_mut(rt_list **pl, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail_index(NULL, i, rt_list_len(*pl), pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) fail_index(NULL, *pl, i, pos);
   return &make_unique(pl, NULL, 0)->data[i];
 }
 
@@ -144,7 +153,7 @@ void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const
 }
 
 rt_word rt_list_remove(rt_list **pl, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail_index("remove", i, rt_list_len(*pl), pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) fail_index("remove", *pl, i, pos);
   rt_list *l = make_unique(pl, NULL, 0);
   rt_word v = l->data[i];
   memmove(l->data + i, l->data + i + 1, (size_t)(l->len - i - 1) * sizeof(rt_word));

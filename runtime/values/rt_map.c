@@ -216,9 +216,12 @@ void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v) {
   m->len++;
 }
 
+/* (mt is only for an empty map, which is NULL: a map knows its own key type, and the
+ * fast path keeps nothing for the failure but what it keeps anyway) */
 rt_word rt_map_get(rt_map *m, rt_word k, const rt_type *mt, const char *pos) {
-  int64_t ix = m ? find(m, k, key_hash(k, key_type(m))) : -1;
-  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, mt->a, pos);
+  if (RT_UNLIKELY(!m)) rt_fail_key(k, mt->a, pos);
+  int64_t ix = find(m, k, key_hash(k, key_type(m)));
+  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, key_type(m), pos);
   return m->entries[ix].val;
 }
 
@@ -229,13 +232,10 @@ rt_word rt_map_get_or(rt_map *m, rt_word k, rt_word dflt) {
 
 rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const rt_type *mt, const char *pos) {
   rt_map *m = *pm;
-  uint64_t h = 0;
-  int64_t ix = -1;
-  if (m) {
-    h = key_hash(k, key_type(m));
-    ix = find(m, k, h);
-  }
-  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, mt->a, pos);
+  if (RT_UNLIKELY(!m)) rt_fail_key(k, mt->a, pos); /* (mt: as in rt_map_get) */
+  uint64_t h = key_hash(k, key_type(m));
+  int64_t ix = find(m, k, h);
+  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, key_type(m), pos);
   if (!rt_is_unique(m)) { /* the copy may lay the entries out differently */
     m = make_unique(pm, NULL);
     ix = find(m, k, h);
