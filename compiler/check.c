@@ -638,8 +638,8 @@ static void check_is(Decl *a) {
     }
     if (!d || d->kind != D_INTERFACE) {
       if (d) {
-        diag_error(te->loc, "'%s' is not an interface: `is` names interfaces, whose handlers %s must have", te->name,
-                   a->name);
+        diag_error(te->loc, "'%s%s%s' is not an interface: `is` names interfaces, whose handlers %s must have",
+                   te->qual ? te->qual : "", te->qual ? "." : "", te->name, a->name);
       } else {
         Vec cands = ck_decl_names(&ck_prog->ifaces);
         diag_error(te->loc, "unknown interface '%s'%s", te->name, ck_did_you_mean(te->name, &cands));

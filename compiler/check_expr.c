@@ -655,6 +655,10 @@ static Type *check_name(Node *n) {
         return ty_error;
       }
   }
+  if (!n->qual && names_is_module(n->name)) { /* print(strings): no "did you mean 'strings'?" */
+    diag_error(n->loc, "'%s' is a std module, not a value: its names are written %s.NAME", n->name, n->name);
+    return ty_error;
+  }
   Node *later = ck_later_decl(n->name);
   if (later) {
     diag_error(n->loc, "'%s' is used before it is initialised", n->name);
