@@ -18,6 +18,8 @@
 #                programs under two seeds
 #   samples      tests/samples.sh: samples/ print their NAME.out; the chat server's transcript
 #   load         tests/load.sh: the chat server under 1000 clients
+#   attack       tests/attack.sh: programs under attack (bad options, output held back,
+#                colliding keys, FIFOs, deep JSON, runaway sizes and recursion)
 #   conformance  ../shared/conformance/run.sh (its own format)
 #
 # ONLY="golden samples ..." runs only the parts named; THREADS (default "1 4") sets the
@@ -57,6 +59,7 @@ part debug sh tests/debug.sh
 part seeded sh tests/seeded.sh
 part samples sh tests/samples.sh
 part load sh tests/load.sh
+part attack sh tests/attack.sh
 part conformance bash ../shared/conformance/run.sh "$ACTORC"
 
 echo "$pass passed, $fail failed"

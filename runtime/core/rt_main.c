@@ -1,4 +1,5 @@
-/* rt_main.c — the program's main(): read the runtime options, spawn Main (actor #1),
+/* rt_main.c — the program's main(): read the runtime options (rt_sched_init), spawn
+ * Main (actor #1),
  * send it start() or start(args), run the scheduler until the program is quiescent,
  * flush, report ACTOR_STATS, and exit 1 if an actor failed unsupervised, else 0.
  * (exit(code) ends earlier, in rt_out.c.)  Nothing else may live in this file:
@@ -19,7 +20,7 @@ static void raise_nofile(void) {
 __attribute__((visibility("default"))) int main(int argc, char **argv);
 int main(int argc, char **argv) {
   const rt_program *p = &rt_program_main;
-  rt_sched_init(); /* this thread is worker 0 */
+  rt_sched_init(); /* checks the options first; this thread is worker 0 */
   raise_nofile();
 
   rt_actor *m = rt_spawn(p->main_kind);

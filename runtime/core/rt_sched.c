@@ -45,7 +45,6 @@
 #define RUNNEXT_STREAK 64  /* runnext picks in a row before the ring gets a turn */
 #define GLOBAL_EVERY 61    /* picks between two looks at the global queue */
 #define STEAL_ROUNDS 4     /* passes over the other workers before parking */
-#define MAX_THREADS 1024
 
 enum { WAKE_NONE = 0, WAKE_SPIN = 1, WAKE_EXIT = 2 };
 
@@ -752,29 +751,20 @@ static void *worker_main(void *p) {
   return NULL;
 }
 
-/* A positive count from the environment, at most MAX_THREADS; 0 when unset or not one. */
-static int env_count(const char *name) {
-  const char *e = getenv(name);
-  if (!e || !*e) return 0;
-  char *end;
-  long v = strtol(e, &end, 10);
-  return *end == 0 && v > 0 ? (v > MAX_THREADS ? MAX_THREADS : (int)v) : 0;
-}
-
 void rt_sched_init(void) {
   if (S.w) return;
+  const rt_opts *o = rt_opts_get(); /* first: a bad option stops the program here */
   rt_actor_hooks_init(); /* before the first actor exists */
   long onln = sysconf(_SC_NPROCESSORS_ONLN);
-  int n = env_count("ACTOR_THREADS");
-  if (n == 0) n = onln > 0 ? (onln > MAX_THREADS ? MAX_THREADS : (int)onln) : 1;
-  const char *seed = getenv("ACTOR_SCHED_SEED");
-  if (seed && *seed) {
+  int n = o->threads;
+  if (n == 0) n = onln > 0 ? (onln > RT_MAX_THREADS ? RT_MAX_THREADS : (int)onln) : 1;
+  if (o->sched_seeded) {
     S.seeded = true;
-    S.seed_state = strtoull(seed, NULL, 10);
+    S.seed_state = o->sched_seed;
     n = 1;
   }
   S.n = n;
-  S.ncpu = env_count("ACTOR_CORES"); /* a container's CPU quota, or a test */
+  S.ncpu = o->cores; /* a container's CPU quota, or a test */
   if (S.ncpu == 0) {
     cpu_set_t cpus;
     S.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : onln > 0 ? (int)onln : 1;

@@ -1,0 +1,40 @@
+#!/bin/sh
+# tests/attack.sh — compiled programs under attack, as a hostile user or hostile input
+# would try them (issue #15): one section per attack, each with the programs it needs
+# in tests/attack/ and ending in ok or bad lines.  A section that needs a long time to
+# fail says why in its comment; none depends on timing when it passes.
+cd "$(dirname "$0")/.." && . tests/lib.sh
+a="$work/attack"; mkdir -p "$a"
+
+# build NAME: tests/attack/NAME.actor -> $a/NAME (a failure to build is one failure)
+build() {
+  if "$ACTORC" build "tests/attack/$1.actor" -o "$a/$1" >"$work/build.out" 2>&1; then return 0; fi
+  bad "tests/attack/$1.actor: build failed"; head -10 "$work/build.out" | sed 's/^/  | /'; return 1
+}
+
+# ---- options: a bad ACTOR_* value stops the program before it starts ------------------
+# One line naming the variable and what it accepts, status 2, nothing run (Main would
+# print); good values and empty ones (unset) run it.
+printf 'actor Main { on start() { print("ran") } }\n' >"$a/hello.actor"
+if "$ACTORC" build "$a/hello.actor" -o "$a/hello" >"$work/build.out" 2>&1; then
+  for case in "ACTOR_THREADS=abc|a whole number from 1 to 1024" "ACTOR_THREADS=0|a whole number from 1 to 1024" \
+    "ACTOR_THREADS=-3|a whole number from 1 to 1024" "ACTOR_THREADS=4096|a whole number from 1 to 1024" \
+    "ACTOR_CORES=two|a whole number from 1 to 1024" "ACTOR_SCHED_SEED=abc|a whole number from 0 to 18446744073709551615" \
+    "ACTOR_SCHED_SEED=18446744073709551616|a whole number from 0 to 18446744073709551615" \
+    "ACTOR_SEED=-1|a whole number from 0 to 18446744073709551615" "ACTOR_STATS=yes|0 or 1"; do
+    setting=${case%%|*} accepts=${case#*|} var=${case%%=*} value=${setting#*=}
+    env "$setting" "$a/hello" >"$work/out" 2>"$work/err"; st=$?
+    want="actor runtime: $var must be $accepts, not \"$value\""
+    if [ $st = 2 ] && [ ! -s "$work/out" ] && [ "$(cat "$work/err")" = "$want" ]; then ok; else
+      bad "options: $setting: status $st, stdout '$(head -c 40 "$work/out")', stderr '$(head -c 200 "$work/err")'"; fi
+  done
+  for setting in ACTOR_THREADS=3 ACTOR_THREADS= ACTOR_CORES=1 ACTOR_SCHED_SEED=18446744073709551615 ACTOR_SEED=0 \
+    ACTOR_STATS=0 ACTOR_STATS=1; do
+    out=$(env "$setting" "$a/hello" 2>/dev/null); st=$?
+    if [ $st = 0 ] && [ "$out" = ran ]; then ok; else bad "options: $setting: status $st, output '$out'"; fi
+  done
+else
+  bad "options: hello does not build"
+fi
+
+tally attack
