@@ -37,4 +37,23 @@ else
   bad "options: hello does not build"
 fi
 
+# ---- output latency: a line printed while every worker is busy arrives at once ---------
+# Before, stdout was written only when a worker parked (or 64 KiB filled): the line
+# came 3 s late.
+if build latency; then
+  for n in $THREADS; do
+    if ACTOR_THREADS=$n timeout 60 python3 tests/attack/latency.py "$a/latency" "$n" >"$work/out" 2>&1; then ok; else
+      bad "output latency (threads=$n): $(cat "$work/out")"; fi
+  done
+fi
+
+# ---- output order: stdout lines come before a later stderr report in the same file ---
+if build order; then
+  for n in $THREADS; do
+    ACTOR_THREADS=$n timeout 60 "$a/order" >"$work/both" 2>&1
+    if sed 's/ at .*: / at POS: /' "$work/both" | diff - tests/attack/order.both >"$work/diff"; then ok; else
+      bad "output order (threads=$n): stdout and stderr interleaved wrongly"; sed 's/^/  | /' "$work/diff"; fi
+  done
+fi
+
 tally attack

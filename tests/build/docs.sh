@@ -27,8 +27,10 @@ ring=$(const runtime/core/rt_sched.c RQ_SIZE)
 says "the local ring has $ring entries (RQ_SIZE)" "a $ring-entry ring"
 stack=$(sed -n -E 's/^#define RT_WORKER_STACK_BYTES \(\(size_t\)([0-9]+) << 20\).*/\1/p' runtime/base/rt_base.h)
 says "worker stacks are $stack MiB (RT_WORKER_STACK_BYTES)" "get $stack MiB stacks"
+delay=$(const runtime/core/rt_out.c FLUSH_AFTER_MS)
+says "printed lines wait at most $delay ms (FLUSH_AFTER_MS)" "at most $delay ms"
 
-[ -n "$turns" ] && [ -n "$batch" ] && [ -n "$ring" ] && [ -n "$stack" ] || {
+[ -n "$turns" ] && [ -n "$batch" ] && [ -n "$ring" ] && [ -n "$stack" ] && [ -n "$delay" ] || {
   echo "docs.sh: a constant was not found in the code (renamed?)"
   status=1
 }
