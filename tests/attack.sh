@@ -56,4 +56,22 @@ if build order; then
   done
 fi
 
+# ---- FIFOs: write_file to a FIFO, with no reader or with one that goes away ----------
+# Before: with no reader open() blocked a scheduler thread for ever (with one thread,
+# timers too: the timeout fails it); with a reader that goes away the write killed the
+# process by SIGPIPE (status 141, no message).  Now refused as not a regular file.
+if build fifo; then
+  mkfifo "$a/pipe"
+  for n in 1 $THREADS; do
+    ACTOR_THREADS=$n timeout 20 "$a/fifo" "$a/pipe" >"$work/out" 2>"$work/err"; st=$?
+    if [ $st = 1 ] && [ "$(sort "$work/out" | tr '\n' '|')" = "timer fired|write_file(\"$a/pipe\"): not a regular file|" ]; then ok; else
+      bad "fifo without a reader (threads=$n): status $st, output '$(cat "$work/out")'"; fi
+  done
+  head -c 1 "$a/pipe" >/dev/null & reader=$!
+  ACTOR_THREADS=1 timeout 20 "$a/fifo" "$a/pipe" >"$work/out" 2>"$work/err"; st=$?
+  kill $reader 2>/dev/null; wait $reader 2>/dev/null
+  if [ $st = 1 ] && grep -q "not a regular file" "$work/out"; then ok; else
+    bad "fifo with a reader that goes away: status $st, output '$(cat "$work/out")'"; fi
+fi
+
 tally attack
