@@ -56,6 +56,16 @@ if build order; then
   done
 fi
 
+# ---- colliding keys: names crafted to collide under an unkeyed hash -------------------
+# 100,000 room names that all had one hash before the hash was keyed per process: each
+# insert then probed every earlier name (about 40 s, against 0.03 s for random names;
+# the timeout is what fails without the fix).
+if build colliding; then
+  python3 tests/attack/colliding.py 100000 "$a/names"
+  out=$(timeout 15 "$a/colliding" "$a/names" 2>&1); st=$?
+  if [ $st = 0 ] && [ "$out" = 100000 ]; then ok; else bad "colliding keys: status $st (124: too slow), output '$out'"; fi
+fi
+
 # ---- FIFOs: write_file to a FIFO, with no reader or with one that goes away ----------
 # Before: with no reader open() blocked a scheduler thread for ever (with one thread,
 # timers too: the timeout fails it); with a reader that goes away the write killed the

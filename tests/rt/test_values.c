@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <math.h>
 #include <setjmp.h>
+#include <unistd.h>
 
 /* ---- stub_core.c ----------------------------------------------------------------- */
 
@@ -994,6 +995,47 @@ static void test_eq_hash(void) {
   release_temps();
 }
 
+/* The map keys' hash is keyed: SipHash (the reference's test vectors, with the
+ * round counts as parameters), different keys give different hashes, and each process
+ * draws its own keys (two runs of this program hash a string differently). */
+static const char *const probe_key = "room1234";
+
+/* The hash of probe_key in a new process running this program ("hash"), or 0. */
+static uint64_t hash_in_child(void) {
+  char self[4096], cmd[4200];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return 0;
+  self[n] = 0;
+  snprintf(cmd, sizeof cmd, "'%s' hash", self);
+  FILE *f = popen(cmd, "r");
+  unsigned long long h = 0;
+  if (f) {
+    if (fscanf(f, "%llx", &h) != 1) h = 0;
+    pclose(f);
+  }
+  return h;
+}
+
+static void test_keyed_hash(void) {
+  unsigned char key[16], msg[64];
+  for (int i = 0; i < 16; i++) key[i] = (unsigned char)i;
+  for (int i = 0; i < 64; i++) msg[i] = (unsigned char)i;
+  CHECK(rt_siphash(key, msg, 15, 2, 4) == 0xa129ca6149be45e5ull); /* the paper's example */
+  CHECK(rt_siphash(key, msg, 0, 2, 4) == 0x726fdb47dd0e0e31ull);  /* vectors.h, length 0 */
+  CHECK(rt_siphash(key, msg, 15, 1, 3) != rt_siphash(key, msg, 15, 2, 4));
+  uint64_t c1 = hash_in_child(), c2 = hash_in_child();
+  CHECK(c1 != 0 && c2 != 0 && c1 != c2);
+  rt_str *s = S(probe_key);
+  uint64_t h1 = rt_hash(W(s), &rt_type_string), i1 = rt_hash(7, &rt_type_int);
+  CHECK(h1 != c1 && h1 != c2);
+  rt_hash_set_keys(1, 2, 3);
+  uint64_t h2 = rt_hash(W(s), &rt_type_string), i2 = rt_hash(7, &rt_type_int);
+  unsigned char k12[16] = {1, 0, 0, 0, 0, 0, 0, 0, 2};
+  CHECK(h2 == rt_siphash(k12, "room1234", 8, 1, 3));
+  CHECK(h1 != h2 && i1 != i2);
+  release_temps();
+}
+
 /* ---- conversions ----------------------------------------------------------------- */
 
 /* parse_int / parse_float of text must fail with `cannot parse "text"`. */
@@ -1095,7 +1137,13 @@ static void test_closures_words(void) {
   CHECK(!rt_type_is_ref(&rt_type_float) && rt_type_is_ref(&rt_type_string) && rt_type_is_ref(&t_m_si));
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "hash") == 0) { /* hash_in_child */
+    rt_str *s = rt_str_new(probe_key, (int64_t)strlen(probe_key));
+    printf("%llx\n", (unsigned long long)rt_hash((rt_word)(uintptr_t)s, &rt_type_string));
+    rt_release(s);
+    return 0;
+  }
   stub_core_init();
   test_strings();
   test_split_join();
@@ -1111,6 +1159,7 @@ int main(void) {
   test_eq_hash();
   test_conversions();
   test_closures_words();
+  test_keyed_hash(); /* last: it changes the hash keys, which maps made before would not survive */
   printf("test_values: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
