@@ -35,24 +35,23 @@ static const char *not_regular(const struct stat *st) {
   return S_ISDIR(st->st_mode) ? strerror(EISDIR) : "not a regular file";
 }
 
+/* Closes a descriptor when its frame is left, by a return or by a failure unwinding
+ * it (a cleanup, run under -fexceptions). */
+static void close_fd(int *fd) {
+  if (*fd >= 0) close(*fd);
+}
+
 rt_str *actor_std_io_read_file(rt_str *path) {
   const char *p = path_of("read_file", path);
-  int fd;
+  int fd __attribute__((cleanup(close_fd)));
   do fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) file_fail("read_file", path, strerror(errno));
   struct stat st;
-  if (fstat(fd, &st) < 0) {
-    int err = errno;
-    close(fd);
-    file_fail("read_file", path, strerror(err));
-  }
+  if (fstat(fd, &st) < 0) file_fail("read_file", path, strerror(errno));
   const char *why = not_regular(&st);
-  if (why) {
-    close(fd);
-    file_fail("read_file", path, why);
-  }
-  rt_buf b = {0};
+  if (why) file_fail("read_file", path, why);
+  rt_buf b = {0}; /* a file too large to hold fails the actor: rt_buf frees itself */
   char chunk[65536];
   for (;;) { /* to the end, whatever st_size said (files under /proc say 0) */
     ssize_t r = read(fd, chunk, sizeof chunk);
@@ -63,11 +62,9 @@ rt_str *actor_std_io_read_file(rt_str *path) {
     if (r == 0) break;
     if (errno == EINTR) continue;
     int err = errno;
-    close(fd);
     rt_buf_free(&b);
     file_fail("read_file", path, strerror(err));
   }
-  close(fd);
   return rt_buf_finish(&b);
 }
 

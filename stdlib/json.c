@@ -582,7 +582,8 @@ static bool dec_number(jdec *d, const rt_type *t, rt_word *out) {
   } else {
     /* strtod wants a C string: copy the token (the text need not end after it) */
     int64_t len = i - start;
-    char small[128], *tok = len < (int64_t)sizeof small ? small : rt_alloc((size_t)len + 1);
+    char small[128], *tok = len < (int64_t)sizeof small ? small : rt_value_try_alloc((size_t)len + 1);
+    if (!tok) return failf(d, "out of memory (%lld bytes)", (long long)len + 1);
     memcpy(tok, s + start, (size_t)len);
     tok[len] = 0;
     x = strtod(tok, NULL);
@@ -633,8 +634,13 @@ bad:
   return false;
 }
 
+/* A container being decoded, released when its frame is left without handing it out:
+ * by a `return false`, or by a failure unwinding it (out of memory in a push). */
+static void release_list(rt_list **l) { rt_release(*l); }
+static void release_map(rt_map **m) { rt_release(*m); }
+
 static bool dec_array(jdec *d, const rt_type *t, rt_word *out) {
-  rt_list *l = NULL;
+  rt_list *l __attribute__((cleanup(release_list))) = NULL;
   d->i++; /* [ */
   skip_ws(d);
   if (d->i < d->n && d->s[d->i] == ']') {
@@ -644,7 +650,7 @@ static bool dec_array(jdec *d, const rt_type *t, rt_word *out) {
   }
   for (;;) {
     rt_word v = 0;
-    if (!dec_value(d, t ? t->a : NULL, out ? &v : NULL)) goto fail;
+    if (!dec_value(d, t ? t->a : NULL, out ? &v : NULL)) return false;
     if (out) rt_list_push(&l, t, v);
     skip_ws(d);
     if (d->i < d->n && d->s[d->i] == ',') {
@@ -656,17 +662,15 @@ static bool dec_array(jdec *d, const rt_type *t, rt_word *out) {
       break;
     }
     expected(d, "',' or ']'");
-    goto fail;
+    return false;
   }
   if (out) *out = (rt_word)(uintptr_t)l;
+  l = NULL; /* handed out */
   return true;
-fail:
-  rt_release(l);
-  return false;
 }
 
 static bool dec_object(jdec *d, const rt_type *t, rt_word *out) {
-  rt_map *m = NULL;
+  rt_map *m __attribute__((cleanup(release_map))) = NULL;
   d->i++; /* { */
   skip_ws(d);
   if (d->i < d->n && d->s[d->i] == '}') {
@@ -678,23 +682,23 @@ static bool dec_object(jdec *d, const rt_type *t, rt_word *out) {
     skip_ws(d);
     if (d->i >= d->n || d->s[d->i] != '"') {
       expected(d, "a string key");
-      goto fail;
+      return false;
     }
     int64_t key_at = d->i;
     rt_str *ks = NULL;
-    if (!dec_string(d, out ? &ks : NULL)) goto fail;
+    if (!dec_string(d, out ? &ks : NULL)) return false;
     rt_word k = 0, v = 0;
-    if (out && !convert_key(d, ks, t->a, key_at, &k)) goto fail;
+    if (out && !convert_key(d, ks, t->a, key_at, &k)) return false;
     skip_ws(d);
     if (d->i >= d->n || d->s[d->i] != ':') {
       expected(d, "':'");
       if (out) rt_word_release(k, t->a);
-      goto fail;
+      return false;
     }
     d->i++;
     if (!dec_value(d, t ? t->b : NULL, out ? &v : NULL)) {
       if (out) rt_word_release(k, t->a);
-      goto fail;
+      return false;
     }
     if (out) rt_map_set(&m, t, k, v);
     skip_ws(d);
@@ -707,13 +711,11 @@ static bool dec_object(jdec *d, const rt_type *t, rt_word *out) {
       break;
     }
     expected(d, "',' or '}'");
-    goto fail;
+    return false;
   }
   if (out) *out = (rt_word)(uintptr_t)m;
+  m = NULL; /* handed out */
   return true;
-fail:
-  rt_release(m);
-  return false;
 }
 
 /* A value of type t at d->i (after white space) into *out, owned.  t == NULL (and

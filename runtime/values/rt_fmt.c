@@ -6,7 +6,8 @@
  * always kept free after b->cap, so rt_buf_finish can turn the block into an rt_str
  * in place (write the header in front, the NUL behind) without copying the bytes.
  * So the block must only be freed through rt_buf_free / rt_buf_finish, never free(p).
- * A zero-filled rt_buf is an empty buffer. */
+ * A zero-filled rt_buf is an empty buffer.  A buffer that cannot grow (too large for
+ * the system) is freed, emptied, and the calling actor fails with "out of memory". */
 #include "values/rt_values.h"
 
 #include <math.h>
@@ -16,13 +17,21 @@
 
 /* ---- rt_buf ---------------------------------------------------------------------- */
 
+/* Room for `need` more bytes.  Too large for the system: the buffer is freed (nobody
+ * will read it: the failure unwinds its owner) and the calling actor fails. */
 static void buf_grow(rt_buf *b, int64_t need) {
-  int64_t cap = b->cap * 2;
-  if (cap < b->len + need) cap = b->len + need;
+  int64_t cap = b->cap * 2, want;
+  if (__builtin_add_overflow(b->len, need, &want)) want = INT64_MAX / 2;
+  if (cap < want) cap = want;
   if (cap < 56) cap = 56;
+  size_t bytes = RT_BUF_HDR + (size_t)cap + 1;
   char *base = b->p ? b->p - RT_BUF_HDR : NULL;
-  base = rt_realloc(base, RT_BUF_HDR + (size_t)cap + 1);
-  b->p = base + RT_BUF_HDR;
+  char *grown = rt_value_try_realloc(base, bytes);
+  if (RT_UNLIKELY(!grown)) {
+    rt_buf_free(b);
+    rt_fail_oom(bytes, NULL);
+  }
+  b->p = grown + RT_BUF_HDR;
   b->cap = cap;
 }
 
