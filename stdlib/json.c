@@ -21,7 +21,10 @@
  * a document with nulls.  The first problem fails the calling actor with
  *   json: expected WHAT at offset N, found WHAT
  * (N counts bytes from 0) or another "json: ... at offset N" reason.  Nesting is
- * limited to JSON_MAX_DEPTH levels (the decoder recurses; it never crashes the stack).
+ * limited to JSON_MAX_DEPTH levels (the decoder recurses), and every level checks the
+ * thread's stack (rt_stack_low), as generated code does: called deep in a recursion,
+ * where even fewer levels would not fit, json_decode, json_valid and json_error fail
+ * with "stack overflow" instead of crashing.  Encoding checks it too.
  * Strings must be UTF-8 (overlong forms, surrogates and bytes above U+10FFFF are
  * invalid); \uXXXX escapes join surrogate pairs and refuse lone surrogates.
  *
@@ -220,6 +223,7 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
   case RT_T_BOOL: rt_buf_puts(b, v ? "true" : "false"); return true;
   case RT_T_STRING: return put_string(e, (rt_str *)(uintptr_t)v);
   case RT_T_LIST: {
+    if (RT_UNLIKELY(rt_stack_low())) goto no_stack;
     rt_list *l = (rt_list *)(uintptr_t)v;
     int64_t n = l ? l->len : 0;
     rt_buf_putc(b, '[');
@@ -233,6 +237,7 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
     return true;
   }
   case RT_T_MAP: {
+    if (RT_UNLIKELY(rt_stack_low())) goto no_stack;
     rt_map *m = (rt_map *)(uintptr_t)v;
     rt_word k, x;
     int64_t it = 0;
@@ -262,6 +267,9 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
   }
   default: return false; /* refused by non_json before we start */
   }
+no_stack: /* called deep in a recursion: no room for ours */
+  snprintf(e->err, sizeof e->err, "stack overflow");
+  return false;
 }
 
 static rt_str *encode(rt_word v, const rt_type *t, bool pretty) {
@@ -290,6 +298,7 @@ typedef struct jdec {
   int64_t n, i; /* the text, its length, the position */
   int depth;
   bool failed;
+  bool no_stack; /* the thread's stack ran out before JSON_MAX_DEPTH: "stack overflow" */
   char err[320]; /* the first problem */
 } jdec;
 
@@ -738,6 +747,10 @@ static bool dec_value(jdec *d, const rt_type *t, rt_word *out) {
     if (t && kind != (c == '[' ? RT_T_LIST : RT_T_MAP)) break;
     if (++d->depth > JSON_MAX_DEPTH)
       return failf(d, "json: nesting deeper than %d levels at offset %lld", JSON_MAX_DEPTH, (long long)d->i);
+    if (RT_UNLIKELY(rt_stack_low())) { /* called deep in a recursion: no room for ours */
+      d->no_stack = true;
+      return failf(d, "stack overflow");
+    }
     bool ok = c == '[' ? dec_array(d, t, out) : dec_object(d, t, out);
     d->depth--;
     return ok;
@@ -791,13 +804,17 @@ rt_word actor_std_json_decode(rt_str *text, const rt_type *want, const char *pos
   return v;
 }
 
+/* json_valid and json_error cannot answer without the stack to look: they fail. */
 bool actor_std_json_valid(rt_str *text) {
   jdec d = {0};
-  return dec_text(&d, text, NULL, NULL);
+  bool ok = dec_text(&d, text, NULL, NULL);
+  if (d.no_stack) rt_fail(d.err, NULL);
+  return ok;
 }
 
 rt_str *actor_std_json_error(rt_str *text) {
   jdec d = {0};
   if (dec_text(&d, text, NULL, NULL)) return NULL;
+  if (d.no_stack) rt_fail(d.err, NULL);
   return rt_str_new(d.err, (int64_t)strlen(d.err));
 }

@@ -84,4 +84,30 @@ if build fifo; then
     bad "fifo with a reader that goes away: status $st, output '$(cat "$work/out")'"; fi
 fi
 
+# ---- deep JSON: nesting from outside, parsed at a normal depth and deep in a recursion
+# Before, the parser's own recursion (up to 1000 levels) went past the stack's reserve
+# when called deep in a recursion, and the process died of SIGSEGV (status 139).
+if build deep_json; then
+  python3 -c "import sys; open(sys.argv[1], 'w').write('[' * 999 + ']' * 999)" "$a/arrays"
+  python3 -c "import sys; open(sys.argv[1], 'w').write('[' * 1000000)" "$a/million"
+  python3 -c "import sys; open(sys.argv[1], 'w').write('{\"k\":' * 999 + '1' + '}' * 999)" "$a/objects"
+  timeout 120 "$a/deep_json" "$a/arrays" "$a/million" "$a/objects" >"$work/out" 2>"$work/err"; st=$?
+  if [ $st = 1 ] && diff tests/attack/deep_json.out "$work/out" >"$work/diff"; then ok; else
+    bad "deep JSON: status $st"; sed 's/^/  | /' "$work/diff" | head -10; head -3 "$work/err"; fi
+fi
+
+# ---- runaway recursion, whatever `ulimit -s` says -----------------------------------
+# The actor stack has the runtime's size on every worker (worker 0 ran on the main
+# thread, whose stack follows the rlimit: under `unlimited` a runaway recursion grew
+# until the address space ran out -- 24 GB without the -v limit here -- and SIGSEGV).
+# The same depth is reached under every limit.
+if build runaway; then
+  for s in unlimited 8192 1024; do
+    (ulimit -s $s && ulimit -v 4000000 && ACTOR_THREADS=1 timeout 120 "$a/runaway" >"$work/out" 2>"$work/err"); st=$?
+    [ $s = unlimited ] && cp "$work/out" "$work/first"
+    if [ $st = 1 ] && [ "$(head -1 "$work/out")" = "diver: stack overflow" ] && cmp -s "$work/out" "$work/first"; then ok; else
+      bad "runaway recursion (ulimit -s $s): status $st, output '$(cat "$work/out" | tr '\n' '|')' (unlimited: '$(cat "$work/first" | tr '\n' '|')')"; fi
+  done
+fi
+
 tally attack

@@ -141,8 +141,17 @@ int rt_thread_detached(void *(*fn)(void *), void *arg, size_t stack_bytes);
 /* ---- rt_stack.c: the stack limit recursive functions check ---------------------- */
 
 /* Worker threads' stacks: deep recursion fails the actor ("stack overflow") well
- * before this is used up; the pages are only touched as far as a program recurses. */
+ * before this is used up; the pages are only touched as far as a program recurses.
+ * Under an address-space limit (ulimit -v) the workers' stacks share a quarter of it,
+ * at least RT_WORKER_STACK_MIN each (rt_sched.c). */
 #define RT_WORKER_STACK_BYTES ((size_t)256 << 20)
+#define RT_WORKER_STACK_MIN ((size_t)4 << 20)
 void rt_stack_thread_init(void); /* call first thing on every worker thread */
+/* True when the calling frame is within the reserve at the stack's end: C code that
+ * recurses on a program's data (JSON, printed forms, equality) checks it and fails
+ * ("stack overflow") or gives up, as generated code does at every recursive call. */
+static inline bool rt_stack_low(void) {
+  return (uintptr_t)__builtin_frame_address(0) < rt_stack_limit;
+}
 
 #endif

@@ -8,8 +8,8 @@
  * of their own (rt_actor_sysmsg_register) and a call when an actor's state is gone
  * (rt_actor_on_gone).
  *
- * Threads: the scheduler's workers (ACTOR_THREADS of them, the main thread is worker
- * 0) run actors; the timer thread only sends.  Every section below says which thread
+ * Threads: the scheduler's workers (ACTOR_THREADS of them, each on a thread the
+ * scheduler starts) run actors; the timer thread only sends.  Every section below says which thread
  * may call what. */
 #ifndef RT_CORE_H
 #define RT_CORE_H
@@ -234,10 +234,13 @@ const rt_opts *rt_opts_get(void);
 
 /* ---- scheduler (rt_sched.c) ------------------------------------------------------ */
 
-void rt_sched_init(void);      /* reads the options; the calling thread is worker 0 */
+/* Reads the options.  Until rt_sched_run and between runs, the calling thread sends
+ * as worker 0 (its runnext slot, its ring). */
+void rt_sched_init(void);
 int rt_sched_threads(void);
-/* Runs actors on this thread and the other workers until the program is quiescent.
- * May be called again afterwards (tests run several programs in one process). */
+/* Runs actors on the workers' threads (stacks of RT_WORKER_STACK_BYTES, whatever
+ * ulimit -s says) until the program is quiescent; the calling thread waits.  May be
+ * called again afterwards (tests run several programs in one process). */
 void rt_sched_run(void);
 void rt_sched_ready(rt_actor *a); /* a's mailbox became non-empty: run it (any thread) */
 void rt_sched_yield(rt_actor *a); /* a still has work after its turn (its worker) */

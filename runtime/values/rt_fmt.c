@@ -329,7 +329,15 @@ static void put_ref(rt_buf *b, const char *name, uint64_t number) {
   put_int(b, (int64_t)number);
 }
 
+/* Printed forms recurse into lists and maps: deep in a recursion, with no room left
+ * for theirs, the buffer is freed and the actor fails ("stack overflow"). */
+static void no_stack(rt_buf *b) {
+  rt_buf_free(b);
+  rt_fail("stack overflow", NULL);
+}
+
 void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
+  if ((t->kind == RT_T_LIST || t->kind == RT_T_MAP) && RT_UNLIKELY(rt_stack_low())) no_stack(b);
   switch (t->kind) {
   case RT_T_INT: put_int(b, (int64_t)v); break;
   case RT_T_FLOAT: {

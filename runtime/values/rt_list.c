@@ -240,7 +240,8 @@ bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt) {
     for (int64_t i = 0; i < n; i++)
       if (!rt_str_eq((rt_str *)(uintptr_t)a->data[i], (rt_str *)(uintptr_t)b->data[i])) return false;
     return true;
-  default:
+  default: /* nested values: rt_eq recurses (deep in a recursion: stack overflow) */
+    if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL);
     for (int64_t i = 0; i < n; i++)
       if (!rt_eq(a->data[i], b->data[i], t)) return false;
     return true;
@@ -249,6 +250,7 @@ bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt) {
 
 /* Called by rt_hash (rt_value.c) for lists: consistent with rt_list_eq. */
 uint64_t rt_list_hash(rt_list *l, const rt_type *lt) {
+  if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL); /* it recurses */
   uint64_t h = 0x6a09e667f3bcc909ull;
   for (int64_t i = 0, n = rt_list_len(l); i < n; i++)
     h = (h ^ rt_hash(l->data[i], lt->a)) * 0x100000001b3ull + (uint64_t)i;

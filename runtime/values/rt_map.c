@@ -336,6 +336,7 @@ bool rt_map_next(rt_map *m, int64_t *it, rt_word *k, rt_word *v) {
 
 /* Same keys with equal values, whatever the insertion order. */
 bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt) {
+  if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL); /* it recurses */
   int64_t n = rt_map_len(a);
   if (n != rt_map_len(b)) return false;
   if (n == 0) return true;
@@ -350,6 +351,7 @@ bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt) {
 
 /* Order-independent: a sum over the entries. */
 uint64_t rt_map_hash(rt_map *m, const rt_type *mt) {
+  if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL); /* it recurses */
   uint64_t h = (uint64_t)rt_map_len(m);
   for (int64_t i = 0; m && i < m->used; i++) {
     const map_entry *e = &m->entries[i];
