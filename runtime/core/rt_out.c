@@ -5,9 +5,9 @@
  * terminal gets each line at once) so that a program printing many lines makes few
  * system calls, but no line waits long: the buffer is written
  *   - when it fills,
- *   - at most FLUSH_AFTER_MS after its first line went in, by the flusher thread
- *     (started with the first buffered line), whatever the workers are doing: a
- *     line printed before a long computation reaches the pipe or file at once;
+ *   - once its oldest line has waited FLUSH_AFTER_MS, by the flusher thread (started
+ *     with the first buffered line), whatever the workers are doing: a line printed
+ *     before a long computation reaches the pipe or file at once;
  *   - when a worker parks (the scheduler going idle), and at exit;
  *   - before any stderr line: a failure report (or eprint) never overtakes lines
  *     printed before it, even when both go to the same file (2>&1).
@@ -35,6 +35,10 @@ static pthread_cond_t out_cv = PTHREAD_COND_INITIALIZER; /* the flusher waits fo
 static char out_buf[OUT_CAP];
 static size_t out_len;
 static int out_tty = -1;    /* unknown until the first line */
+/* When the oldest line in the buffer went in: written under out_lock, read by the
+ * flusher without it to know how long to sleep (relaxed: a stale value only makes it
+ * look again; whether to write is decided under the lock). */
+static _Atomic int64_t out_first_ns;
 static bool flusher_idle;   /* the flusher waits on out_cv (under out_lock) */
 static pthread_once_t flusher_once = PTHREAD_ONCE_INIT;
 
@@ -76,22 +80,36 @@ static void flush_locked(void) {
   out_len = 0;
 }
 
-/* The flusher: waits for a line in the buffer, lets more lines join it for
- * FLUSH_AFTER_MS, writes them.  Holds nothing: the program ends without it. */
+/* The flusher: waits for a line in the buffer, and writes the buffer once its oldest
+ * line has waited FLUSH_AFTER_MS.  A program printing fast fills the buffer first and
+ * writes it itself: the flusher then finds younger lines and sleeps on, without taking
+ * the lock, so it adds no writes and no contention to a print-heavy program.  Holds
+ * nothing: the program ends without it. */
 static void *flusher_main(void *arg) {
   (void)arg;
-  pthread_mutex_lock(&out_lock);
   for (;;) {
+    pthread_mutex_lock(&out_lock);
     while (out_len == 0) {
       flusher_idle = true;
       pthread_cond_wait(&out_cv, &out_lock);
       flusher_idle = false;
     }
     pthread_mutex_unlock(&out_lock);
-    struct timespec ts = {0, FLUSH_AFTER_MS * 1000000L};
-    nanosleep(&ts, NULL);
-    pthread_mutex_lock(&out_lock);
-    flush_locked();
+    bool waiting = true;
+    while (waiting) { /* until the buffer is empty */
+      int64_t wait = atomic_load_explicit(&out_first_ns, memory_order_relaxed) + FLUSH_AFTER_MS * 1000000L - rt_mono_ns();
+      if (wait > 0) {
+        struct timespec ts = {0, (long)wait};
+        nanosleep(&ts, NULL);
+        continue;
+      }
+      pthread_mutex_lock(&out_lock);
+      /* relaxed: under the lock that writes it */
+      if (out_len && atomic_load_explicit(&out_first_ns, memory_order_relaxed) + FLUSH_AFTER_MS * 1000000L <= rt_mono_ns())
+        flush_locked();
+      waiting = out_len != 0;
+      pthread_mutex_unlock(&out_lock);
+    }
   }
   return NULL;
 }
@@ -122,7 +140,8 @@ void rt_out_line(FILE *f, const char *p, int64_t n) {
     out_len += len + 1;
     if (out_tty) {
       flush_locked();
-    } else if (was_empty) { /* the first line since the last write: the flusher's timer starts */
+    } else if (was_empty) { /* the first line since the last write: its wait starts */
+      atomic_store_explicit(&out_first_ns, rt_mono_ns(), memory_order_relaxed); /* see out_first_ns */
       pthread_once(&flusher_once, flusher_start);
       if (flusher_idle) pthread_cond_signal(&out_cv);
     }

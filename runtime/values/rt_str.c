@@ -56,12 +56,15 @@ static inline rt_str *str_alloc(int64_t n, const char *pos) {
   return s;
 }
 
-rt_str *rt_str_new(const char *bytes, int64_t len) {
+/* rt_str_new, inlined into the hot callers here (printed forms of Ints). */
+static inline __attribute__((always_inline)) rt_str *str_from(const char *bytes, int64_t len) {
   if (len <= 0) return NULL;
   rt_str *s = str_alloc(len, NULL);
   memcpy(s->data, bytes, (size_t)len);
   return s;
 }
+
+rt_str *rt_str_new(const char *bytes, int64_t len) { return str_from(bytes, len); }
 
 int64_t rt_str_len(rt_str *s) { return slen(s); }
 
@@ -266,7 +269,7 @@ static char *int_digits(int64_t v, char buf[24]) {
 rt_str *rt_str_of_int(int64_t v) {
   char buf[24];
   char *p = int_digits(v, buf);
-  return rt_str_new(p, buf + 24 - p);
+  return str_from(p, buf + 24 - p);
 }
 
 rt_str *rt_str_of_bool(bool v) { return (rt_str *)(v ? (const void *)&str_true : (const void *)&str_false); }
