@@ -132,9 +132,17 @@ $(B)/tsan/%.o: %.c | $(DEPS_STAMP)
 # (A layer that only some programs need -- a node layer with a library of its own --
 # would be linked the same way into an object of its own, built with these objects,
 # and given to the linker by actorc only for the programs that use it.)
+#
+# --remove-section=.group: the C files that use cleanups (__attribute__((cleanup)),
+# run when a failure unwinds them) reference the personality routine through a
+# COMDAT group, DW.ref.__gcc_personality_v0, as the program's own object does.  Once
+# its symbol is local, the linker would still merge the two groups by name and drop
+# ours, leaving the runtime's unwind tables pointing at nothing (a crash when a
+# failure unwinds a runtime function with a cleanup); without the group, the runtime
+# keeps its own private copy of that pointer.
 $(B)/rt/actorrt.o: $(RT_OBJ)
 	$(LD) -r -o $@.tmp $^
-	objcopy --localize-hidden $@.tmp $@
+	objcopy --localize-hidden --remove-section=.group $@.tmp $@
 	rm -f $@.tmp
 
 # Archives are built aside and renamed into place: a program linking meanwhile sees a

@@ -707,8 +707,8 @@ static Val method(Node *n) {
     break;
   }
   case B_L_JOIN: {
-    LLVMValueRef a[2] = {recv.v, args[0].v};
-    result = cg_owned(cg_call_rt(RT_LIST_JOIN, a, 2), ty_string);
+    LLVMValueRef a[3] = {recv.v, args[0].v, pos};
+    result = cg_owned(cg_call_rt(RT_LIST_JOIN, a, 3), ty_string);
     break;
   }
   case B_M_LEN: result = cg_borrowed(cg_call_rt(RT_MAP_LEN, &recv.v, 1), ty_int); break;

@@ -19,6 +19,8 @@
 #                programs under two seeds
 #   samples      tests/samples.sh: samples/ print their NAME.out; the chat server's transcript
 #   load         tests/load.sh: the chat server under 1000 clients
+#   attack       tests/attack.sh: programs under attack (bad options, output held back,
+#                colliding keys, FIFOs, deep JSON, runaway sizes and recursion)
 #   conformance  ../shared/conformance/run.sh (its own format)
 #   conformance-v2  the same for ../shared/conformance/v2 (language v2.0)
 #
@@ -60,6 +62,7 @@ part ir sh tests/ir.sh
 part seeded sh tests/seeded.sh
 part samples sh tests/samples.sh
 part load sh tests/load.sh
+part attack sh tests/attack.sh
 part conformance bash ../shared/conformance/run.sh "$ACTORC"
 part conformance-v2 bash ../shared/conformance/run.sh "$ACTORC" ../shared/conformance/v2
 

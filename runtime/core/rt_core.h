@@ -8,8 +8,8 @@
  * of their own (rt_actor_sysmsg_register) and a call when an actor's state is gone
  * (rt_actor_on_gone).
  *
- * Threads: the scheduler's workers (ACTOR_THREADS of them, the main thread is worker
- * 0) run actors; the timer thread only sends.  Every section below says which thread
+ * Threads: the scheduler's workers (ACTOR_THREADS of them, each on a thread the
+ * scheduler starts) run actors; the timer thread only sends.  Every section below says which thread
  * may call what. */
 #ifndef RT_CORE_H
 #define RT_CORE_H
@@ -234,12 +234,32 @@ void rt_sup_child_ended(rt_actor *a);
 void rt_sup_built(rt_actor *s);
 void rt_sup_free(struct rt_sup *s); /* rt_actor_ext_free */
 
+/* ---- options (rt_opts.c): the ACTOR_* environment variables ------------------- */
+
+#define RT_MAX_THREADS 1024 /* ACTOR_THREADS and ACTOR_CORES at most */
+typedef struct rt_opts {
+  int threads;          /* ACTOR_THREADS, 0 when unset */
+  int cores;            /* ACTOR_CORES, 0 when unset */
+  bool sched_seeded;    /* ACTOR_SCHED_SEED is set: */
+  uint64_t sched_seed;  /*   its value */
+  bool seeded;          /* ACTOR_SEED is set: */
+  uint64_t seed;        /*   its value */
+  bool stats;           /* ACTOR_STATS=1 */
+} rt_opts;
+/* The options, read and checked on the first call (rt_sched_init makes it before
+ * anything runs); a bad value ends the process with a line naming the variable and
+ * what it accepts, status 2.  Any thread. */
+const rt_opts *rt_opts_get(void);
+
 /* ---- scheduler (rt_sched.c) ------------------------------------------------------ */
 
-void rt_sched_init(void);      /* reads ACTOR_THREADS; the calling thread is worker 0 */
+/* Reads the options.  Until rt_sched_run and between runs, the calling thread sends
+ * as worker 0 (its runnext slot, its ring). */
+void rt_sched_init(void);
 int rt_sched_threads(void);
-/* Runs actors on this thread and the other workers until the program is quiescent.
- * May be called again afterwards (tests run several programs in one process). */
+/* Runs actors on the workers' threads (stacks of RT_WORKER_STACK_BYTES, whatever
+ * ulimit -s says) until the program is quiescent; the calling thread waits.  May be
+ * called again afterwards (tests run several programs in one process). */
 void rt_sched_run(void);
 void rt_sched_ready(rt_actor *a); /* a's mailbox became non-empty: run it (any thread) */
 void rt_sched_yield(rt_actor *a); /* a still has work after its turn (its worker) */

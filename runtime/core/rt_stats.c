@@ -36,8 +36,7 @@ void rt_stats_sum(rt_stats *out) {
 }
 
 void rt_stats_print(void) {
-  const char *e = getenv("ACTOR_STATS");
-  if (!e || strcmp(e, "1") != 0) return;
+  if (!rt_opts_get()->stats) return;
   rt_stats t;
   rt_stats_sum(&t);
   char line[256];

@@ -166,6 +166,11 @@ typedef struct rt_list {
   rt_word *data;
 } rt_list;
 
+/* Functions that build or grow a value may fail the calling actor with "out of
+ * memory (N bytes)" when it is too large for the system (or "integer overflow" when its
+ * size does not fit an Int): actor_rt_abi.def marks them RT_ABI_FAILS.  What they take
+ * as owned is theirs even then (released when they fail), unless said otherwise. */
+
 /* A new list of n elements taken (owned) from elems; lt is the list type. */
 rt_list *rt_list_from(const rt_type *lt, int64_t n, const rt_word *elems);
 int64_t rt_list_len(rt_list *l);
@@ -173,16 +178,16 @@ rt_word rt_list_get(rt_list *l, int64_t i, const char *pos); /* borrowed; may fa
 /* The address of element i of *pl after making *pl unique: for a[i] = e, a[i] += e,
  * and a[i].push(x).  The slot still owns its old value.  May fail. */
 rt_word *rt_list_at_mut(rt_list **pl, int64_t i, const char *pos);
-void rt_list_push(rt_list **pl, const rt_type *lt, rt_word v); /* v owned */
+void rt_list_push(rt_list **pl, const rt_type *lt, rt_word v); /* v owned; may fail */
 rt_word rt_list_pop(rt_list **pl, const char *pos);            /* owned; may fail */
-void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v,
-                    const char *pos);                          /* v owned; may fail */
+/* v owned once inserted; when insert fails it is still the caller's. */
+void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const char *pos);
 rt_word rt_list_remove(rt_list **pl, int64_t i, const char *pos); /* owned; may fail */
 bool rt_list_contains(rt_list *l, rt_word v);
 rt_list *rt_list_slice(rt_list *l, int64_t a, int64_t b, const char *pos); /* may fail */
-void rt_list_sort(rt_list **pl);     /* Int, Float, String elements: ascending */
-void rt_list_reverse(rt_list **pl);
-rt_str *rt_list_join(rt_list *l, rt_str *sep); /* [String] */
+void rt_list_sort(rt_list **pl);     /* Int, Float, String elements: ascending; may fail */
+void rt_list_reverse(rt_list **pl);  /* may fail (a shared list is copied) */
+rt_str *rt_list_join(rt_list *l, rt_str *sep, const char *pos); /* [String]; may fail */
 
 /* ---- maps ---------------------------------------------------------------------- */
 
@@ -190,7 +195,8 @@ typedef struct rt_map rt_map; /* insertion-ordered hash map; private layout */
 
 rt_map *rt_map_new(const rt_type *mt); /* an empty map with room to grow */
 int64_t rt_map_len(rt_map *m);
-/* m[k] = v: k and v owned.  Replacing keeps the key's place in insertion order. */
+/* m[k] = v: k and v owned.  Replacing keeps the key's place in insertion order.  May
+ * fail (growing). */
 void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v);
 /* m[k], borrowed; fails with "missing key K" (K printed as its type mt->a says). */
 rt_word rt_map_get(rt_map *m, rt_word k, const rt_type *mt, const char *pos);

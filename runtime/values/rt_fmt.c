@@ -7,7 +7,8 @@
  * always kept free after b->cap, so rt_buf_finish can turn the block into an rt_str
  * in place (write the header in front, the NUL behind) without copying the bytes.
  * So the block must only be freed through rt_buf_free / rt_buf_finish, never free(p).
- * A zero-filled rt_buf is an empty buffer. */
+ * A zero-filled rt_buf is an empty buffer.  A buffer that cannot grow (too large for
+ * the system) is freed, emptied, and the calling actor fails with "out of memory". */
 #include "values/rt_values.h"
 
 #include <math.h>
@@ -17,13 +18,21 @@
 
 /* ---- rt_buf ---------------------------------------------------------------------- */
 
+/* Room for `need` more bytes.  Too large for the system: the buffer is freed (nobody
+ * will read it: the failure unwinds its owner) and the calling actor fails. */
 static void buf_grow(rt_buf *b, int64_t need) {
-  int64_t cap = b->cap * 2;
-  if (cap < b->len + need) cap = b->len + need;
+  int64_t cap = b->cap * 2, want;
+  if (__builtin_add_overflow(b->len, need, &want)) want = INT64_MAX / 2;
+  if (cap < want) cap = want;
   if (cap < 56) cap = 56;
+  size_t bytes = RT_BUF_HDR + (size_t)cap + 1;
   char *base = b->p ? b->p - RT_BUF_HDR : NULL;
-  base = rt_realloc(base, RT_BUF_HDR + (size_t)cap + 1);
-  b->p = base + RT_BUF_HDR;
+  char *grown = rt_value_try_realloc(base, bytes);
+  if (RT_UNLIKELY(!grown)) {
+    rt_buf_free(b);
+    rt_fail_oom(bytes, NULL);
+  }
+  b->p = grown + RT_BUF_HDR;
   b->cap = cap;
 }
 
@@ -321,7 +330,15 @@ static void put_ref(rt_buf *b, const char *name, uint64_t number) {
   put_int(b, (int64_t)number);
 }
 
+/* Printed forms recurse into lists and maps: deep in a recursion, with no room left
+ * for theirs, the buffer is freed and the actor fails ("stack overflow"). */
+static void no_stack(rt_buf *b) {
+  rt_buf_free(b);
+  rt_fail("stack overflow", NULL);
+}
+
 void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
+  if ((t->kind == RT_T_LIST || t->kind == RT_T_MAP) && RT_UNLIKELY(rt_stack_low())) no_stack(b);
   switch (t->kind) {
   case RT_T_INT: put_int(b, (int64_t)v); break;
   case RT_T_FLOAT: {

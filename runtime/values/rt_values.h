@@ -97,7 +97,12 @@ void rt_data_put(rt_buf *b, const rt_data *d, const rt_type *t); /* the printed 
 
 /* ---- rt_value.c: what every value shares --------------------------------------- */
 
+/* A map key's hash, keyed per process (SipHash-1-3 for strings: see rt_value.c). */
 uint64_t rt_hash(rt_word v, const rt_type *t);
+/* Tests: SipHash-c-d of p[0..n) under a 16-byte key (the reference's test vectors),
+ * and setting this process's hash keys. */
+uint64_t rt_siphash(const unsigned char key[16], const void *p, size_t n, int c, int d);
+void rt_hash_set_keys(uint64_t k0, uint64_t k1, uint64_t kw);
 void rt_word_retain(rt_word v, const rt_type *t);
 void rt_word_release(rt_word v, const rt_type *t);
 void rt_closure_free(rt_closure *c);

@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <math.h>
 #include <setjmp.h>
+#include <unistd.h>
 
 /* ---- stub_core.c ----------------------------------------------------------------- */
 
@@ -263,13 +264,13 @@ static void test_split_join(void) {
   EXPECT_FAIL(rt_str_split(S("abc"), S(""), POS), "empty separator");
   EXPECT_FAIL(rt_str_split(S("abc"), NULL, POS), "empty separator");
 
-  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), S("-")), "x-y-z");
-  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), NULL), "xyz");
-  CHECK_STR(rt_list_join(tmp(STRS("", "", "")), S(", ")), ", , ");
-  CHECK_STR(rt_list_join(NULL, S("-")), "");
-  CHECK_STR(rt_list_join(tmp(STRS("solo")), S("-")), "solo");
-  CHECK_STR(rt_list_join(tmp(STRS("")), S("-")), "");
-  CHECK_STR(rt_list_join(tmp(rt_str_split(S("a,b,,c"), S(","), POS)), S(";")), "a;b;;c");
+  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), S("-"), POS), "x-y-z");
+  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), NULL, POS), "xyz");
+  CHECK_STR(rt_list_join(tmp(STRS("", "", "")), S(", "), POS), ", , ");
+  CHECK_STR(rt_list_join(NULL, S("-"), POS), "");
+  CHECK_STR(rt_list_join(tmp(STRS("solo")), S("-"), POS), "solo");
+  CHECK_STR(rt_list_join(tmp(STRS("")), S("-"), POS), "");
+  CHECK_STR(rt_list_join(tmp(rt_str_split(S("a,b,,c"), S(","), POS)), S(";"), POS), "a;b;;c");
   release_temps();
 }
 
@@ -543,7 +544,8 @@ static void test_lists(void) {
   CHECK_SHOW(W(sl), &t_lstr, "[\"z\"]");
   CHECK(rt_list_contains(sl, W(S("z"))) && !rt_list_contains(sl, W(S("y"))));
   rt_str *x = rt_str_new("x", 1);
-  EXPECT_FAIL(rt_list_insert(&sl, &t_lstr, 5, W(x), POS), "insert: index 5 out of range (length 1)"); /* x released */
+  EXPECT_FAIL(rt_list_insert(&sl, &t_lstr, 5, W(x), POS), "insert: index 5 out of range (length 1)");
+  rt_release(x); /* still the caller's: insert takes it only once it is stored */
   rt_release(sl);
 
   /* Floats: contains uses ==, so nan is never found; -0.0 finds 0.0 */
@@ -1152,6 +1154,145 @@ static void test_data(void) {
   release_temps();
 }
 
+/* ---- values too large ------------------------------------------------------------ */
+
+/* Runs stmt, which must fail with "out of memory (N bytes)" (at any position). */
+#define EXPECT_OOM(stmt)                                                                \
+  do {                                                                                 \
+    rt_fail_guard g_;                                                                  \
+    rt_fail_push(&g_, false);                                                          \
+    if (setjmp(g_.jb) == 0) {                                                          \
+      (void)(stmt);                                                                    \
+      rt_fail_pop(&g_);                                                                \
+      check(false, __LINE__, "expected out of memory: " #stmt);                        \
+    } else {                                                                           \
+      rt_fail_pop(&g_);                                                                \
+      rt_release(rt_fail_take_reason());                                               \
+      check(strncmp(stub_fail_reason, "out of memory (", 15) == 0, __LINE__, #stmt);  \
+    }                                                                                  \
+  } while (0)
+
+/* Pushes v (retained for the list) until the list cannot grow; returns how many went in. */
+static int64_t push_until_full(rt_list **l, rt_str *v) {
+  volatile int64_t n = 0; /* kept across the longjmp */
+  for (;;) {
+    rt_fail_guard g;
+    rt_fail_push(&g, true);
+    if (setjmp(g.jb) != 0) {
+      rt_fail_pop(&g);
+      rt_release(rt_fail_take_reason());
+      return n;
+    }
+    rt_retain(v);
+    rt_list_push(l, &t_lstr, W(v));
+    rt_fail_pop(&g);
+    n++;
+  }
+}
+
+static int64_t set_until_full(rt_map **m, rt_str *v) {
+  volatile int64_t n = 0;
+  for (;;) {
+    rt_fail_guard g;
+    rt_fail_push(&g, true);
+    if (setjmp(g.jb) != 0) {
+      rt_fail_pop(&g);
+      rt_release(rt_fail_take_reason());
+      return n;
+    }
+    rt_retain(v);
+    rt_map_set(m, &t_m_is, (rt_word)n, W(v)); /* Int keys: nothing to release */
+    rt_fail_pop(&g);
+    n++;
+  }
+}
+
+/* A size computed from values that overflows is "integer overflow"; a value too large
+ * for the system (here: above a limit of 1 MiB the test sets) fails with "out of
+ * memory (N bytes)", leaving what it was to change as it was and releasing what was
+ * handed to it. */
+static void test_too_large(void) {
+  EXPECT_FAIL(rt_str_repeat(S("xy"), INT64_MAX, POS), "integer overflow");
+  EXPECT_FAIL(rt_str_repeat(S("x"), INT64_MAX / 2 + 2, POS), "out of memory (4611686018427387922 bytes)");
+  rt_mem_set_value_limit(1 << 20);
+  EXPECT_FAIL(rt_str_repeat(S("x"), 2 << 20, POS), "out of memory (2097169 bytes)");
+  rt_str *big = tmp(rt_str_repeat(S("x"), 600000, POS));
+  CHECK(rt_str_len(big) == 600000);
+  EXPECT_FAIL(rt_list_join(tmp(STRS("a", "b", "c")), big, POS), "out of memory (1200020 bytes)");
+  EXPECT_OOM(rt_str_cat(big, big));
+  rt_str *parts[3] = {big, S("-"), big};
+  EXPECT_OOM(rt_str_cat_n(3, parts));
+
+  /* a list that cannot grow keeps its elements; the one pushed is released */
+  rt_str *v = rt_str_new("element", 7);
+  rt_list *l = NULL;
+  int64_t n = push_until_full(&l, v);
+  CHECK(n == (1 << 20) / 8 && rt_list_len(l) == n && rc_of(v) == n + 1);
+  CHECK(Ws(l->data[n - 1]) == v);
+  /* its printed form is larger than the limit: the buffer is freed, the actor fails */
+  EXPECT_OOM(rt_str_of(W(l), &t_lstr));
+  rt_release(l);
+  CHECK(rc_of(v) == 1);
+
+  /* a map that cannot grow keeps its entries; the key and value handed in are released */
+  rt_map *m = NULL;
+  n = set_until_full(&m, v);
+  CHECK(n > 1000 && rt_map_len(m) == n && rc_of(v) == n + 1);
+  CHECK(Ws(rt_map_get(m, (rt_word)(n - 1), &t_m_is, POS)) == v);
+  rt_release(m);
+  CHECK(rc_of(v) == 1);
+  rt_release(v);
+
+  /* a buffer that cannot grow */
+  rt_buf b = {0};
+  rt_buf_put(&b, big->data, big->len);
+  EXPECT_OOM(rt_buf_put(&b, big->data, big->len));
+  CHECK(b.p == NULL && b.len == 0);
+  rt_mem_set_value_limit((size_t)-1);
+  release_temps();
+}
+
+/* The map keys' hash is keyed: SipHash (the reference's test vectors, with the
+ * round counts as parameters), different keys give different hashes, and each process
+ * draws its own keys (two runs of this program hash a string differently). */
+static const char *const probe_key = "room1234";
+
+/* The hash of probe_key in a new process running this program ("hash"), or 0. */
+static uint64_t hash_in_child(void) {
+  char self[4096], cmd[4200];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return 0;
+  self[n] = 0;
+  snprintf(cmd, sizeof cmd, "'%s' hash", self);
+  FILE *f = popen(cmd, "r");
+  unsigned long long h = 0;
+  if (f) {
+    if (fscanf(f, "%llx", &h) != 1) h = 0;
+    pclose(f);
+  }
+  return h;
+}
+
+static void test_keyed_hash(void) {
+  unsigned char key[16], msg[64];
+  for (int i = 0; i < 16; i++) key[i] = (unsigned char)i;
+  for (int i = 0; i < 64; i++) msg[i] = (unsigned char)i;
+  CHECK(rt_siphash(key, msg, 15, 2, 4) == 0xa129ca6149be45e5ull); /* the paper's example */
+  CHECK(rt_siphash(key, msg, 0, 2, 4) == 0x726fdb47dd0e0e31ull);  /* vectors.h, length 0 */
+  CHECK(rt_siphash(key, msg, 15, 1, 3) != rt_siphash(key, msg, 15, 2, 4));
+  uint64_t c1 = hash_in_child(), c2 = hash_in_child();
+  CHECK(c1 != 0 && c2 != 0 && c1 != c2);
+  rt_str *s = S(probe_key);
+  uint64_t h1 = rt_hash(W(s), &rt_type_string), i1 = rt_hash(7, &rt_type_int);
+  CHECK(h1 != c1 && h1 != c2);
+  rt_hash_set_keys(1, 2, 3);
+  uint64_t h2 = rt_hash(W(s), &rt_type_string), i2 = rt_hash(7, &rt_type_int);
+  unsigned char k12[16] = {1, 0, 0, 0, 0, 0, 0, 0, 2};
+  CHECK(h2 == rt_siphash(k12, "room1234", 8, 1, 3));
+  CHECK(h1 != h2 && i1 != i2);
+  release_temps();
+}
+
 /* ---- conversions ----------------------------------------------------------------- */
 
 /* parse_int / parse_float of text must fail with `cannot parse "text"`. */
@@ -1253,7 +1394,13 @@ static void test_closures_words(void) {
   CHECK(!rt_type_is_ref(&rt_type_float) && rt_type_is_ref(&rt_type_string) && rt_type_is_ref(&t_m_si));
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "hash") == 0) { /* hash_in_child */
+    rt_str *s = rt_str_new(probe_key, (int64_t)strlen(probe_key));
+    printf("%llx\n", (unsigned long long)rt_hash((rt_word)(uintptr_t)s, &rt_type_string));
+    rt_release(s);
+    return 0;
+  }
   stub_core_init();
   test_strings();
   test_split_join();
@@ -1270,6 +1417,8 @@ int main(void) {
   test_data();
   test_conversions();
   test_closures_words();
+  test_too_large();
+  test_keyed_hash(); /* last: it changes the hash keys, which maps made before would not survive */
   printf("test_values: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
