@@ -107,9 +107,9 @@ $(B)/compiler/%.o: compiler/%.c | $(B)/gen/parser.h $(B)/gen/lexer.h $(DEPS_STAM
 
 $(ACTORC): $(COMPILER_OBJ)
 	@echo "$(CC) -o $@ ... LLVM (static)"
-	@$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_STATIC_LIBS) -lpthread 2>$(B)/llvm-static.log || { \
+	@$(CC) -o $@ $(COMPILER_OBJ) $(LLVM_STATIC_LIBS) -lpthread -lm 2>$(B)/llvm-static.log || { \
 	  echo "linking LLVM statically failed ($$(grep -m1 -E 'cannot find|undefined' $(B)/llvm-static.log)); linking the shared libLLVM"; \
-	  $(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread; }
+	  $(CC) -o $@ $(COMPILER_OBJ) $(LLVM_LIBS) -lpthread -lm; }
 
 # ---- the runtime ------------------------------------------------------------------
 # runtime/LAYER/x.c -> build/rt/runtime/LAYER/x.o, stdlib/x.c -> build/rt/stdlib/x.o;
@@ -132,9 +132,17 @@ $(B)/tsan/%.o: %.c | $(DEPS_STAMP)
 # (A layer that only some programs need -- a node layer with a library of its own --
 # would be linked the same way into an object of its own, built with these objects,
 # and given to the linker by actorc only for the programs that use it.)
+#
+# --remove-section=.group: the C files that use cleanups (__attribute__((cleanup)),
+# run when a failure unwinds them) reference the personality routine through a
+# COMDAT group, DW.ref.__gcc_personality_v0, as the program's own object does.  Once
+# its symbol is local, the linker would still merge the two groups by name and drop
+# ours, leaving the runtime's unwind tables pointing at nothing (a crash when a
+# failure unwinds a runtime function with a cleanup); without the group, the runtime
+# keeps its own private copy of that pointer.
 $(B)/rt/actorrt.o: $(RT_OBJ)
 	$(LD) -r -o $@.tmp $^
-	objcopy --localize-hidden $@.tmp $@
+	objcopy --localize-hidden --remove-section=.group $@.tmp $@
 	rm -f $@.tmp
 
 # Archives are built aside and renamed into place: a program linking meanwhile sees a
@@ -228,18 +236,18 @@ test-rt-asan: $(SAN_TESTS:%=$(B)/asan/test_%)
 
 # Compiled programs under the sanitizers: actorc links them against the sanitizer build
 # of the runtime with clang (ACTOR_RUNTIME / ACTOR_CC / ACTOR_LDFLAGS), then the golden
-# programs, samples and conformance cases run as in make test; LeakSanitizer fails a
+# programs, samples and conformance cases (v1 and v2) run as in make test; LeakSanitizer fails a
 # program (exit 23) that leaks.
 test-asan: all $(B)/asan/libactorrt.a
 	@$(MAKE) --no-print-directory test-rt-asan
 	@ACTOR_RUNTIME=$(CURDIR)/$(B)/asan/libactorrt.a ACTOR_CC=$(SAN_CC) \
 	  ACTOR_LDFLAGS="-fsanitize=address,undefined" ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
-	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples trace conformance" sh tests/run.sh
+	  UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" ONLY="golden samples trace conformance conformance-v2" sh tests/run.sh
 
 # The runtime's stress tests and the concurrent programs under ThreadSanitizer.
 test-tsan-programs: all $(B)/tsan/libactorrt.a
 	@ACTOR_RUNTIME=$(CURDIR)/$(B)/tsan/libactorrt.a ACTOR_CC=$(SAN_CC) ACTOR_LDFLAGS="-fsanitize=thread" \
-	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples trace conformance" sh tests/run.sh
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" THREADS="2 8" ONLY="golden samples trace conformance conformance-v2" sh tests/run.sh
 
 # ---- fuzzing the front end (libFuzzer): make fuzz FUZZ_SECONDS=600
 # Seeds: every .actor file of the tests, samples and conformance suite.  Crashes are
@@ -250,7 +258,7 @@ FUZZ_SRC := $(filter-out compiler/cg%.c compiler/main.c compiler/link.c,$(COMPIL
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(wildcard compiler/*.h) $(B)/gen/lexer.c $(B)/gen/parser.c
 	@mkdir -p $(B)/fuzz
 	$(SAN_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icompiler -I$(B)/gen \
-	  -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c
+	  -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) $(B)/gen/lexer.c $(B)/gen/parser.c -lm
 
 fuzz: $(B)/fuzz/fuzz_frontend
 	@mkdir -p $(B)/fuzz/corpus

@@ -61,6 +61,15 @@ Node *ast_interp_add(Node *interp, Node *piece) {
   return interp;
 }
 
+/* "{e:spec}": loc is the ':' and the format after it. */
+Node *ast_format(Node *e, const char *spec, int64_t len, Loc loc) {
+  Node *n = ast_node(N_FORMAT, loc);
+  n->a = e;
+  n->sval = spec;
+  n->slen = len;
+  return n;
+}
+
 Node *ast_list(Vec elems, Loc loc) {
   Node *n = ast_node(N_LIST, loc);
   n->list = elems;
@@ -123,8 +132,9 @@ Node *ast_index(Node *a, Node *index, Loc loc) {
   return n;
 }
 
-Node *ast_spawn(const char *kind, Loc kind_loc, Vec args, Loc loc) {
+Node *ast_spawn(const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc) {
   Node *n = ast_node(N_SPAWN, loc);
+  n->qual = qual;
   n->name = kind;
   n->name_loc = kind_loc;
   n->list = args;
@@ -242,6 +252,12 @@ TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeE
   return t;
 }
 
+TypeExpr *ast_qual_type(const char *qual, const char *name, Loc loc) {
+  TypeExpr *t = ast_type(TE_NAME, loc, name, NULL, NULL);
+  t->qual = qual;
+  return t;
+}
+
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts) {
   Block *b = xalloc(sizeof *b);
   b->loc = loc;
@@ -327,13 +343,12 @@ SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc) {
   return it;
 }
 
-SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc) {
+SupItem *ast_intensity(Node *count, Node *period_ms, Loc loc) {
   SupItem *it = xalloc(sizeof *it);
   it->kind = SUP_INTENSITY;
   it->loc = loc;
-  it->intensity = (int64_t)count;
-  it->period_ms = (int64_t)period_ms;
-  if (count > INT32_MAX || period_ms > INT32_MAX) diag_error(loc, "intensity out of range");
+  it->intensity = count;
+  it->period = period_ms;
   return it;
 }
 
@@ -345,8 +360,9 @@ SupItem *ast_sup_child(Child *c) {
   return it;
 }
 
-Child *ast_child(const char *name, const char *kind, Loc kind_loc, Vec args, Loc loc) {
+Child *ast_child(const char *name, const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc) {
   Child *c = xalloc(sizeof *c);
+  c->kind_qual = qual;
   c->name = name;
   c->loc = loc;
   c->kind_name = kind;
@@ -369,8 +385,8 @@ Decl *ast_supervisor(const char *name, Vec params, Vec items, Loc loc) {
     case SUP_INTENSITY:
       if (d->has_intensity) diag_error(it->loc, "intensity given twice");
       d->has_intensity = true;
-      d->intensity = it->intensity;
-      d->period_ms = it->period_ms;
+      d->intensity_e = it->intensity;
+      d->period_e = it->period;
       d->intensity_loc = it->loc;
       break;
     case SUP_CHILD: vec_push(&d->children, it->child); break;
@@ -411,6 +427,13 @@ Decl *ast_use(const char *path, Loc loc) {
 Decl *ast_use_std(const char *name, Loc loc) {
   Decl *d = decl(D_USE, name, (Vec){0}, loc);
   d->use_std = true;
+  return d;
+}
+
+/* const NAME = value: computed by the checker (check_const.c). */
+Decl *ast_const(const char *name, Node *value, Loc loc) {
+  Decl *d = decl(D_CONST, name, (Vec){0}, loc);
+  d->value = value;
   return d;
 }
 
@@ -494,6 +517,13 @@ Pat *ast_pat_ctor(const char *name, Vec subs, Loc loc) {
   p->name = name;
   p->subs = subs;
   p->parens = true;
+  return p;
+}
+
+Pat *ast_pat_qual(const char *qual, const char *name, Vec subs, bool parens, Loc loc) {
+  Pat *p = ast_pat_ctor(name, subs, loc);
+  p->qual = qual;
+  p->parens = parens;
   return p;
 }
 

@@ -194,7 +194,7 @@ bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const ch
   if (!setup(opt)) return false;
   cg_actors_declare();
   bool ok = diag_count() == 0; /* an extern fn that binds a runtime function wrongly */
-  if (ok) {
+  if (ok && (obj_path || ll_path)) { /* (with neither: check's run, the declarations' checks only) */
     cg_actors_define();
     ok = finish(obj_path, ll_path);
   }

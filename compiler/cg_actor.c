@@ -204,7 +204,8 @@ void cg_actors_declare(void) {
   for (int i = 0; i < p->ifaces.len; i++) declare_iface(p->ifaces.data[i]);
   for (int i = 0; i < p->fns.len; i++) {
     Decl *d = p->fns.data[i];
-    if (d->kind == D_FN) declare_fn(d, xformat("fn.%s", d->name), false);
+    const char *mod = src_file(d->file)->module; /* a std module's: fn.strings.count */
+    if (d->kind == D_FN) declare_fn(d, mod ? xformat("fn.%s.%s", mod, d->name) : xformat("fn.%s", d->name), false);
     else declare_extern(d);
   }
   for (int i = 0; i < p->closures.len; i++) declare_closure(p->closures.data[i]);

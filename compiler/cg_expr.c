@@ -62,6 +62,20 @@ LLVMValueRef cg_to_string(Val v, Val *out) {
   return s;
 }
 
+/* "{x:>+08.2}": the value formatted by the runtime (rt_str_format). */
+static Val formatted(Node *n) {
+  FormatSpec *f = n->fmt;
+  Val v = cg_expr(n->a);
+  int align = f->align == '<' ? RT_FMT_ALIGN_LEFT : f->align == '>' ? RT_FMT_ALIGN_RIGHT
+              : f->align == '^' ? RT_FMT_ALIGN_CENTER : RT_FMT_ALIGN_DEFAULT;
+  int type = f->type == 'x' ? RT_FMT_HEX : f->type == 'b' ? RT_FMT_BIN : f->type == 'e' ? RT_FMT_SCI : RT_FMT_PLAIN;
+  int64_t packed = RT_FMT_PACK(f->width, f->precision, align, f->plus, f->zero, type);
+  LLVMValueRef args[3] = {cg_to_word(v.v, v.t), cg_type_desc(v.t), LLVMConstInt(cg.i64, (unsigned long long)packed, 0)};
+  LLVMValueRef s = cg_call_rt(RT_STR_FORMAT, args, 3);
+  cg_drop(v);
+  return cg_owned(s, ty_string);
+}
+
 static Val interp(Node *n) {
   int np = n->list.len;
   Val *parts = xalloc(sizeof(Val) * (size_t)np);
@@ -72,6 +86,10 @@ static Val interp(Node *n) {
   for (int i = 0; i < np; i++) {
     Node *p = n->list.data[i];
     if (p->kind == N_STR && p->slen == 0) continue;
+    if (p->kind == N_FORMAT) {
+      parts[k++] = formatted(p);
+      continue;
+    }
     Val v = cg_expr(p);
     if (later[i]) v = cg_own(v);
     cg_to_string(v, &parts[k++]);
@@ -135,7 +153,7 @@ static LLVMValueRef const_word(Node *e) {
   case N_NONE: return LLVMConstInt(cg.i64, 0, 0);
   case N_STR: return LLVMConstPtrToInt(cg_str_literal(e->sval, e->slen), cg.i64);
   case N_UNARY:
-    if (e->op == '-' && e->a->kind == N_INT) /* -9223372036854775808 included */
+    if (e->op == '-' && e->a->kind == N_INT && e->a->negated_literal) /* -9223372036854775808 included */
       return LLVMConstInt(cg.i64, (unsigned long long)-(int64_t)e->a->uval, 1);
     return NULL;
   default: return NULL;
@@ -340,11 +358,11 @@ static Val binary(Node *n) {
 
 static Val unary(Node *n) {
   if (n->op == '!') return cg_borrowed(LLVMBuildNot(cg.b, cg_expr(n->a).v, ""), ty_bool);
-  if (n->a->kind == N_INT && n->a->uval == (uint64_t)INT64_MAX + 1)
+  if (n->a->kind == N_INT && n->a->negated_literal && n->a->uval == (uint64_t)INT64_MAX + 1)
     return cg_borrowed(LLVMConstInt(cg.i64, (unsigned long long)INT64_MIN, 1), ty_int);
   Val v = cg_expr(n->a);
   if (v.t->kind == T_FLOAT) return cg_borrowed(LLVMBuildFNeg(cg.b, v.v, ""), ty_float);
-  if (LLVMIsConstant(v.v) && n->a->kind == N_INT)
+  if (LLVMIsConstant(v.v) && n->a->kind == N_INT && n->a->negated_literal)
     return cg_borrowed(LLVMConstInt(cg.i64, (unsigned long long)-(int64_t)n->a->uval, 1), ty_int);
   return cg_borrowed(checked_arith("llvm.ssub.with.overflow", LLVMConstInt(cg.i64, 0, 0), v.v, n->loc), ty_int);
 }
@@ -362,8 +380,8 @@ static Val index_read(Node *n) {
     w = cg_call_rt(RT_LIST_GET, args, 3);
   } else {
     Val k = cg_expr(n->b);
-    LLVMValueRef args[3] = {c.v, cg_to_word(k.v, ct->a), cg_pos(n->loc)};
-    w = cg_call_rt(RT_MAP_GET, args, 3);
+    LLVMValueRef args[4] = {c.v, cg_to_word(k.v, ct->a), cg_type_desc(ct), cg_pos(n->loc)};
+    w = cg_call_rt(RT_MAP_GET, args, 4);
     cg_drop(k);
   }
   LLVMValueRef v = cg_from_word(w, n->type);
@@ -427,8 +445,9 @@ LLVMValueRef cg_lvalue_addr(Node *n) {
     LLVMValueRef args[3] = {cg_bitcast_ptr(base, cg.i8), k.v, cg_pos(n->loc)};
     return cg_call_rt(RT_LIST_AT_MUT, args, 3);
   }
-  LLVMValueRef args[3] = {cg_bitcast_ptr(base, cg.i8), cg_to_word(k.v, n->a->type->a), cg_pos(n->loc)};
-  return cg_call_rt(RT_MAP_AT_MUT, args, 3);
+  LLVMValueRef args[4] = {cg_bitcast_ptr(base, cg.i8), cg_to_word(k.v, n->a->type->a), cg_type_desc(n->a->type),
+                          cg_pos(n->loc)};
+  return cg_call_rt(RT_MAP_AT_MUT, args, 4);
 }
 
 /* ---- built-in functions ------------------------------------------------------------ */
@@ -688,8 +707,8 @@ static Val method(Node *n) {
     break;
   }
   case B_L_JOIN: {
-    LLVMValueRef a[2] = {recv.v, args[0].v};
-    result = cg_owned(cg_call_rt(RT_LIST_JOIN, a, 2), ty_string);
+    LLVMValueRef a[3] = {recv.v, args[0].v, pos};
+    result = cg_owned(cg_call_rt(RT_LIST_JOIN, a, 3), ty_string);
     break;
   }
   case B_M_LEN: result = cg_borrowed(cg_call_rt(RT_MAP_LEN, &recv.v, 1), ty_int); break;

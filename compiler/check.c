@@ -14,6 +14,7 @@
 #include <string.h>
 
 Program *ck_prog;
+int ck_file;
 Scope *ck_scope;
 FnCtx *ck_ctx;
 
@@ -87,6 +88,7 @@ Sym *ck_lookup(const char *name, Loc loc) {
     for (int i = s->syms.len - 1; i >= 0; i--) {
       Sym *sym = s->syms.data[i];
       if (strcmp(sym->name, name)) continue;
+      sym->used = true;
       if (sym->kind == SYM_FIELD) return sym;
       return capture(sym, ck_ctx);
     }
@@ -111,12 +113,41 @@ Sym *ck_lookup(const char *name, Loc loc) {
 
 /* ---- declarations ---------------------------------------------------------------- */
 
+/* The top-level declaration a bare name means in the file being checked (names.c);
+ * variants are names too, but not found here. */
 Decl *ck_find_decl(const char *name) {
-  for (int i = 0; i < ck_prog->decls.len; i++) {
-    Decl *d = ck_prog->decls.data[i];
-    if (d->kind != D_USE && !strcmp(d->name, name)) return d;
+  Name *n = names_find(name, ck_file);
+  return n && n->kind != NK_VARIANT ? n->decl : NULL;
+}
+
+/* M.name: the declaration of a std module's name (M a module the program uses), or
+ * NULL after an error at loc ("std.strings has no 'cont'; did you mean 'count'?"). */
+Name *ck_find_qualified(const char *module, const char *name, Loc loc) {
+  Name *n = names_find_in(module, name);
+  if (!n) {
+    Vec cands = names_of_module(module);
+    diag_error(loc, "std.%s has no '%s'%s", module, name, ck_did_you_mean(name, &cands));
   }
-  return NULL;
+  return n;
+}
+
+/* Is name a parameter, local or field here (which a module's name M in M.x does not
+ * hide)?  Unlike ck_lookup, this neither captures nor reports. */
+bool ck_is_variable(const char *name) {
+  for (Scope *s = ck_scope; s; s = s->up)
+    for (int i = 0; i < s->syms.len; i++)
+      if (!strcmp(((Sym *)s->syms.data[i])->name, name)) return true;
+  Decl *a = ck_ctx->actor;
+  if (!a && ck_ctx->kind == CTX_SUPBUILD) a = ck_ctx->fn;
+  for (int i = 0; a && i < a->state.len; i++)
+    if (!strcmp(((Sym *)a->state.data[i])->name, name)) return true;
+  return false;
+}
+
+/* The std module e names when it is the M of M.x: a name that is no variable here. */
+const char *ck_module_qualifier(Node *e) {
+  if (e->kind != N_NAME || e->qual || !names_is_module(e->name) || ck_is_variable(e->name)) return NULL;
+  return e->name;
 }
 
 Decl *ck_find_handler(Decl *actor, const char *name) {
@@ -137,33 +168,9 @@ Decl *ck_find_method(Decl *actor, const char *name) {
 
 /* ---- suggestions ----------------------------------------------------------------- */
 
-static int edit_distance(const char *a, const char *b) {
-  int la = (int)strlen(a), lb = (int)strlen(b);
-  if (la > 64 || lb > 64) return 99;
-  int d[65][65];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++)
-    for (int j = 1; j <= lb; j++) {
-      int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
-        c = d[i - 2][j - 2] + 1;
-      d[i][j] = c;
-    }
-  return d[la][lb];
-}
-
 /* "; did you mean 'x'?" for the candidate (const char *) closest to name, or "". */
 const char *ck_did_you_mean(const char *name, Vec *cands) {
-  const char *best = NULL;
-  int bestd = (int)strlen(name) / 3 + 1;
-  if (bestd > 3) bestd = 3;
-  for (int i = 0; i < cands->len; i++) {
-    int d = edit_distance(name, cands->data[i]);
-    if (d <= bestd && (!best || d < edit_distance(name, best))) best = cands->data[i];
-  }
+  const char *best = closest_name(name, cands);
   return best ? xformat("; did you mean '%s'?", best) : "";
 }
 
@@ -224,13 +231,24 @@ Type *ck_resolve_type(TypeExpr *te) {
   };
   for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
     if (!strcmp(te->name, prims[i].name)) return *prims[i].t;
-  Decl *d = ck_find_decl(te->name);
+  Decl *d;
+  if (te->qual) {
+    if (!names_is_module(te->qual)) {
+      diag_error(te->loc, "unknown type '%s.%s' (%s is no std module this program uses)", te->qual, te->name, te->qual);
+      return ty_error;
+    }
+    Name *n = ck_find_qualified(te->qual, te->name, te->loc);
+    if (!n) return ty_error;
+    d = n->decl;
+  } else {
+    d = ck_find_decl(te->name);
+    if (!d) d = ck_find_variant(te->name);
+  }
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR || d->kind == D_RECORD || d->kind == D_ENUM ||
             d->kind == D_INTERFACE))
     return d->type;
-  if (!d && ck_find_variant(te->name)) {
-    Decl *v = ck_find_variant(te->name);
-    diag_error(te->loc, "'%s' is a variant of enum %s, not a type: write %s", te->name, v->owner->name, v->owner->name);
+  if (d && d->kind == D_VARIANT) {
+    diag_error(te->loc, "'%s' is a variant of enum %s, not a type: write %s", te->name, d->owner->name, d->owner->name);
     return ty_error;
   }
   Vec cands = ck_decl_names(&ck_prog->actors);
@@ -262,32 +280,25 @@ static void declare_params(Vec *params) {
 
 /* ---- phases ------------------------------------------------------------------------ */
 
-/* A top-level name (a declaration's or a variant's) clashes with one declared before? */
-static void check_clash(const char *name, Loc loc, Vec *names) {
-  for (int j = 0; j < names->len; j++) {
-    Decl *o = names->data[j];
-    if (strcmp(o->name, name)) continue;
-    diag_error(loc, "'%s' is already declared", name);
-    if (o->kind == D_VARIANT)
-      diag_note(o->loc, "the first declaration of '%s' is here, a variant of enum %s", name, o->owner->name);
-    else
-      diag_note(o->loc, "the first declaration of '%s' is here", name);
-    return;
-  }
-}
-
+/* Every top-level declaration into the namespace (names.c), which reports clashes:
+ * records, enums, each enum's variants (with the variant's own Decl), interfaces,
+ * actors, supervisors, functions and constants. */
 static void collect(void) {
   static const char *const prim_types[] = {"Int", "Float", "Bool", "String", "Actor", "Timer"};
-  Vec names = {0}; /* Decl*: every top-level name so far, variants included */
+  names_reset();
+  for (int f = 0; f < src_count(); f++)
+    if (src_file(f)->module) names_add_module(src_file(f)->module);
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
+    static const NameKind kinds[] = {[D_ACTOR] = NK_ACTOR, [D_SUPERVISOR] = NK_SUPERVISOR, [D_FN] = NK_FN,
+                                     [D_EXTERN] = NK_EXTERN, [D_CONST] = NK_CONST,
+                                     [D_RECORD] = NK_RECORD, [D_ENUM] = NK_ENUM,
+                                     [D_INTERFACE] = NK_INTERFACE};
     if (d->kind == D_USE) continue;
-    check_clash(d->name, d->loc, &names);
-    vec_push(&names, d);
+    names_declare(d->name, kinds[d->kind], d, d->loc);
     for (int j = 0; j < d->variants.len; j++) {
       Decl *v = d->variants.data[j];
-      check_clash(v->name, v->loc, &names);
-      vec_push(&names, v);
+      names_declare(v->name, NK_VARIANT, v, v->loc);
     }
     if ((d->kind == D_FN || d->kind == D_EXTERN) && ck_builtin_fn(d->name))
       diag_error(d->loc, "'%s' is a built-in function and cannot be redefined", d->name);
@@ -305,7 +316,7 @@ static void collect(void) {
       d->index = ck_prog->ifaces.len;
       vec_push(&ck_prog->ifaces, d);
       d->type = ty_iface(d);
-    } else {
+    } else if (d->kind == D_FN || d->kind == D_EXTERN) {
       vec_push(&ck_prog->fns, d);
     }
   }
@@ -385,6 +396,7 @@ static void check_c_symbols_agree(void) {
 static void resolve_signatures(void) {
   for (int i = 0; i < ck_prog->decls.len; i++) {
     Decl *d = ck_prog->decls.data[i];
+    ck_file = d->file;
     switch (d->kind) {
     case D_FN:
       resolve_params(&d->params);
@@ -463,6 +475,7 @@ static void resolve_signatures(void) {
     case D_ENUM:
     case D_VARIANT:
     case D_INIT:
+    case D_CONST: /* ck_consts */
       break;
     }
   }
@@ -482,6 +495,7 @@ static void state_params(Decl *d, FnCtx *ctx) {
 
 /* Actor state: parameters, then fields whose types come from their initialisers. */
 static void check_actor_state(Decl *a) {
+  ck_file = a->file;
   FnCtx *ctx = ck_new_ctx(CTX_INIT, NULL, a);
   ck_ctx = ctx;
   ck_scope = NULL;
@@ -531,6 +545,7 @@ static void check_actor_state(Decl *a) {
 }
 
 static void check_supervisor(Decl *s) {
+  ck_file = s->file;
   FnCtx *ctx = ck_new_ctx(CTX_SUPBUILD, NULL, NULL);
   ctx->fn = s;
   ck_ctx = ctx;
@@ -547,11 +562,18 @@ static void check_supervisor(Decl *s) {
                s->strategy, ck_did_you_mean(s->strategy, &names));
   }
   if (!s->has_strategy) s->strategy = "one_for_one";
-  if (!s->has_intensity) {
-    s->intensity = 3;
-    s->period_ms = 5000;
-  } else if (s->period_ms <= 0) {
-    diag_error(s->intensity_loc, "the intensity period must be at least 1 millisecond");
+  s->intensity = 3;
+  s->period_ms = 5000;
+  if (s->has_intensity) { /* intensity N per MS: constant expressions */
+    if (ck_const_int(s->intensity_e, s->file, "the intensity", &s->intensity) &&
+        (s->intensity < 0 || s->intensity > INT32_MAX))
+      diag_error(s->intensity_e->loc, "intensity out of range (0 to %d restarts)", INT32_MAX);
+    if (ck_const_int(s->period_e, s->file, "the intensity period", &s->period_ms)) {
+      if (s->period_ms < 1)
+        diag_error(s->intensity_loc, "the intensity period must be at least 1 millisecond");
+      else if (s->period_ms > INT32_MAX)
+        diag_error(s->period_e->loc, "the intensity period is out of range (at most %d milliseconds)", INT32_MAX);
+    }
   }
   if (s->children.len == 0) diag_error(s->loc, "supervisor %s has no children", s->name);
   for (int i = 0; i < s->children.len; i++) {
@@ -565,12 +587,19 @@ static void check_supervisor(Decl *s) {
       }
     }
     Decl *k = ck_find_decl(c->kind_name);
+    bool reported = false; /* M.Kind where M has no Kind */
+    if (c->kind_qual) {
+      Name *kn = names_is_module(c->kind_qual) ? ck_find_qualified(c->kind_qual, c->kind_name, c->kind_loc) : NULL;
+      reported = names_is_module(c->kind_qual) && !kn;
+      k = kn ? kn->decl : NULL;
+    }
     Type *t = ty_error;
     if (!k || (k->kind != D_ACTOR && k->kind != D_SUPERVISOR)) {
       if (k && k->kind == D_INTERFACE)
         diag_error(c->kind_loc, "'%s' is an interface: a child is an actor or a supervisor that is started", c->kind_name);
-      else
-        diag_error(c->kind_loc, "unknown actor or supervisor '%s'", c->kind_name);
+      else if (!reported)
+        diag_error(c->kind_loc, "unknown actor or supervisor '%s%s%s'", c->kind_qual ? c->kind_qual : "",
+                   c->kind_qual ? "." : "", c->kind_name);
       for (int j = 0; j < c->args.len; j++) ck_expr(c->args.data[j], NULL);
     } else {
       c->kind = k;
@@ -593,33 +622,43 @@ static void check_supervisor(Decl *s) {
  * A's with the same signature -- one error per handler missing or different, at the
  * interface's name in the `is` list. */
 static void check_is(Decl *a) {
+  Vec named = {0}; /* Decl*: the interfaces named so far */
   for (int i = 0; i < a->ifaces.len; i++) {
     TypeExpr *te = a->ifaces.data[i];
-    Decl *d = ck_find_decl(te->name);
+    Decl *d = NULL;
+    if (te->qual) { /* is M.Name: a std module's interface */
+      Name *n = names_is_module(te->qual) ? ck_find_qualified(te->qual, te->name, te->loc) : NULL;
+      if (!names_is_module(te->qual))
+        diag_error(te->loc, "unknown interface '%s.%s' (%s is no std module this program uses)", te->qual, te->name,
+                   te->qual);
+      if (!n) continue;
+      d = n->decl;
+    } else {
+      d = ck_find_decl(te->name);
+    }
     if (!d || d->kind != D_INTERFACE) {
       if (d) {
-        diag_error(te->loc, "'%s' is not an interface: `is` names interfaces, whose handlers %s must have", te->name,
-                   a->name);
+        diag_error(te->loc, "'%s%s%s' is not an interface: `is` names interfaces, whose handlers %s must have",
+                   te->qual ? te->qual : "", te->qual ? "." : "", te->name, a->name);
       } else {
         Vec cands = ck_decl_names(&ck_prog->ifaces);
         diag_error(te->loc, "unknown interface '%s'%s", te->name, ck_did_you_mean(te->name, &cands));
       }
       continue;
     }
-    for (int j = 0; j < i; j++)
-      if (!strcmp(((TypeExpr *)a->ifaces.data[j])->name, te->name)) {
-        diag_error(te->loc, "actor %s names interface %s twice", a->name, te->name);
-        break;
-      }
+    bool twice = false;
+    for (int j = 0; j < named.len && !twice; j++) twice = named.data[j] == d;
+    vec_push(&named, d);
+    if (twice) diag_error(te->loc, "actor %s names interface %s twice", a->name, names_shown(d));
     for (int j = 0; j < d->handlers.len; j++) {
       Decl *sig = d->handlers.data[j];
       Decl *h = ty_handler(a, sig->name);
       if (!h) {
-        diag_error(te->loc, "actor %s is not a %s: it has no handler on %s", a->name, d->name, ck_signature(sig));
-        diag_note(sig->loc, "%s declares %s here", d->name, sig->name);
+        diag_error(te->loc, "actor %s is not a %s: it has no handler on %s", a->name, names_shown(d), ck_signature(sig));
+        diag_note(sig->loc, "%s declares %s here", names_shown(d), sig->name);
       } else if (!ty_same_signature(h, sig)) {
-        diag_error(te->loc, "actor %s is not a %s: its handler on %s differs from %s's on %s", a->name, d->name,
-                   ck_signature(h), d->name, ck_signature(sig));
+        diag_error(te->loc, "actor %s is not a %s: its handler on %s differs from %s's on %s", a->name, names_shown(d),
+                   ck_signature(h), names_shown(d), ck_signature(sig));
         diag_note(h->loc, "%s's %s is declared here", a->name, h->name);
       }
     }
@@ -627,6 +666,7 @@ static void check_is(Decl *a) {
 }
 
 static void check_body(Decl *d, CtxKind kind, Decl *actor) {
+  ck_file = (d->owner ? d->owner : d)->file;
   FnCtx *ctx = ck_new_ctx(kind, NULL, actor);
   ctx->fn = d;
   ctx->ret = d->ret;
@@ -653,6 +693,7 @@ static void check_body(Decl *d, CtxKind kind, Decl *actor) {
 }
 
 static void check_main(bool need_main) {
+  ck_file = 0;
   Decl *m = ck_find_decl("Main");
   if (!m) {
     if (need_main) {
@@ -668,14 +709,47 @@ static void check_main(bool need_main) {
   ck_prog->main_actor = m;
   if (m->params.len) diag_error(m->loc, "actor Main cannot have parameters");
   Decl *start = ck_find_handler(m, "start");
-  if (!start) {
-    if (need_main) diag_error(m->loc, "actor Main has no handler 'start' (declare on start() or on start(args: [String]))");
+  if (!start) { /* check says what build would: a Main is one the program can start */
+    diag_error(m->loc, "actor Main has no handler 'start' (declare on start() or on start(args: [String]))");
     return;
   }
   bool ok = start->params.len == 0 ||
             (start->params.len == 1 && ((Param *)start->params.data[0])->type == ty_list(ty_string));
   if (!ok) diag_error(start->loc, "Main's start handler takes no parameters or (args: [String])");
   if (start->ret) diag_error(start->loc, "Main's start handler cannot answer (no -> type)");
+}
+
+/* The first read of a state entry from `visible` on by m or the actor's fns it calls
+ * (seen: the methods walked). */
+static Node *early_read(Decl *m, int visible, Vec *seen) {
+  for (int i = 0; i < seen->len; i++)
+    if (seen->data[i] == m) return NULL;
+  vec_push(seen, m);
+  for (int i = 0; i < m->field_reads.len; i++) {
+    Node *r = m->field_reads.data[i];
+    if (r->sym->index >= visible) return r;
+  }
+  for (int i = 0; i < m->callees.len; i++) {
+    Decl *c = m->callees.data[i];
+    if (c->owner != m->owner) continue; /* a top-level fn reads no field */
+    Node *r = early_read(c, visible, seen);
+    if (r) return r;
+  }
+  return NULL;
+}
+
+/* A field initialiser that calls a fn reading a later field reads it before it is
+ * initialised, as if it named it. */
+static void check_init_calls(Decl *a) {
+  for (int i = 0; i < a->init_calls.len; i++) {
+    InitCall *ic = a->init_calls.data[i];
+    Vec seen = {0};
+    Node *r = early_read(ic->method, ic->visible, &seen);
+    if (!r) continue;
+    diag_error(ic->call->loc, "'%s' is used before it is initialised: %s() reads it, and initialisers run in order",
+               r->name, ic->method->name);
+    diag_note(r->loc, "'%s' is read here", r->name);
+  }
 }
 
 /* Is target reachable from d through direct calls?  (visited: a mark per walk) */
@@ -717,6 +791,7 @@ void check_program(Program *p, bool need_main) {
   ck_data_decls();
   resolve_signatures();
   check_c_symbols_agree();
+  ck_consts(p);
   for (int i = 0; i < p->actors.len; i++) {
     Decl *a = p->actors.data[i];
     if (a->kind == D_ACTOR) check_actor_state(a);
@@ -729,6 +804,7 @@ void check_program(Program *p, bool need_main) {
     Decl *d = p->decls.data[i];
     if (d->kind == D_FN) check_body(d, CTX_FN, NULL);
     if (d->kind != D_ACTOR) continue;
+    ck_file = d->file;
     check_is(d);
     for (int j = 0; j < d->inits.len; j++) {
       Decl *in = d->inits.data[j];
@@ -741,6 +817,8 @@ void check_program(Program *p, bool need_main) {
     for (int j = 0; j < d->handlers.len; j++) check_body(d->handlers.data[j], CTX_HANDLER, d);
     for (int j = 0; j < d->methods.len; j++) check_body(d->methods.data[j], CTX_METHOD, d);
   }
+  for (int i = 0; i < p->actors.len; i++) check_init_calls(p->actors.data[i]);
   check_main(need_main);
   mark_recursive(p);
+  if (!diag_count()) ck_warnings(p); /* (after errors, what looks unused may be a misspelling's victim) */
 }

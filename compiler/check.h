@@ -29,6 +29,14 @@ struct FnCtx {
   Vec locals;        /* Sym*: every local and parameter (codegen gives each a slot) */
 };
 
+/* A field initialiser's call of the actor's own fn: the fields it may read are those
+ * initialised before (checked once every body is: ck_check_init_calls). */
+typedef struct InitCall {
+  Node *call;
+  Decl *method;
+  int visible; /* state entries initialised when it runs */
+} InitCall;
+
 typedef struct Scope {
   struct Scope *up;
   FnCtx *ctx;
@@ -37,6 +45,7 @@ typedef struct Scope {
 
 /* check.c */
 extern Program *ck_prog;
+extern int ck_file;      /* the file of the code being checked (names are looked up from it) */
 extern Scope *ck_scope;
 extern FnCtx *ck_ctx;
 void ck_push_scope(void);
@@ -44,6 +53,9 @@ void ck_pop_scope(void);
 Sym *ck_declare(SymKind k, const char *name, Loc loc, Type *t, bool mutable);
 Sym *ck_lookup(const char *name, Loc loc); /* NULL (and no diagnostic) when unknown */
 Decl *ck_find_decl(const char *name);       /* top-level actor, supervisor or function */
+Name *ck_find_qualified(const char *module, const char *name, Loc loc); /* M.name; NULL after an error */
+bool ck_is_variable(const char *name);
+const char *ck_module_qualifier(Node *e); /* the module M when e is the M of M.x */
 Decl *ck_find_handler(Decl *actor, const char *name);
 Decl *ck_find_method(Decl *actor, const char *name);
 Type *ck_resolve_type(TypeExpr *te);
@@ -77,9 +89,19 @@ Type *ck_record_field(Node *n, Type *t);
 
 /* check_match.c */
 Type *ck_match(Node *n, Type *expected, bool stmt);
+/* check_const.c */
+void ck_consts(Program *p);      /* computes every constant */
+Node *ck_const_value(Decl *c);   /* a constant's value (a literal node), or NULL after an error */
+/* e as a constant Int (what: "the intensity", for errors); false after an error */
+bool ck_const_int(Node *e, int file, const char *what, int64_t *out);
+
+/* check_warn.c */
+void ck_warnings(Program *p);    /* unused names, vars never changed (the program's own files) */
+Decl *ck_enclosing_fn(void);     /* the function, handler or method the code being checked is in */
 
 /* check_stmt.c */
 void ck_stmts(Vec *stmts);
+Node *ck_later_decl(const char *name); /* a let/var of name after the statement being checked */
 bool ck_terminates(Vec *stmts);
 void ck_block(Block *b, Closure *clo, Type *param_type);
 

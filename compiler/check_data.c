@@ -14,15 +14,8 @@
 /* ---- names ------------------------------------------------------------------------ */
 
 Decl *ck_find_variant(const char *name) {
-  for (int i = 0; i < ck_prog->datas.len; i++) {
-    Decl *d = ck_prog->datas.data[i];
-    if (d->kind != D_ENUM) continue;
-    for (int j = 0; j < d->variants.len; j++) {
-      Decl *v = d->variants.data[j];
-      if (!strcmp(v->name, name)) return v;
-    }
-  }
-  return NULL;
+  Name *n = names_find(name, ck_file);
+  return n && n->kind == NK_VARIANT ? n->decl : NULL;
 }
 
 /* Adds the names that make values (records and variants) to suggestion candidates. */
@@ -36,7 +29,7 @@ void ck_data_names(Vec *cands) {
 
 /* "record Point" or "variant Circle": how messages name what a value is made of. */
 const char *ck_data_what(Decl *d) {
-  return xformat("%s %s", d->kind == D_RECORD ? "record" : d->kind == D_ENUM ? "enum" : "variant", d->name);
+  return xformat("%s %s", d->kind == D_RECORD ? "record" : d->kind == D_ENUM ? "enum" : "variant", names_shown(d));
 }
 
 static const char *field_names(Decl *d) {
@@ -190,6 +183,7 @@ void ck_data_decls(void) {
   defer_keys = true;
   for (int i = 0; i < ck_prog->datas.len; i++) {
     Decl *d = ck_prog->datas.data[i];
+    ck_file = d->file;
     if (d->kind == D_RECORD) {
       resolve_fields(d, ck_data_what(d));
       continue;

@@ -131,6 +131,10 @@ static bool place_step(Node *n) {
 bool ck_is_lvalue_root_mutable(Node *n, bool report) {
   Node *root = n;
   while (place_step(root)) root = root->a;
+  if (root->const_decl) {
+    if (report) diag_error(root->loc, "cannot change '%s': it is a constant", root->name);
+    return false;
+  }
   if (root->kind != N_NAME) {
     if (report)
       diag_error(n->loc, "cannot change this value: only variables and their elements and fields can be assigned");
@@ -138,6 +142,7 @@ bool ck_is_lvalue_root_mutable(Node *n, bool report) {
   }
   Sym *s = root->sym;
   if (!s) return true; /* an undefined name was already reported */
+  s->changed = true;
   if (s->mutable) return true;
   if (!report) return false;
   switch (s->kind) {
@@ -322,7 +327,17 @@ static const MethodInfo methods[] = {
 };
 enum { NMETHODS = sizeof methods / sizeof methods[0] };
 
-static Type *check_method(Node *n) {
+static Type *check_call(Node *n, Type *expected);
+
+static Type *check_method(Node *n, Type *expected) {
+  const char *mod = ck_module_qualifier(n->a);
+  if (mod) { /* strings.count(s, sub): a std module's function, written qualified */
+    n->kind = N_CALL;
+    n->qual = mod;
+    n->a = NULL;
+    return check_call(n, expected);
+  }
+  ck_strip_labels(n); /* (parsed as a call's arguments, for M.Point(x: 1)) */
   Type *rt = ck_expr(n->a, NULL);
   n->mutates |= n->a->mutates;
   if (is_err(rt)) {
@@ -447,20 +462,50 @@ static void check_delivered(Node *n, Decl *d) {
   }
 }
 
+/* After a call's arguments did not fit: when the program's own d shadows a std
+ * module's function of the same name, say how to call that one. */
+static void shadow_note(Node *n, Decl *d) {
+  if (n->qual || src_file(d->file)->module) return;
+  Vec mods = names_modules();
+  for (int i = 0; i < mods.len; i++) {
+    Name *other = names_find_in(mods.data[i], n->name);
+    if (other && (other->kind == NK_FN || other->kind == NK_EXTERN))
+      diag_note(n->loc, "this '%s' is the program's own; the one std.%s declares is called as %s.%s(...)", n->name,
+                (const char *)mods.data[i], (const char *)mods.data[i], n->name);
+  }
+}
+
 static Type *check_call(Node *n, Type *expected) {
   Decl *actor = has_self() ? ck_ctx->actor : NULL;
-  Decl *m = actor ? ck_find_method(actor, n->name) : NULL;
+  Decl *m = actor && !n->qual ? ck_find_method(actor, n->name) : NULL;
   if (m) {
     n->decl = m;
+    if (ck_enclosing_fn() != m) m->called = true;
+    if (ck_ctx->kind == CTX_INIT) { /* a field initialiser's call: checked when every body is */
+      InitCall *ic = xalloc(sizeof *ic);
+      *ic = (InitCall){n, m, ck_ctx->fields_visible};
+      vec_push(&actor->init_calls, ic);
+    }
     n->mutates = true; /* a method may change the actor's fields */
     if (ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN)) vec_push(&ck_ctx->fn->callees, m);
     ck_check_args(n, &m->params, &n->list, n->name);
     return m->ret ? m->ret : ty_void;
   }
-  Decl *d = ck_find_decl(n->name);
-  if (d && d->kind == D_RECORD) return ck_construct(n, d, expected);
-  Decl *variant = d ? NULL : ck_find_variant(n->name);
-  if (variant) return ck_construct(n, variant, expected);
+  /* M.name first (a std module's), then the program's names: records, variants, ... */
+  Decl *d;
+  if (n->qual) {
+    Name *q = ck_find_qualified(n->qual, n->name, n->loc);
+    d = q ? q->decl : NULL;
+    if (!q) {
+      ck_strip_labels(n);
+      for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+      return ty_error;
+    }
+  } else {
+    d = ck_find_decl(n->name);
+    if (!d) d = ck_find_variant(n->name);
+  }
+  if (d && (d->kind == D_RECORD || d->kind == D_VARIANT)) return ck_construct(n, d, expected);
   ck_strip_labels(n);
   if (d && d->kind == D_ENUM) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
@@ -469,9 +514,12 @@ static Type *check_call(Node *n, Type *expected) {
   }
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
     n->decl = d;
+    if (ck_enclosing_fn() != d) d->called = true;
     if (d->kind == D_FN && ck_ctx->fn && (ck_ctx->kind == CTX_METHOD || ck_ctx->kind == CTX_FN))
       vec_push(&ck_ctx->fn->callees, d);
-    ck_check_args(n, &d->params, &n->list, n->name);
+    int errors = diag_count();
+    ck_check_args(n, &d->params, &n->list, n->qual ? xformat("%s.%s", n->qual, n->name) : n->name);
+    if (diag_count() > errors) shadow_note(n, d);
     if (d->delivers.len) check_delivered(n, d);
     for (int i = 0; i < d->params.len && i < n->list.len; i++) {
       Type *pt = ((Param *)d->params.data[i])->type;
@@ -499,7 +547,7 @@ static Type *check_call(Node *n, Type *expected) {
     }
     return d->ret ? d->ret : ty_void;
   }
-  int b = ck_builtin_fn(n->name);
+  int b = n->qual ? 0 : ck_builtin_fn(n->name);
   if (b) return check_builtin(n, b);
   for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
@@ -521,6 +569,13 @@ static Type *check_call(Node *n, Type *expected) {
       }
     }
   }
+  Decl *h = actor && !n->qual ? ck_find_handler(actor, n->name) : NULL;
+  if (h) { /* go(1) in the actor that has on go(...): a message to itself was meant */
+    const char *text = diag_source_text(n->name_loc);
+    diag_error(n->loc, "'%s' is a handler of actor %s, not a function: send the message to self: self ! %s", n->name,
+               actor->name, text ? text : xformat("%s(...)", n->name));
+    return ty_error;
+  }
   Vec cands = ck_decl_names(&ck_prog->fns);
   for (int i = 0; i < NBUILTIN_FNS; i++) vec_push(&cands, (void *)builtin_fns[i].name);
   if (actor)
@@ -531,35 +586,50 @@ static Type *check_call(Node *n, Type *expected) {
 }
 
 static Type *check_name(Node *n) {
-  Sym *s = ck_lookup(n->name, n->loc);
+  Sym *s = n->qual ? NULL : ck_lookup(n->name, n->loc);
   if (s) {
     n->sym = s;
+    if (s->kind == SYM_FIELD && ck_ctx->kind == CTX_METHOD) vec_push(&ck_ctx->fn->field_reads, n);
     return s->type;
   }
   Decl *d = ck_find_decl(n->name);
+  if (n->qual) {
+    Name *q = ck_find_qualified(n->qual, n->name, n->loc);
+    if (!q) return ty_error;
+    d = q->decl;
+  }
+  if (d && d->kind == D_CONST) { /* its value, in place of its name */
+    Node *v = ck_const_value(d);
+    if (!v) return ty_error;
+    Loc loc = n->loc;
+    *n = *v;
+    n->loc = loc;
+    n->name = d->name;
+    n->const_decl = d;
+    return n->type;
+  }
+  const char *full = n->qual ? xformat("%s.%s", n->qual, n->name) : n->name;
   if (d && (d->kind == D_FN || d->kind == D_EXTERN)) {
-    diag_error(n->loc, "'%s' is a function; call it: %s(...)", n->name, n->name);
+    diag_error(n->loc, "'%s' is a function; call it: %s(...)", full, full);
     return ty_error;
   }
-  if (!d) {
-    Decl *v = ck_find_variant(n->name);
-    if (v) return ck_variant_value(n, v);
-  }
+  if (!d && !n->qual) d = ck_find_variant(n->name);
+  if (d && d->kind == D_VARIANT) return ck_variant_value(n, d);
   if (d && d->kind == D_RECORD) {
-    diag_error(n->loc, "'%s' is a record type, not a value: %s(...) makes one", n->name, n->name);
+    diag_error(n->loc, "'%s' is a record type, not a value: %s(...) makes one", full, full);
     return ty_error;
   }
   if (d && d->kind == D_ENUM) {
-    diag_error(n->loc, "'%s' is an enum type, not a value: one of its variants is", n->name);
+    diag_error(n->loc, "'%s' is an enum type, not a value: one of its variants is", full);
     return ty_error;
   }
   if (d && (d->kind == D_ACTOR || d->kind == D_SUPERVISOR)) {
-    diag_error(n->loc, "'%s' is an %s kind, not a value: spawn %s(...) creates one", n->name,
-               d->kind == D_ACTOR ? "actor" : "supervisor", n->name);
+    diag_error(n->loc, "'%s' is an %s kind, not a value: spawn %s(...) creates one", full,
+               d->kind == D_ACTOR ? "actor" : "supervisor", full);
     return ty_error;
   }
   if (d && d->kind == D_INTERFACE) {
-    diag_error(n->loc, "'%s' is an interface (a type of actor reference), not a value", n->name);
+    diag_error(n->loc, "'%s' is an interface (a type of actor reference), not a value", full);
     return ty_error;
   }
   /* suggestions: every visible name */
@@ -570,7 +640,36 @@ static Type *check_name(Node *n) {
   if (a)
     for (int i = 0; i < a->state.len; i++) vec_push(&cands, (void *)((Sym *)a->state.data[i])->name);
   ck_data_names(&cands);
-  diag_error(n->loc, "undefined name '%s'%s", n->name, ck_did_you_mean(n->name, &cands));
+  Vec mods = names_modules();
+  for (int i = 0; i < mods.len; i++) vec_push(&cands, mods.data[i]);
+  if (ck_ctx->kind == CTX_INIT || ck_ctx->kind == CTX_SUPBUILD) { /* a field or child declared after this one */
+    Decl *a = ck_ctx->kind == CTX_INIT ? ck_ctx->actor : ck_ctx->fn;
+    for (int i = 0; i < a->fields.len; i++)
+      if (!strcmp(((Node *)a->fields.data[i])->name, n->name)) {
+        diag_error(n->loc, "'%s' is used before it is initialised (initialisers run in order)", n->name);
+        return ty_error;
+      }
+    for (int i = 0; i < a->children.len; i++)
+      if (!strcmp(((Child *)a->children.data[i])->name, n->name)) {
+        diag_error(n->loc, "'%s' is used before it is initialised (children start in order)", n->name);
+        return ty_error;
+      }
+  }
+  if (!n->qual && names_is_module(n->name)) { /* print(strings): no "did you mean 'strings'?" */
+    diag_error(n->loc, "'%s' is a std module, not a value: its names are written %s.NAME", n->name, n->name);
+    return ty_error;
+  }
+  Node *later = ck_later_decl(n->name);
+  if (later) {
+    diag_error(n->loc, "'%s' is used before it is initialised", n->name);
+    diag_note(later->name_loc, "'%s' is declared here", n->name);
+    return ty_error;
+  }
+  const char *kw = lex_keyword_like(n->name, NULL, true); /* null, nil, this */
+  const char *hint = ck_did_you_mean(n->name, &cands);
+  if (!*hint && kw && (!strcmp(kw, "none") || !strcmp(kw, "self") || !strcmp(kw, "true") || !strcmp(kw, "false")))
+    hint = xformat("; did you mean '%s'?", kw);
+  diag_error(n->loc, "undefined name '%s'%s", n->name, hint);
   return ty_error;
 }
 
@@ -593,6 +692,16 @@ static Type *check_reply(Node *n) {
 
 static Type *check_spawn(Node *n) {
   Decl *d = ck_find_decl(n->name);
+  if (n->qual) {
+    Name *q = names_is_module(n->qual) ? ck_find_qualified(n->qual, n->name, n->name_loc) : NULL;
+    if (!names_is_module(n->qual))
+      diag_error(n->name_loc, "unknown actor '%s.%s' (%s is no std module this program uses)", n->qual, n->name, n->qual);
+    if (!q) {
+      for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
+      return ty_error;
+    }
+    d = q->decl;
+  }
   if (!d || (d->kind != D_ACTOR && d->kind != D_SUPERVISOR)) {
     for (int i = 0; i < n->list.len; i++) arg(n, i, NULL);
     Vec cands = ck_decl_names(&ck_prog->actors);
@@ -654,6 +763,13 @@ static Type *check_timer(Node *n) {
 }
 
 static Type *check_field(Node *n) {
+  const char *mod = ck_module_qualifier(n->a);
+  if (mod) { /* math.PI: a std module's constant, written qualified */
+    n->kind = N_NAME;
+    n->qual = mod;
+    n->a = NULL;
+    return check_name(n);
+  }
   Type *t = ck_expr(n->a, NULL);
   n->mutates |= n->a->mutates;
   if (is_err(t)) return ty_error;
@@ -843,12 +959,69 @@ static Type *check_map(Node *n, Type *expected) {
   return ty_map(kt, vt);
 }
 
+/* ---- formats in interpolation (§11) -------------------------------------------- */
+
+/* Reads [<>^][+][0][width][.precision][x|b|e] (Python's order); false if it is not that. */
+static bool parse_format(const char *s, int64_t n, FormatSpec *f) {
+  *f = (FormatSpec){.precision = -1};
+  int64_t i = 0;
+  if (i < n && (s[i] == '<' || s[i] == '>' || s[i] == '^')) f->align = s[i++];
+  if (i < n && s[i] == '+') f->plus = true, i++;
+  if (i < n && s[i] == '0') f->zero = true, i++;
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+    f->width = f->width > FORMAT_MAX_WIDTH ? FORMAT_MAX_WIDTH + 1 : f->width * 10 + (s[i] - '0');
+  if (i < n && s[i] == '.') {
+    if (++i == n || s[i] < '0' || s[i] > '9') return false;
+    f->precision = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+      f->precision = f->precision > FORMAT_MAX_PRECISION ? FORMAT_MAX_PRECISION + 1 : f->precision * 10 + (s[i] - '0');
+  }
+  if (i < n && (s[i] == 'x' || s[i] == 'b' || s[i] == 'e')) f->type = s[i++];
+  return i == n;
+}
+
+/* "{e:spec}": e's type must fit the format ('x' and 'b' for Ints, a precision and 'e'
+ * for Floats, '+' and '0' for numbers; a width and an alignment for any value). */
+static Type *check_format(Node *n) {
+  Type *t = ck_expr(n->a, NULL);
+  n->mutates = n->a->mutates;
+  concrete(n->a, "the interpolated expression");
+  t = n->a->type;
+  const char *shown = n->slen > 40 ? xformat("%.40s...", n->sval) : n->sval;
+  FormatSpec *f = xalloc(sizeof *f);
+  if (!parse_format(n->sval, n->slen, f) || (int64_t)strlen(n->sval) != n->slen) {
+    diag_error(n->loc, "bad format '%s': expected [<>^][+][0][width][.precision][x|b|e]", shown);
+    return ty_string;
+  }
+  if (f->width > FORMAT_MAX_WIDTH || f->precision > FORMAT_MAX_PRECISION) {
+    diag_error(n->loc, "format '%s': the width is at most %d and the precision at most %d", shown, FORMAT_MAX_WIDTH,
+               FORMAT_MAX_PRECISION);
+    return ty_string;
+  }
+  n->fmt = f;
+  if (is_err(t)) return ty_string;
+  bool num = t->kind == T_INT || t->kind == T_FLOAT;
+  const char *why = NULL;
+  if ((f->type == 'x' || f->type == 'b') && t->kind != T_INT)
+    why = f->type == 'x' ? "'x' is for Ints" : "'b' is for Ints";
+  else if (f->type == 'e' && t->kind != T_FLOAT)
+    why = "'e' is for Floats";
+  else if (f->precision >= 0 && t->kind != T_FLOAT)
+    why = "a precision is for Floats";
+  else if (f->plus && !num)
+    why = "'+' is for Ints and Floats";
+  else if (f->zero && !num)
+    why = "'0' padding is for Ints and Floats";
+  if (why) diag_error(n->loc, "format '%s' does not fit a value of type %s: %s", shown, ty_name(t), why);
+  return ty_string;
+}
+
 /* ---- the dispatcher ----------------------------------------------------------- */
 
 static Type *expr_inner(Node *n, Type *expected) {
   switch (n->kind) {
   case N_INT:
-    if (n->uval > (uint64_t)INT64_MAX && !n->negated_literal)
+    if (n->uval > (uint64_t)INT64_MAX && !n->negated_literal && !n->const_decl)
       diag_error(n->loc, "integer literal 9223372036854775808 is too large for Int (it fits only as -9223372036854775808)");
     return ty_int;
   case N_FLOAT: return ty_float;
@@ -860,9 +1033,10 @@ static Type *expr_inner(Node *n, Type *expected) {
       if (p->kind == N_STR) continue;
       ck_expr(p, NULL);
       n->mutates |= p->mutates;
-      concrete(p, "the interpolated expression");
+      if (p->kind != N_FORMAT) concrete(p, "the interpolated expression");
     }
     return ty_string;
+  case N_FORMAT: return check_format(n);
   case N_NONE: return ty_none;
   case N_SELF:
     if (!has_self() || !ck_ctx->actor) {
@@ -890,7 +1064,7 @@ static Type *expr_inner(Node *n, Type *expected) {
   }
   case N_BINARY: return check_binary(n);
   case N_CALL: return check_call(n, expected);
-  case N_METHOD: return check_method(n);
+  case N_METHOD: return check_method(n, expected);
   case N_INDEX: return check_index(n);
   case N_FIELD: return check_field(n);
   case N_SPAWN: return check_spawn(n);

@@ -59,8 +59,9 @@ static const char *pat_str(Pat *p) {
   case P_STR: return quote(p->sval, p->slen);
   case P_BOOL: return p->ival ? "true" : "false";
   case P_CTOR: {
-    if (!p->parens) return p->name;
-    const char *s = xformat("%s(", p->name);
+    const char *name = p->decl ? names_shown(p->decl) : p->name;
+    if (!p->parens) return name;
+    const char *s = xformat("%s(", name);
     for (int i = 0; i < p->subs.len; i++) s = xformat("%s%s%s", s, i ? ", " : "", pat_str(p->subs.data[i]));
     return xformat("%s)", s);
   }
@@ -85,13 +86,36 @@ static void check_pat(Pat *p, Type *t, Vec *binds, Vec *tmpl);
 
 /* Variant or record pattern: name(subs), or a bare variant name. */
 static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
-  Decl *d = ck_find_decl(p->name);
-  if (!d || d->kind != D_RECORD) d = ck_find_variant(p->name);
+  Decl *d = NULL;
+  bool reported = false;
+  if (p->qual) { /* M.Name: a std module's record or variant (which the program's own may hide) */
+    if (!names_is_module(p->qual)) {
+      perr(p->loc, "unknown variant or record '%s.%s' in pattern (%s is no std module this program uses)", p->qual,
+           p->name, p->qual);
+      reported = true;
+    } else {
+      Name *n = ck_find_qualified(p->qual, p->name, p->loc);
+      if (!n) pat_errors++; /* (reported) */
+      reported = !n;
+      if (n && n->kind != NK_RECORD && n->kind != NK_VARIANT) {
+        perr(p->loc, "'%s.%s' is %s %s, not a variant or a record", p->qual, p->name,
+             strchr("aeiou", names_kind_str(n->kind)[0]) ? "an" : "a", names_kind_str(n->kind));
+        reported = true;
+      } else if (n) {
+        d = n->decl;
+      }
+    }
+  } else {
+    d = ck_find_decl(p->name);
+    if (!d || d->kind != D_RECORD) d = ck_find_variant(p->name);
+  }
+  const char *shown = p->qual ? xformat("%s.%s", p->qual, p->name) : p->name;
   bool ok = d != NULL;
   if (!d) {
     Vec cands = {0};
     ck_data_names(&cands);
-    perr(p->loc, "unknown variant or record '%s' in pattern%s", p->name, ck_did_you_mean(p->name, &cands));
+    if (!reported)
+      perr(p->loc, "unknown variant or record '%s' in pattern%s", p->name, ck_did_you_mean(p->name, &cands));
   } else {
     p->decl = d;
     Type *dt = d->kind == D_RECORD ? d->type : d->owner->type;
@@ -99,20 +123,20 @@ static void check_ctor(Pat *p, Type *t, Vec *binds, Vec *tmpl) {
     if (t->kind != T_ERROR && t != dt) {
       perr(p->loc, d->kind == D_RECORD ? "pattern %s is a record %s, but the value matched is %s"
                                        : "pattern %s is a variant of enum %s, but the value matched is %s",
-           p->name, dt->decl->name, ty_name(t));
+           shown, ty_name(dt), ty_name(t));
       ok = false;
     } else if (d->kind == D_VARIANT && nf == 0 && p->parens) {
-      perr(p->loc, "variant %s has no fields: write %s, without parentheses", p->name, p->name);
+      perr(p->loc, "variant %s has no fields: write %s, without parentheses", shown, shown);
       ok = false;
     } else if (!p->parens && (nf > 0 || d->kind == D_RECORD)) {
       const char *wild = "";
       for (int i = 0; i < nf; i++) wild = xformat("%s%s_", wild, i ? ", " : "");
       perr(p->loc, "%s has %s: write %s", ck_data_what(d), nf == 1 ? "1 field" : xformat("%d fields", nf),
-           xformat("%s(%s)", p->name, wild));
+           xformat("%s(%s)", shown, wild));
       ok = false;
     } else if (ns != nf) {
       perr(p->loc, "pattern %s has %d sub-pattern%s, but %s has %d field%s (one sub-pattern per field, in order)",
-                 p->name, ns, ns == 1 ? "" : "s", ck_data_what(d), nf, nf == 1 ? "" : "s");
+                 shown, ns, ns == 1 ? "" : "s", ck_data_what(d), nf, nf == 1 ? "" : "s");
       ok = false;
     }
   }

@@ -33,6 +33,7 @@ static void check_decl(Node *n) {
     ck_coerce(n->a, t);
   }
   n->sym = ck_declare(SYM_LOCAL, n->name, n->name_loc, t ? t : ty_error, n->kind == N_VAR);
+  n->sym->zero_init = !n->a;
 }
 
 static void check_assign(Node *n) {
@@ -242,6 +243,8 @@ static void check_return_later(Node *n) {
     diag_error(n->loc, "return later is only for a handler declared -> Type (it leaves its request to be answered later)");
 }
 
+static bool follows_on_next_line(Node *n);
+
 static void check_stmt(Node *n) {
   switch (n->kind) {
   case N_LET:
@@ -306,9 +309,13 @@ static void check_stmt(Node *n) {
       return;
     }
     ck_expr(n->a, NULL);
-    if (!standalone_ok(n->a))
+    if (!standalone_ok(n->a)) {
       diag_error(n->a->loc, "this expression does nothing on its own: only calls, sends, requests, spawns and "
                             "timers can stand alone");
+      if (n->a->kind == N_UNARY && n->a->op == '-' && follows_on_next_line(n)) /* `x` newline `- y` */
+        diag_note(n->a->loc, "a newline ends a statement after a complete expression; to go on, end the line above "
+                             "with the operator");
+    }
     return;
   case N_SEND:
     check_send(n);
@@ -321,11 +328,57 @@ static void check_stmt(Node *n) {
   }
 }
 
-void ck_stmts(Vec *stmts) {
-  for (int i = 0; i < stmts->len; i++) {
-    if (diag_too_many()) return;
-    check_stmt(stmts->data[i]);
+static bool never_completes(Node *s, bool loop_exits);
+
+/* The statement lists being checked, outermost first, each with the index of the
+ * statement being checked (for ck_later_decl). */
+typedef struct StmtFrame {
+  Vec *stmts;
+  int at;
+} StmtFrame;
+static StmtFrame frames[MAX_EXPR_DEPTH];
+static int nframes;
+
+/* `var total = count * 2` before `var count = 5`: the let or var of name that comes
+ * later in a list being checked (the innermost first), or NULL. */
+Node *ck_later_decl(const char *name) {
+  for (int f = nframes - 1; f >= 0; f--) {
+    Vec *v = frames[f].stmts;
+    for (int i = frames[f].at; i < v->len; i++) { /* (its own initialiser too) */
+      Node *s = v->data[i];
+      if ((s->kind == N_LET || s->kind == N_VAR) && !strcmp(s->name, name)) return s;
+    }
   }
+  return NULL;
+}
+
+/* Whether statement n comes right after another statement of its list that began on
+ * an earlier line. */
+static bool follows_on_next_line(Node *n) {
+  if (!nframes) return false;
+  StmtFrame *f = &frames[nframes - 1];
+  if (f->at == 0 || f->stmts->data[f->at] != n) return false;
+  Node *prev = f->stmts->data[f->at - 1];
+  return prev->loc.line < n->loc.line;
+}
+
+void ck_stmts(Vec *stmts) {
+  bool reported = false;
+  bool framed = nframes < MAX_EXPR_DEPTH;
+  if (framed) frames[nframes++] = (StmtFrame){stmts, 0};
+  for (int i = 0; i < stmts->len; i++) {
+    if (diag_too_many()) break;
+    Node *s = stmts->data[i];
+    if (framed) frames[nframes - 1].at = i;
+    check_stmt(s);
+    if (!reported && i + 1 < stmts->len && never_completes(s, ck_ctx->loops > 0)) {
+      Node *next = stmts->data[i + 1];
+      diag_error(next->loc, "unreachable code");
+      diag_note(s->loc, "control never gets past this");
+      reported = true;
+    }
+  }
+  if (framed) nframes--;
 }
 
 /* ---- every path returns --------------------------------------------------------- */
@@ -344,23 +397,37 @@ static bool has_break(Vec *stmts) {
   return false;
 }
 
-/* A statement list that cannot complete normally (Go's terminating statements, with
- * fail() and exit() counted like panic()). */
-bool ck_terminates(Vec *stmts) {
-  if (!stmts->len) return false;
-  Node *s = stmts->data[stmts->len - 1];
+static bool list_never_completes(Vec *stmts, bool loop_exits) {
+  for (int i = 0; i < stmts->len; i++)
+    if (never_completes(stmts->data[i], loop_exits)) return true;
+  return false;
+}
+
+/* A statement after which control never goes on to the next (Go's terminating
+ * statements, with fail() and exit() counted like panic()): return, a call of fail or
+ * exit, an if/else whose branches both never complete, `while true` without a break;
+ * with loop_exits, also break and continue.  (Statements that end a path belong here:
+ * the unreachable-code rule and the every-path-returns rule both ask.) */
+static bool never_completes(Node *s, bool loop_exits) {
   switch (s->kind) {
-  case N_RETURN: case N_RETURN_LATER: return true;
-  case N_IF: return s->els.len && ck_terminates(&s->body) && ck_terminates(&s->els);
+  case N_RETURN:
+  case N_RETURN_LATER: return true;
+  case N_BREAK:
+  case N_CONTINUE: return loop_exits;
+  case N_IF: return s->els.len && list_never_completes(&s->body, loop_exits) && list_never_completes(&s->els, loop_exits);
   case N_WHILE: return s->a->kind == N_BOOL && s->a->ival && !has_break(&s->body);
   case N_EXPR:
     if (match_stmt(s)) { /* exhaustive (checked): some arm runs */
       if (s->a->arms.len == 0) return false;
       for (int j = 0; j < s->a->arms.len; j++)
-        if (!ck_terminates(&((MatchArm *)s->a->arms.data[j])->body)) return false;
+        if (!list_never_completes(&((MatchArm *)s->a->arms.data[j])->body, loop_exits)) return false;
       return true;
     }
     return s->a->kind == N_CALL && !s->a->decl && (s->a->builtin == B_FAIL || s->a->builtin == B_EXIT);
   default: return false;
   }
 }
+
+/* A statement list that cannot complete normally: one of its statements never does
+ * (what follows such a statement is reported as unreachable code). */
+bool ck_terminates(Vec *stmts) { return list_never_completes(stmts, false); }

@@ -29,6 +29,9 @@ typedef struct Vec {
 void vec_push(Vec *v, void *x);
 #define VEC_AT(v, i) ((v).data[i])
 
+int edit_distance(const char *a, const char *b);      /* Damerau-Levenshtein */
+const char *closest_name(const char *name, Vec *cands); /* a likely misspelling's intent, or NULL */
+
 /* ---- source.c and diag.c: files, locations, diagnostics ------------------------- */
 
 typedef struct SrcFile {
@@ -36,6 +39,7 @@ typedef struct SrcFile {
   const char *text;    /* contents (may contain NUL bytes) */
   size_t size;
   int index;           /* in load order; the root is 0 */
+  const char *module;  /* the std module it is (strings for std.strings); NULL: the program's own */
 } SrcFile;
 
 /* A source position: file, line and column (1-based, in bytes), and the length of the
@@ -52,11 +56,21 @@ int src_add(const char *path, const char *text, size_t size);
 void src_reset(void);
 
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A warning: printed like an error, but the build goes on (see diag_set_warnings). */
+void diag_warning(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+typedef enum DiagWarnings {
+  DIAG_WARNINGS_ON,        /* the default */
+  DIAG_WARNINGS_OFF,       /* -w */
+  DIAG_WARNINGS_ARE_ERRORS /* -Werror */
+} DiagWarnings;
+void diag_set_warnings(DiagWarnings mode);
+int diag_warning_count(void);
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* "actorc: error: ..." */
 int diag_count(void);
 bool diag_too_many(void);
 char *loc_str(Loc loc); /* "file.actor:12:5" (used in failure reports) */
+char *diag_source_text(Loc loc); /* the source text loc spans, if on one line; else NULL */
 void diag_flush(void);   /* prints the collected diagnostics, sorted */
 void diag_reset(void);   /* forgets them (the fuzzer) */
 extern FILE *diag_out;  /* where diag_flush prints (NULL: stderr) */
@@ -66,6 +80,10 @@ extern FILE *diag_out;  /* where diag_flush prints (NULL: stderr) */
 typedef struct Program Program;
 /* Parses one file, appending its items to prog.  Returns false on syntax errors. */
 bool parse_file(Program *prog, int file);
+bool lex_is_reserved(const char *word);
+/* The reserved word a name most likely meant ("acter" -> actor, "func" -> fn, "null" ->
+ * none) among fits (const char *; NULL: all), or NULL; close: one edit at most. */
+const char *lex_keyword_like(const char *word, Vec *fits, bool close);
 
 /* ---- ast.c: the syntax tree ---------------------------------------------------- */
 
@@ -85,6 +103,7 @@ typedef struct TypeExpr {
   TypeExprKind kind;
   Loc loc;
   const char *name;
+  const char *qual;  /* TE_NAME: M in M.Name (a std module's), else NULL */
   struct TypeExpr *a, *b;
 } TypeExpr;
 
@@ -94,7 +113,8 @@ typedef enum NodeKind {
   N_FLOAT,    /* fval */
   N_BOOL,     /* ival */
   N_STR,      /* sval, slen: a literal without interpolation */
-  N_INTERP,   /* list: N_STR pieces and expressions, in order */
+  N_INTERP,   /* list: N_STR pieces and expressions (or N_FORMAT), in order */
+  N_FORMAT,   /* a in an interpolation with a format: "{a:sval}" (fmt: sval read by the checker) */
   N_NONE,     /* none */
   N_SELF,     /* self */
   N_NAME,     /* name -> sym */
@@ -102,7 +122,7 @@ typedef enum NodeKind {
   N_MAP,      /* list: keys, list2: values */
   N_UNARY,    /* op a */
   N_BINARY,   /* a op b */
-  N_CALL,     /* name(list): built-in, function or method */
+  N_CALL,     /* name(list): built-in, function or method (name_loc: the whole call) */
   N_METHOD,   /* a.name(list): built-in method */
   N_INDEX,    /* a[b] */
   N_FIELD,    /* a.name: a supervisor's child (index), or a record's field (index, decl = the record) */
@@ -152,6 +172,18 @@ typedef struct Block {
   Vec locals;        /* Sym*: set by the checker, for codegen */
 } Block;
 
+/* A format in an interpolation, "{x:>+08.2}" (§11), as the checker reads it. */
+typedef struct FormatSpec {
+  char align;     /* 0 (the type's default: numbers right, the rest left), '<', '>' or '^' */
+  bool plus;      /* '+': a sign before non-negative numbers too */
+  bool zero;      /* '0': zeros after the sign (with an alignment: '0' as the fill) */
+  int width;      /* in characters (code points); 0: none */
+  int precision;  /* digits after the point; -1: none */
+  char type;      /* 0, 'x' (hexadecimal), 'b' (binary) or 'e' (scientific) */
+} FormatSpec;
+
+enum { FORMAT_MAX_WIDTH = 10000, FORMAT_MAX_PRECISION = 100 };
+
 typedef struct Node Node;
 
 /* Patterns of match arms (LANGUAGE.md §10). */
@@ -170,6 +202,7 @@ typedef struct Pat {
   PatKind kind;
   Loc loc;
   const char *name;
+  const char *qual;  /* P_CTOR: M in M.Name or M.Name(...) (a std module's), else NULL */
   bool parens;       /* P_CTOR: written with (...) */
   int64_t ival;
   const char *sval;
@@ -200,6 +233,7 @@ struct Node {
   Vec arms;          /* MatchArm*: N_MATCH */
   const char *name, *name2;
   Loc name_loc, name2_loc;
+  const char *qual;  /* N_CALL, N_NAME, N_SPAWN: M in M.name (a std module's name), else NULL */
   int op;
   int64_t ival;
   uint64_t uval;
@@ -217,6 +251,8 @@ struct Node {
   Closure *clo;      /* N_REQUEST, N_TIMER */
   bool mutates;      /* expression may change actor state or a container variable */
   bool negated_literal; /* N_INT: the operand of a unary minus */
+  Decl *const_decl;  /* N_INT/N_FLOAT/N_BOOL/N_STR: the constant whose name stood here */
+  FormatSpec *fmt;   /* N_FORMAT: sval read by the checker */
 };
 
 
@@ -232,6 +268,7 @@ typedef enum DeclKind {
   D_VARIANT,    /* a variant of an enum (owner = the enum, index = its number): params are its fields */
   D_INTERFACE,  /* interface Name { on sig... }: handlers (D_HANDLER signatures, no bodies) */
   D_INIT,       /* init { body } of an actor (owner set) */
+  D_CONST,      /* const NAME = value (top level) */
 } DeclKind;
 
 typedef struct Param {
@@ -246,6 +283,7 @@ typedef struct Child {
   const char *name;
   Loc loc;
   const char *kind_name;
+  const char *kind_qual; /* M in child x = M.Kind(...), else NULL */
   Loc kind_loc;
   Vec args; /* Node* */
   Decl *kind;
@@ -271,6 +309,9 @@ struct Decl {
   Node *csym;         /* extern fn ... = "c_name": the C symbol (an N_STR), or NULL: its name */
   Vec callees;        /* fn/method: the functions and methods its body calls directly */
   bool recursive;     /* fn/method: on a cycle of direct calls (codegen checks the stack) */
+  bool called;        /* fn/method: called from somewhere other than its own body (warnings) */
+  Vec field_reads;    /* method: the N_NAME nodes of its body that name the actor's state */
+  Vec init_calls;     /* actor: InitCall*, the methods its field initialisers call */
   Type *type;         /* the reference type of an actor or supervisor; a record's or enum's type */
   /* records and enums */
   Vec variants;       /* enums: Decl* (D_VARIANT), in order */
@@ -283,6 +324,11 @@ struct Decl {
   bool has_strategy, has_intensity;
   Loc intensity_loc;
   Vec children;       /* Child* */
+  Node *intensity_e, *period_e; /* intensity N per MS as written: constant expressions */
+  /* constants */
+  Node *value;        /* const NAME = value, as written */
+  Node *const_val;    /* its value, an N_INT/N_FLOAT/N_BOOL/N_STR literal (set by the checker) */
+  int const_state;    /* 0: not computed, 1: being computed (a cycle if met again), 2: done */
   /* use */
   const char *use_path; /* use "path" */
   bool use_std;         /* use std.NAME: name is NAME */
@@ -326,7 +372,7 @@ typedef struct SupItem {
   Loc loc;            /* the keyword */
   const char *strategy;
   Loc strategy_loc;
-  int64_t intensity, period_ms;
+  Node *intensity, *period; /* constant expressions, computed by the checker */
   Child *child;
 } SupItem;
 
@@ -339,6 +385,7 @@ Node *ast_name(const char *name, Loc loc);
 Node *ast_str(const char *s, int64_t len, Loc loc);
 Node *ast_interp(Node *first, Node *expr, Loc loc);     /* "first{expr}..." */
 Node *ast_interp_add(Node *interp, Node *piece);        /* then a piece, then an expr ... */
+Node *ast_format(Node *e, const char *spec, int64_t len, Loc loc); /* e:spec in an interpolation */
 Node *ast_list(Vec elems, Loc loc);
 Node *ast_map(Node *key, Node *value, Loc loc);         /* {key: value ... } */
 Node *ast_map_add(Node *map, Node *key, Node *value);
@@ -348,7 +395,7 @@ Node *ast_call(const char *name, Vec args, Loc loc);
 Node *ast_method(Node *recv, const char *name, Vec args, Loc loc);
 Node *ast_dot(Node *recv, const char *name, Loc loc);   /* N_FIELD */
 Node *ast_index(Node *a, Node *index, Loc loc);
-Node *ast_spawn(const char *kind, Loc kind_loc, Vec args, Loc loc);
+Node *ast_spawn(const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc); /* qual: M in spawn M.Kind() */
 Node *ast_timer(bool every, Node *interval, Vec body, Loc loc);
 Node *ast_var(NodeKind k, const char *name, Loc name_loc, TypeExpr *te, Node *init, Loc loc); /* N_LET, N_VAR */
 Node *ast_assign(int op, Node *target, Node *value, Loc loc);
@@ -365,6 +412,8 @@ MatchArm *ast_arm_body(Vec stmts, bool block);             /* => BODY: an arm wi
 MatchArm *ast_arm(Pat *pat, Node *guard, MatchArm *body, Loc loc);
 Pat *ast_pat_name(const char *name, Loc loc);              /* _ or a name */
 Pat *ast_pat_ctor(const char *name, Vec subs, Loc loc);    /* name(subs) */
+/* M.name or M.name(subs) (parens): a std module's variant or record */
+Pat *ast_pat_qual(const char *qual, const char *name, Vec subs, bool parens, Loc loc);
 Pat *ast_pat_int(uint64_t v, bool negative, Loc loc);      /* reports values out of range */
 Pat *ast_pat_str(const char *s, int64_t len, Loc loc);
 Pat *ast_pat_bool(bool v, Loc loc);
@@ -374,6 +423,7 @@ Pat *ast_pat_or(Pat *a, Pat *b, Loc loc);                  /* a | b */
 Node *ast_request(Node *to, const char *name, Loc name_loc, Vec args, Node *within, Loc within_loc, Block *then,
                   Block *els, Loc loc);
 TypeExpr *ast_type(TypeExprKind k, Loc loc, const char *name, TypeExpr *a, TypeExpr *b);
+TypeExpr *ast_qual_type(const char *qual, const char *name, Loc loc); /* M.Name */
 Block *ast_block(Loc loc, const char *param, Loc param_loc, Vec stmts);
 Param *ast_param(const char *name, TypeExpr *te, Loc loc);
 /* ifaces: TypeExpr* of `is I1, I2`; members: Member* */
@@ -390,11 +440,12 @@ Decl *ast_use_std(const char *name, Loc loc);           /* use std.NAME */
 Decl *ast_record(const char *name, Vec fields, Loc loc);   /* fields: Param* */
 Decl *ast_enum(const char *name, Vec variants, Loc loc);   /* variants: Decl* (D_VARIANT) */
 Decl *ast_variant(const char *name, Vec fields, bool parens, Loc loc);
+Decl *ast_const(const char *name, Node *value, Loc loc);
 Member *ast_member(MemberKind k, Node *field, Decl *decl);
 SupItem *ast_strategy(const char *name, Loc name_loc, Loc loc);
-SupItem *ast_intensity(uint64_t count, uint64_t period_ms, Loc loc); /* reports values out of range */
+SupItem *ast_intensity(Node *count, Node *period_ms, Loc loc);
 SupItem *ast_sup_child(Child *c);
-Child *ast_child(const char *name, const char *kind, Loc kind_loc, Vec args, Loc loc);
+Child *ast_child(const char *name, const char *qual, const char *kind, Loc kind_loc, Vec args, Loc loc);
 int ast_compound_op(int op); /* += -> '+', ... ; 0 for '=' */
 
 struct Program {
@@ -407,6 +458,43 @@ struct Program {
   Vec datas;    /* Decl*: records and enums (D_RECORD, D_ENUM), for codegen descriptors */
   Vec ifaces;   /* Decl* (D_INTERFACE): in declaration order; index = interface number */
 };
+
+/* ---- names.c: the program-wide namespace of top-level names (§9) --------------- */
+
+typedef enum NameKind {
+  NK_ACTOR,      /* decl: D_ACTOR */
+  NK_SUPERVISOR, /* decl: D_SUPERVISOR */
+  NK_FN,         /* decl: D_FN (top level) */
+  NK_EXTERN,     /* decl: D_EXTERN */
+  NK_CONST,      /* decl: D_CONST */
+  NK_RECORD,     /* decl: the record's */
+  NK_ENUM,       /* decl: the enum's */
+  NK_VARIANT,    /* decl: the variant's own (its owner: the enum) */
+  NK_INTERFACE,  /* decl: the interface's */
+} NameKind;
+
+typedef struct Name Name;
+struct Name {
+  const char *name;
+  NameKind kind;
+  Decl *decl;
+  Loc loc;             /* the declaration, for clashes */
+  const char *module;  /* the std module that declares it; NULL: the program */
+  Name *next;          /* the hash chain */
+};
+
+void names_reset(void);
+void names_add_module(const char *module);  /* a std module the program uses (strings) */
+bool names_is_module(const char *module);
+Vec names_modules(void);                    /* const char * */
+/* Declares a top-level name in the unit of loc's file; a clash is reported here. */
+Name *names_declare(const char *name, NameKind kind, Decl *decl, Loc loc);
+Name *names_find(const char *name, int from_file);       /* as a bare name written in that file */
+Name *names_find_in(const char *module, const char *name); /* M.name */
+Vec names_visible(int from_file);          /* const char *: for suggestions */
+Vec names_of_module(const char *module);
+const char *names_kind_str(NameKind k);    /* "actor", "function", "variant", ... */
+const char *names_shown(Decl *d);          /* d's name in messages: M.name when the program's own hides it */
 
 /* ---- types.c: the checker's types ---------------------------------------------- */
 
@@ -492,6 +580,9 @@ struct Sym {
   int index;        /* SYM_FIELD: position in the actor's state; SYM_CAPTURE: in env */
   FnCtx *ctx;       /* where it lives */
   Sym *outer;       /* SYM_CAPTURE: the captured symbol */
+  bool used;        /* named somewhere (read, assigned, captured): for the warnings */
+  bool changed;     /* assigned or changed in place (a var never changed could be a let) */
+  bool zero_init;   /* var x: T without a value: the way to name T's zero value (no let does) */
   void *cg;         /* codegen: its alloca or value */
 };
 
@@ -537,7 +628,10 @@ typedef struct CgOptions {
 } CgOptions;
 
 /* Generates the program into an LLVM module and writes an object file (or .ll when
- * ll_path is set).  Returns false on failure (after a diagnostic). */
+ * ll_path is set).  With neither, only declares what the program defines and binds:
+ * the code generator's own checks (an extern fn binding one of the runtime's functions
+ * with another signature), which `check` runs too.  Returns false on failure (after a
+ * diagnostic). */
 bool cg_program(Program *p, const CgOptions *opt, const char *obj_path, const char *ll_path);
 
 /* ---- graph.c: actorc graph ---------------------------------------------------- */

@@ -1,6 +1,8 @@
 /* diag.c — diagnostics: collected while the passes run, then printed sorted by
- * position, each as `file:line:col: error: message`, the source line and a caret
- * under the column (clang's layout).  Nothing here exits: callers count errors. */
+ * position, each as `file:line:col: error: message` (or `warning:`, or a `note:` that
+ * belongs to the one before), the source line and a caret under the column (clang's
+ * layout).  Warnings do not count as errors unless -Werror made them errors; -w drops
+ * them.  Nothing here exits: callers count errors. */
 #include "compiler.h"
 
 #include <stdlib.h>
@@ -12,6 +14,7 @@ typedef struct Diag {
   Loc loc;
   bool has_loc;
   bool is_note;
+  bool is_warning;
   int seq;     /* report order, to keep notes after their error */
   struct Diag *parent; /* the error a note belongs to (an error: itself) */
   char *msg;
@@ -19,11 +22,12 @@ typedef struct Diag {
 
 static Vec diags; /* Diag* */
 FILE *diag_out;   /* where diag_flush prints; NULL: stderr */
-static int nerrors;
+static int nerrors, nwarnings;
+static DiagWarnings warn_mode;
 static Diag *last_error; /* NULL after a dropped duplicate: its notes go too */
 static bool last_dropped;
 
-static void add(Loc loc, bool has_loc, bool note, const char *fmt, va_list ap) {
+static void add(Loc loc, bool has_loc, bool note, bool warning, const char *fmt, va_list ap) {
   Diag *d = xalloc(sizeof *d);
   va_list ap2;
   va_copy(ap2, ap);
@@ -34,6 +38,7 @@ static void add(Loc loc, bool has_loc, bool note, const char *fmt, va_list ap) {
   d->loc = loc;
   d->has_loc = has_loc;
   d->is_note = note;
+  d->is_warning = warning;
   d->seq = diags.len;
   if (note) {
     if (last_dropped || !last_error) return;
@@ -51,7 +56,8 @@ static void add(Loc loc, bool has_loc, bool note, const char *fmt, va_list ap) {
     d->parent = d;
     last_error = d;
     last_dropped = false;
-    nerrors++;
+    if (warning) nwarnings++;
+    else nerrors++;
   }
   vec_push(&diags, d);
 }
@@ -59,23 +65,37 @@ static void add(Loc loc, bool has_loc, bool note, const char *fmt, va_list ap) {
 void diag_error(Loc loc, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  add(loc, true, false, fmt, ap);
+  add(loc, true, false, false, fmt, ap);
+  va_end(ap);
+}
+
+void diag_warning(Loc loc, const char *fmt, ...) {
+  if (warn_mode == DIAG_WARNINGS_OFF) {
+    last_dropped = true; /* and its notes */
+    return;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  add(loc, true, false, warn_mode == DIAG_WARNINGS_ARE_ERRORS ? false : true, fmt, ap);
   va_end(ap);
 }
 
 void diag_note(Loc loc, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  add(loc, true, true, fmt, ap);
+  add(loc, true, true, false, fmt, ap);
   va_end(ap);
 }
 
 void diag_plain(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  add((Loc){0}, false, false, fmt, ap);
+  add((Loc){0}, false, false, false, fmt, ap);
   va_end(ap);
 }
+
+void diag_set_warnings(DiagWarnings mode) { warn_mode = mode; }
+int diag_warning_count(void) { return nwarnings; }
 
 int diag_count(void) { return nerrors; }
 bool diag_too_many(void) { return nerrors >= MAX_ERRORS; }
@@ -95,6 +115,14 @@ static const char *line_text(SrcFile *f, int line, size_t *len) {
   if (e > p && e[-1] == '\r') e--;
   *len = (size_t)(e - p);
   return p;
+}
+
+char *diag_source_text(Loc loc) {
+  if (loc.end_line != loc.line || loc.end_col <= loc.col) return NULL;
+  size_t len;
+  const char *p = line_text(src_file(loc.file), loc.line, &len);
+  if (!p || (size_t)loc.end_col - 1 > len) return NULL;
+  return xstrndup(p + loc.col - 1, (size_t)(loc.end_col - loc.col));
 }
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
@@ -184,7 +212,7 @@ void diag_flush(void) {
       continue;
     }
     fprintf(out, "%s:%d:%d: %s: %s\n", src_file(d->loc.file)->path, d->loc.line, d->loc.col,
-            d->is_note ? "note" : "error", d->msg);
+            d->is_note ? "note" : d->is_warning ? "warning" : "error", d->msg);
     show_line(out, d->loc);
   }
   diags.len = 0;
@@ -193,6 +221,7 @@ void diag_flush(void) {
 void diag_reset(void) {
   diags = (Vec){0};
   nerrors = 0;
+  nwarnings = 0;
   last_error = NULL;
   last_dropped = false;
 }

@@ -9,6 +9,7 @@
  * that deeply nested input cannot exhaust it. */
 #include "compiler.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -31,6 +32,7 @@ typedef struct Options {
   int opt_level;
   bool debug_info;
   bool emit_llvm;
+  DiagWarnings warnings; /* -w, -Werror */
   Vec link_flags; /* -l / -L */
   int prog_argc;  /* run: the program's arguments */
   char **prog_argv;
@@ -39,16 +41,17 @@ typedef struct Options {
 
 static const char *usage_text =
     "usage:\n"
-    "  actorc build FILE.actor [-o OUT] [-O0|-O1|-O2|-O3] [-g] [--emit-llvm] [-lNAME] [-LDIR]\n"
-    "  actorc run [-O0..-O3] [-g] FILE.actor [ARGS...]\n"
-    "  actorc check FILE.actor\n"
-    "  actorc graph FILE.actor [-o OUT.svg|.png|.pdf|.dot]\n"
+    "  actorc build FILE.actor [-o OUT] [-O0|-O1|-O2|-O3] [-g] [--emit-llvm] [-w|-Werror] [-lNAME] [-LDIR]\n"
+    "  actorc run [-O0..-O3] [-g] [-w|-Werror] FILE.actor [ARGS...]\n"
+    "  actorc check [-w|-Werror] FILE.actor\n"
+    "  actorc graph [-w|-Werror] FILE.actor [-o OUT.svg|.png|.pdf|.dot]\n"
     "  actorc --help | --version\n"
     "\n"
     "build    compile FILE.actor and its `use`d files into a native executable\n"
     "         (default name: FILE without .actor, in the current directory)\n"
     "run      build into a temporary file and run it with ARGS; exits with its status\n"
-    "check    report errors only (a library file without actor Main is accepted)\n"
+    "check    report errors and warnings only (a library file without actor Main is\n"
+    "         accepted)\n"
     "graph    print the actor graph as Graphviz DOT, from the checked program alone:\n"
     "         kinds, supervisors (strategy), spawn, supervision and message edges; with\n"
     "         -o, write it there (.dot) or render it with Graphviz's dot (.svg .png .pdf)\n"
@@ -60,6 +63,10 @@ static const char *usage_text =
     "  -g            DWARF line information for debuggers\n"
     "  --emit-llvm   write LLVM IR (FILE.ll) instead of an executable\n"
     "  -lNAME -LDIR  link a C library (for extern fn)\n"
+    "  -w            no warnings (unused variables, parameters and functions, a var\n"
+    "                never changed: reported for the program's own files, not the\n"
+    "                standard library's; they do not stop the build)\n"
+    "  -Werror       warnings are errors\n"
     "\n"
     "environment (compiler): ACTOR_STDLIB (standard library folder), ACTOR_RUNTIME\n"
     "  (libactorrt.a to link), ACTOR_CC (C compiler driver used to link, default cc),\n"
@@ -72,16 +79,20 @@ static const char *usage_text =
     "  only those kinds, ACTOR_SEED=N seeds the actors' random generators,\n"
     "  ACTOR_SCHED_SEED=N runs one thread in a replayable order drawn from N\n";
 
+/* A command-line mistake: one line, and where to look. */
 static void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "actorc: error: ");
   fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n%s", usage_text);
+  fprintf(stderr, "; see 'actorc --help'\n");
   exit(1);
 }
 
 static Options parse_args(int argc, char **argv) {
   Options o = {.opt_level = 2};
-  if (argc < 2) usage_error("%s", "no command given");
+  if (argc < 2) { /* no command at all: how to use it */
+    fputs(usage_text, stderr);
+    exit(1);
+  }
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(usage_text, stdout);
@@ -106,8 +117,13 @@ static Options parse_args(int argc, char **argv) {
     if (!strcmp(a, "-o")) {
       if (++i >= argc) usage_error("%s", "-o needs a file name");
       o.output = argv[i];
-    } else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
+    } else if (a[0] == '-' && a[1] == 'O') {
+      if (!(a[2] >= '0' && a[2] <= '3' && !a[3])) usage_error("unknown optimisation level '%s' (the levels are -O0 to -O3)", a);
       o.opt_level = a[2] - '0';
+    } else if (!strcmp(a, "-w")) {
+      o.warnings = DIAG_WARNINGS_OFF;
+    } else if (!strcmp(a, "-Werror")) {
+      o.warnings = DIAG_WARNINGS_ARE_ERRORS;
     } else if (!strcmp(a, "-g")) {
       o.debug_info = true;
     } else if (!strcmp(a, "--emit-llvm")) {
@@ -181,6 +197,19 @@ static char *dir_of(const char *path) {
   return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 }
 
+/* The names of the standard modules in dir (its NAME.actor files). */
+static Vec std_modules(const char *dir) {
+  Vec v = {0};
+  DIR *d = opendir(dir);
+  if (!d) return v;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t n = strlen(e->d_name);
+    if (n > 6 && !strcmp(e->d_name + n - 6, ".actor")) vec_push(&v, xstrndup(e->d_name, n - 6));
+  }
+  closedir(d);
+  return v;
+}
+
 /* Parses the root file, then every file a `use` names (each once). */
 static bool load_program(Program *prog, const char *root) {
   int f = load(root, NULL);
@@ -199,7 +228,10 @@ static bool load_program(Program *prog, const char *root) {
       }
       path = xformat("%s/%s.actor", std, d->name);
       if (access(path, R_OK) != 0) {
-        diag_error(d->loc, "there is no standard module std.%s", d->name);
+        Vec names = std_modules(std);
+        const char *like = closest_name(d->name, &names);
+        diag_error(d->loc, "there is no standard module std.%s%s", d->name,
+                   like ? xformat("; did you mean std.%s?", like) : "");
         ok = false;
         continue;
       }
@@ -213,6 +245,7 @@ static bool load_program(Program *prog, const char *root) {
       ok = false;
       continue;
     }
+    if (uf >= before && d->use_std) src_file(uf)->module = d->name;
     if (uf >= before) ok &= parse_file(prog, uf);
   }
   return ok;
@@ -273,11 +306,11 @@ static Options opts;
 static int exit_status;
 
 static int compile_and_go(void) {
+  diag_set_warnings(opts.warnings);
   Program *prog = xalloc(sizeof *prog);
   if (!load_program(prog, opts.input) || diag_count()) return 1;
   check_program(prog, opts.cmd != CMD_CHECK && opts.cmd != CMD_GRAPH);
   if (diag_count()) return 1;
-  if (opts.cmd == CMD_CHECK) return 0;
   if (opts.cmd == CMD_GRAPH) {
     if (!opts.output) {
       graph_write(prog, opts.input, stdout);
@@ -285,8 +318,9 @@ static int compile_and_go(void) {
     }
     return graph_render(prog, opts.input, opts.output) ? 0 : 1;
   }
-
   CgOptions cgo = {.opt_level = opts.opt_level, .debug_info = opts.debug_info, .module_name = opts.input};
+  if (opts.cmd == CMD_CHECK) return cg_program(prog, &cgo, NULL, NULL) ? 0 : 1; /* what build would refuse too */
+
   if (opts.emit_llvm) {
     const char *ll = opts.output ? opts.output : base_without_ext(opts.input, ".ll");
     return cg_program(prog, &cgo, NULL, ll) ? 0 : 1;

@@ -191,7 +191,7 @@ const char *ty_name(Type *t) {
   case T_LIST: return t->a->kind == T_EMPTY ? "an empty list" : xformat("[%s]", ty_name(t->a));
   case T_MAP:
     return t->a->kind == T_EMPTY ? "an empty map" : xformat("{%s: %s}", ty_name(t->a), ty_name(t->b));
-  case T_ACTOR: case T_IFACE: case T_RECORD: case T_ENUM: return t->decl->name;
+  case T_ACTOR: case T_IFACE: case T_RECORD: case T_ENUM: return names_shown(t->decl);
   case T_REPLY: return xformat("Reply[%s]", ty_name(t->a));
   case T_ANYACTOR: return "Actor";
   case T_TIMER: return "Timer";

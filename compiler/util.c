@@ -93,3 +93,37 @@ _Noreturn void unreachable_at(const char *file, int line) {
   fprintf(stderr, "actorc: internal error at %s:%d (please report this)\n", file, line);
   abort();
 }
+
+/* ---- suggestions ----------------------------------------------------------------- */
+
+/* The Damerau-Levenshtein distance (an adjacent transposition counts one). */
+int edit_distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 64 || lb > 64) return 99;
+  int d[65][65];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+        c = d[i - 2][j - 2] + 1;
+      d[i][j] = c;
+    }
+  return d[la][lb];
+}
+
+/* The candidate (const char *) closest to name, if it is close enough to be a
+ * misspelling (a third of the name's length, at most 3 edits), else NULL. */
+const char *closest_name(const char *name, Vec *cands) {
+  const char *best = NULL;
+  int bestd = (int)strlen(name) / 3 + 1;
+  if (bestd > 3) bestd = 3;
+  for (int i = 0; i < cands->len; i++) {
+    int d = edit_distance(name, cands->data[i]);
+    if (d <= bestd && (!best || d < edit_distance(name, best))) best = cands->data[i];
+  }
+  return best;
+}

@@ -26,6 +26,10 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 bool lex_last_was_newline(yyscan_t scanner);
 bool lex_too_deep(yyscan_t scanner);
 bool lex_unclosed(yyscan_t scanner, Loc *loc, char *ch);
+const char *lex_found_name(yyscan_t scanner);
+const char *lex_name_before(yyscan_t scanner, Loc *loc);
+bool lex_found_starts_line(yyscan_t scanner);
+bool lex_broken_on(yyscan_t scanner, int line);
 }
 
 %code {
@@ -79,6 +83,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token <s> STR_START "string with interpolation"
 %token <s> STR_MID "rest of the string"
 %token <s> STR_END "end of the string"
+%token <s> FORMAT "format"
 %token ACTOR "actor" SUPERVISOR "supervisor" CHILD "child" STRATEGY "strategy"
 %token INTENSITY "intensity" PER "per" FN "fn" EXTERN "extern" USE "use" ON "on"
 %token LET "let" VAR "var" IF "if" ELSE "else" WHILE "while" FOR "for" IN "in"
@@ -86,6 +91,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %token NONE "none" TRUE "true" FALSE "false" THEN "then" AFTER "after" EVERY "every"
 %token RECORD "record" ENUM "enum" MATCH "match"
 %token INTERFACE "interface" IS "is" INIT "init" REPLY "reply" LATER "later" WITHIN "within"
+%token CONST "const" AT "at" LOCATE "locate"
 %token DOTDOT ".." ARROW "->" EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
 %token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/=" MOD_ASSIGN "%="
 /* Punctuation, in the order "expected X, Y or Z" lists it (the order of declaration). */
@@ -109,7 +115,7 @@ static Vec push(Vec v, void *x) { vec_push(&v, x); return v; }
 %type <vec> opt_is iface_names sigs sig_list
 %type <param> param
 %type <te> type opt_ret opt_type iface_name
-%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp map_entries opt_symbol call_arg match
+%type <node> expr postfix primary stmt simple_stmt if_stmt field string interp interp_expr map_entries opt_symbol call_arg match
 %type <node> opt_within
 %type <pat> pattern pattern1
 %type <arm> arm arm_body
@@ -143,6 +149,7 @@ item
   | EXTERN FN IDENT params opt_ret IDENT delivered opt_symbol
       { $$ = ast_extern($3, $4, $5, $7, $8, @3);
         if (strcmp($6, "delivers")) diag_error(@6, "expected 'delivers' or the end of the declaration, found '%s'", $6); }
+  | CONST IDENT "=" expr        { $$ = ast_const($2, $4, @2); }
   | USE STRING                  { $$ = ast_use($2.p, @2); }
   | USE IDENT "." IDENT
       { $$ = ast_use_std($4, @4); if (strcmp($2, "std")) diag_error(@2, "expected a path string or std.NAME after use"); }
@@ -188,6 +195,7 @@ iface_names
 
 iface_name
   : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
+  | IDENT "." IDENT             { $$ = ast_qual_type($1, $3, @3); }
   ;
 
 interface
@@ -267,13 +275,15 @@ sup_items
 
 sup_item
   : STRATEGY IDENT              { $$ = ast_strategy($2, @2, @1); }
-  | INTENSITY INT PER INT       { $$ = ast_intensity($2, $4, @1); }
+  | INTENSITY expr PER expr     { $$ = ast_intensity($2, $4, @1); }
   | child                       { $$ = ast_sup_child($1); }
   ;
 
 child
   : CHILD IDENT "=" IDENT "(" opt_args ")"
-                                { $$ = ast_child($2, $4, @4, $6, @2); }
+                                { $$ = ast_child($2, NULL, $4, @4, $6, @2); }
+  | CHILD IDENT "=" IDENT "." IDENT "(" opt_args ")"
+                                { $$ = ast_child($2, $4, $6, @6, $8, @2); }
   ;
 
 opt_params
@@ -325,6 +335,7 @@ opt_type
 
 type
   : IDENT                       { $$ = ast_type(TE_NAME, @1, $1, NULL, NULL); }
+  | IDENT "." IDENT             { $$ = ast_qual_type($1, $3, @3); }
   | "[" type "]"                { $$ = ast_type(TE_LIST, @1, NULL, $2, NULL); }
   | "{" type ":" type "}"       { $$ = ast_type(TE_MAP, @1, NULL, $2, $4); }
   | IDENT "[" type "]"          { $$ = ast_type(TE_GENERIC, @1, $1, $3, NULL); }
@@ -426,8 +437,8 @@ expr
 
 postfix
   : primary
-  | IDENT "(" opt_call_args ")" { $$ = ast_call($1, $3, @1); }
-  | postfix "." IDENT "(" opt_args ")"
+  | IDENT "(" opt_call_args ")" { $$ = ast_call($1, $3, @1); $$->name_loc = @$; }
+  | postfix "." IDENT "(" opt_call_args ")"
                                 { $$ = ast_method($1, $3, $5, @3); }
   | postfix "." IDENT           { $$ = ast_dot($1, $3, @3); }
   | postfix "[" expr "]"        { $$ = ast_index($1, $3, @2); }
@@ -448,7 +459,9 @@ primary
   | "{" "}"                     { $$ = ast_node(N_MAP, @1); }
   | "{" map_entries "}"         { $$ = $2; $$->loc = @1; }
   | "{" map_entries "," "}"     { $$ = $2; $$->loc = @1; }
-  | SPAWN IDENT "(" opt_args ")" { $$ = ast_spawn($2, @2, $4, @1); }
+  | SPAWN IDENT "(" opt_args ")" { $$ = ast_spawn(NULL, $2, @2, $4, @1); }
+  | SPAWN IDENT "." IDENT "(" opt_args ")"
+                                { $$ = ast_spawn($2, $4, @4, $6, @1); }
   | AFTER expr block            { $$ = ast_timer(false, $2, $3, @1); }
   | EVERY expr block            { $$ = ast_timer(true, $2, $3, @1); }
   | match
@@ -494,6 +507,9 @@ pattern
 pattern1
   : IDENT                       { $$ = ast_pat_name($1, @1); }
   | IDENT "(" opt_pats ")"      { $$ = ast_pat_ctor($1, $3, @1); }
+  | IDENT "." IDENT             { $$ = ast_pat_qual($1, $3, (Vec){0}, false, @3); }
+  | IDENT "." IDENT "(" opt_pats ")"
+                                { $$ = ast_pat_qual($1, $3, $5, true, @3); }
   | INT                         { $$ = ast_pat_int($1, false, @1); }
   | "-" INT                     { $$ = ast_pat_int($2, true, @1); }
   | FLOAT                       { $$ = ast_pat_lit(P_FLOAT, @1); }
@@ -521,8 +537,14 @@ string
   ;
 
 interp
-  : STR_START expr              { $$ = ast_interp(ast_str($1.p, $1.len, @1), $2, @1); }
-  | interp STR_MID expr         { $$ = ast_interp_add(ast_interp_add($1, ast_str($2.p, $2.len, @2)), $3); }
+  : STR_START interp_expr       { $$ = ast_interp(ast_str($1.p, $1.len, @1), $2, @1); }
+  | interp STR_MID interp_expr  { $$ = ast_interp_add(ast_interp_add($1, ast_str($2.p, $2.len, @2)), $3); }
+  ;
+
+/* "{x:.2}": an interpolated expression with a format (§11) */
+interp_expr
+  : expr
+  | expr FORMAT                 { $$ = ast_format($1, $2.p, $2.len, @2); }
   ;
 
 map_entries
@@ -584,6 +606,7 @@ static const char *tokdesc(yysymbol_kind_t k, char *buf, size_t n) {
   case YYSYMBOL_FLOAT: return "a number";
   case YYSYMBOL_STRING: case YYSYMBOL_STR_START: return "a string";
   case YYSYMBOL_STR_MID: case YYSYMBOL_STR_END: return "the rest of the string";
+  case YYSYMBOL_FORMAT: return "a format";
   case YYSYMBOL_YYEOF: return "end of file";
   case YYSYMBOL_ARM_LBRACE: return "'{'";
   default: break;
@@ -592,23 +615,49 @@ static const char *tokdesc(yysymbol_kind_t k, char *buf, size_t n) {
   return buf;
 }
 
+/* A reserved word's symbol: its name is the word itself (actor, match, ...). */
+static bool is_reserved_symbol(yysymbol_kind_t k) {
+  return k != YYSYMBOL_IDENT && k < YYNTOKENS && lex_is_reserved(yysymbol_name(k));
+}
+
+/* A binary operator, which cannot begin a statement. */
+static bool is_binary_op(yysymbol_kind_t k) {
+  switch (k) {
+  case YYSYMBOL_PLUS: case YYSYMBOL_STAR: case YYSYMBOL_SLASH: case YYSYMBOL_PERCENT: case YYSYMBOL_EQ:
+  case YYSYMBOL_NE: case YYSYMBOL_LT: case YYSYMBOL_GT: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_AND:
+  case YYSYMBOL_OR:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Program *prog, int file) {
   (void)prog; (void)file;
   if (lex_too_deep(scanner)) return 0;
   yysymbol_kind_t found = yypcontext_token(ctx);
   const YYLTYPE *loc = yypcontext_location(ctx);
+  if (lex_broken_on(scanner, loc->line)) return 0; /* the unterminated string's echo */
   enum { MAX_EXPECTED = 5 };
-  yysymbol_kind_t expected[MAX_EXPECTED];
-  int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
-  char fbuf[64], what[64];
+  yysymbol_kind_t expected[YYNTOKENS];
+  int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+  bool want_name = false;
+  Vec fits = {0}; /* the reserved words that could stand here */
+  for (int i = 0; i < n; i++) {
+    if (expected[i] == YYSYMBOL_IDENT) want_name = true;
+    if (is_reserved_symbol(expected[i])) vec_push(&fits, (void *)yysymbol_name(expected[i]));
+  }
+  char fbuf[64], what[96];
   if (found == YYSYMBOL_YYEMPTY)
     snprintf(what, sizeof what, "this");
   else if (found == YYSYMBOL_SEMI && lex_last_was_newline(scanner))
     snprintf(what, sizeof what, "newline");
+  else if (want_name && is_reserved_symbol(found))
+    snprintf(what, sizeof what, "the reserved word '%s' (it cannot be a name)", yysymbol_name(found));
   else
     snprintf(what, sizeof what, "%s", tokdesc(found, fbuf, sizeof fbuf));
   char exp[400] = "";
-  if (n > 0) { /* n == 0 also when there are more than MAX_EXPECTED */
+  if (n > 0 && n <= MAX_EXPECTED) {
     size_t len = 0;
     for (int i = 0; i < n && len < sizeof exp; i++) {
       char b[64];
@@ -616,12 +665,27 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Prog
       len += (size_t)snprintf(exp + len, sizeof exp - len, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", d);
     }
   }
-  if (exp[0])
-    diag_error(*loc, "syntax error: expected %s, found %s", exp, what);
-  else
-    diag_error(*loc, "syntax error: unexpected %s", what);
-  Loc open;
+  /* a name where a reserved word fits and was probably meant: "acter Main", "fucn f()" */
+  const char *kw = NULL, *name = found == YYSYMBOL_IDENT ? lex_found_name(scanner) : NULL;
+  if (name && fits.len) kw = lex_keyword_like(name, &fits, false);
+  const char *hint = kw ? xformat("; did you mean '%s'?", kw) : "";
+  if (exp[0]) {
+    diag_error(*loc, "syntax error: expected %s, found %s%s", exp, what, hint);
+  } else {
+    /* "unexpected name 'x'", "unexpected integer" */
+    const char *w = !strncmp(what, "a ", 2) ? what + 2 : !strncmp(what, "an ", 3) ? what + 3
+                    : !strncmp(what, "the ", 4) ? what + 4 : what;
+    if (name) w = xformat("name '%s'", name);
+    diag_error(*loc, "syntax error: unexpected %s%s", w, hint);
+  }
+  Loc open, before;
   char ch;
   if (found != YYSYMBOL_YYEMPTY && lex_unclosed(scanner, &open, &ch)) diag_note(open, "'%c' opened here", ch);
+  /* "vr x = 1": the name that began the statement may be a misspelt reserved word */
+  const char *first = found != YYSYMBOL_YYEMPTY && !kw ? lex_name_before(scanner, &before) : NULL;
+  const char *first_kw = first ? lex_keyword_like(first, NULL, true) : NULL;
+  if (first_kw) diag_note(before, "'%s' is not a reserved word: did you mean '%s'?", first, first_kw);
+  if (is_binary_op(found) && lex_found_starts_line(scanner))
+    diag_note(*loc, "a newline ends a statement after a complete expression; to go on, end the line above with the operator");
   return 0;
 }

@@ -29,7 +29,10 @@
  * a document with nulls.  The first problem fails the calling actor with
  *   json: expected WHAT at offset N, found WHAT
  * (N counts bytes from 0) or another "json: ... at offset N" reason.  Nesting is
- * limited to JSON_MAX_DEPTH levels (the decoder recurses; it never crashes the stack).
+ * limited to JSON_MAX_DEPTH levels (the decoder recurses), and every level checks the
+ * thread's stack (rt_stack_low), as generated code does: called deep in a recursion,
+ * where even fewer levels would not fit, json_decode, json_valid and json_error fail
+ * with "stack overflow" instead of crashing.  Encoding checks it too.
  * Strings must be UTF-8 (overlong forms, surrogates and bytes above U+10FFFF are
  * invalid); \uXXXX escapes join surrogate pairs and refuse lone surrogates.
  *
@@ -263,6 +266,7 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
   case RT_T_BOOL: rt_buf_puts(b, v ? "true" : "false"); return true;
   case RT_T_STRING: return put_string(e, (rt_str *)(uintptr_t)v);
   case RT_T_LIST: {
+    if (RT_UNLIKELY(rt_stack_low())) goto no_stack;
     rt_list *l = (rt_list *)(uintptr_t)v;
     int64_t n = l ? l->len : 0;
     rt_buf_putc(b, '[');
@@ -276,6 +280,7 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
     return true;
   }
   case RT_T_MAP: {
+    if (RT_UNLIKELY(rt_stack_low())) goto no_stack;
     rt_map *m = (rt_map *)(uintptr_t)v;
     rt_word k, x;
     int64_t it = 0;
@@ -344,6 +349,9 @@ static bool enc(jenc *e, rt_word v, const rt_type *t, int level) {
   }
   default: return false; /* refused by non_json before we start */
   }
+no_stack: /* called deep in a recursion: no room for ours */
+  snprintf(e->err, sizeof e->err, "stack overflow");
+  return false;
 }
 
 static rt_str *encode(rt_word v, const rt_type *t, bool pretty) {
@@ -373,6 +381,7 @@ typedef struct jdec {
   int64_t n, i; /* the text, its length, the position */
   int depth;
   bool failed;
+  bool no_stack; /* the thread's stack ran out before JSON_MAX_DEPTH: "stack overflow" */
   char err[320]; /* the first problem */
 } jdec;
 
@@ -667,7 +676,8 @@ static bool dec_number(jdec *d, const rt_type *t, rt_word *out) {
   } else {
     /* strtod wants a C string: copy the token (the text need not end after it) */
     int64_t len = i - start;
-    char small[128], *tok = len < (int64_t)sizeof small ? small : rt_alloc((size_t)len + 1);
+    char small[128], *tok = len < (int64_t)sizeof small ? small : rt_value_try_alloc((size_t)len + 1);
+    if (!tok) return failf(d, "out of memory (%lld bytes)", (long long)len + 1);
     memcpy(tok, s + start, (size_t)len);
     tok[len] = 0;
     x = strtod(tok, NULL);
@@ -732,8 +742,13 @@ bad:
   return false;
 }
 
+/* A container being decoded, released when its frame is left without handing it out:
+ * by a `return false`, or by a failure unwinding it (out of memory in a push). */
+static void release_list(rt_list **l) { rt_release(*l); }
+static void release_map(rt_map **m) { rt_release(*m); }
+
 static bool dec_array(jdec *d, const rt_type *t, rt_word *out) {
-  rt_list *l = NULL;
+  rt_list *l __attribute__((cleanup(release_list))) = NULL;
   d->i++; /* [ */
   skip_ws(d);
   if (d->i < d->n && d->s[d->i] == ']') {
@@ -743,7 +758,7 @@ static bool dec_array(jdec *d, const rt_type *t, rt_word *out) {
   }
   for (;;) {
     rt_word v = 0;
-    if (!dec_value(d, t ? t->a : NULL, out ? &v : NULL)) goto fail;
+    if (!dec_value(d, t ? t->a : NULL, out ? &v : NULL)) return false;
     if (out) rt_list_push(&l, t, v);
     skip_ws(d);
     if (d->i < d->n && d->s[d->i] == ',') {
@@ -755,17 +770,15 @@ static bool dec_array(jdec *d, const rt_type *t, rt_word *out) {
       break;
     }
     expected(d, "',' or ']'");
-    goto fail;
+    return false;
   }
   if (out) *out = (rt_word)(uintptr_t)l;
+  l = NULL; /* handed out */
   return true;
-fail:
-  rt_release(l);
-  return false;
 }
 
 static bool dec_object(jdec *d, const rt_type *t, rt_word *out) {
-  rt_map *m = NULL;
+  rt_map *m __attribute__((cleanup(release_map))) = NULL;
   d->i++; /* { */
   skip_ws(d);
   if (d->i < d->n && d->s[d->i] == '}') {
@@ -777,23 +790,23 @@ static bool dec_object(jdec *d, const rt_type *t, rt_word *out) {
     skip_ws(d);
     if (d->i >= d->n || d->s[d->i] != '"') {
       expected(d, "a string key");
-      goto fail;
+      return false;
     }
     int64_t key_at = d->i;
     rt_str *ks = NULL;
-    if (!dec_string(d, out ? &ks : NULL)) goto fail;
+    if (!dec_string(d, out ? &ks : NULL)) return false;
     rt_word k = 0, v = 0;
-    if (out && !convert_key(d, ks, t->a, key_at, &k)) goto fail;
+    if (out && !convert_key(d, ks, t->a, key_at, &k)) return false;
     skip_ws(d);
     if (d->i >= d->n || d->s[d->i] != ':') {
       expected(d, "':'");
       if (out) rt_word_release(k, t->a);
-      goto fail;
+      return false;
     }
     d->i++;
     if (!dec_value(d, t ? t->b : NULL, out ? &v : NULL)) {
       if (out) rt_word_release(k, t->a);
-      goto fail;
+      return false;
     }
     if (out) rt_map_set(&m, t, k, v);
     skip_ws(d);
@@ -806,13 +819,11 @@ static bool dec_object(jdec *d, const rt_type *t, rt_word *out) {
       break;
     }
     expected(d, "',' or '}'");
-    goto fail;
+    return false;
   }
   if (out) *out = (rt_word)(uintptr_t)m;
+  m = NULL; /* handed out */
   return true;
-fail:
-  rt_release(m);
-  return false;
 }
 
 /* The fields of variant k of t (a record: k = 0) from the object at d->i: by name in
@@ -960,6 +971,10 @@ static bool dec_value(jdec *d, const rt_type *t, rt_word *out) {
     if (t && kind != (c == '[' ? RT_T_LIST : RT_T_MAP) && !data) break;
     if (++d->depth > JSON_MAX_DEPTH)
       return failf(d, "json: nesting deeper than %d levels at offset %lld", JSON_MAX_DEPTH, (long long)d->i);
+    if (RT_UNLIKELY(rt_stack_low())) { /* called deep in a recursion: no room for ours */
+      d->no_stack = true;
+      return failf(d, "stack overflow");
+    }
     bool ok = data ? (kind == RT_T_RECORD ? dec_fields(d, t, 0, out) : dec_variant(d, t, out))
               : c == '[' ? dec_array(d, t, out) : dec_object(d, t, out);
     d->depth--;
@@ -1015,13 +1030,17 @@ rt_word actor_std_json_decode(rt_str *text, const rt_type *want, const char *pos
   return v;
 }
 
+/* json_valid and json_error cannot answer without the stack to look: they fail. */
 bool actor_std_json_valid(rt_str *text) {
   jdec d = {0};
-  return dec_text(&d, text, NULL, NULL);
+  bool ok = dec_text(&d, text, NULL, NULL);
+  if (d.no_stack) rt_fail(d.err, NULL);
+  return ok;
 }
 
 rt_str *actor_std_json_error(rt_str *text) {
   jdec d = {0};
   if (dec_text(&d, text, NULL, NULL)) return NULL;
+  if (d.no_stack) rt_fail(d.err, NULL);
   return rt_str_new(d.err, (int64_t)strlen(d.err));
 }

@@ -28,11 +28,18 @@ tally() { echo "$1: $pass passed, $fail failed"; [ "$fail" = 0 ]; }
 #   NAME.stderr     lines each of which must appear in standard error
 #   NAME.args       command-line arguments, one per line
 #   NAME.in         standard input (default: none)
+#   NAME.env        VAR=VALUE lines: environment for building and running it
+#                   (ACTOR_STDLIB=tests/run/NAME.lib: a standard library of its own)
+# The build must print nothing: a warning fails the case.
 run_case() {
   dir=$1 name=$2 src="$1/$2.actor"
+  case_env=""; [ -f "$dir/$name.env" ] && case_env=$(cat "$dir/$name.env")
   if [ ! -f "$dir/$name.out" ]; then bad "$src: no $name.out beside it (its expected output)"; return; fi
-  if ! "$ACTORC" build "$src" -o "$work/$name" >"$work/build.out" 2>&1; then
+  if ! env $case_env "$ACTORC" build "$src" -o "$work/$name" >"$work/build.out" 2>&1; then
     bad "$src: build failed"; head -20 "$work/build.out" | sed 's/^/  | /'; return
+  fi
+  if [ -s "$work/build.out" ]; then
+    bad "$src: the build printed something (a warning?)"; head -20 "$work/build.out" | sed 's/^/  | /'; return
   fi
   for n in $THREADS; do
     args_file="$dir/$name.args"
@@ -40,9 +47,9 @@ run_case() {
     if [ -f "$args_file" ]; then
       # one argument per line
       (IFS='
-'; set -f; env $RUN_ENV ACTOR_THREADS=$n timeout 60 "$work/$name" $(cat "$args_file") <"$in_file" >"$work/out" 2>"$work/err"; echo $? >"$work/status")
+'; set -f; env $RUN_ENV $case_env ACTOR_THREADS=$n timeout 60 "$work/$name" $(cat "$args_file") <"$in_file" >"$work/out" 2>"$work/err"; echo $? >"$work/status")
     else
-      env $RUN_ENV ACTOR_THREADS=$n timeout 60 "$work/$name" <"$in_file" >"$work/out" 2>"$work/err"; echo $? >"$work/status"
+      env $RUN_ENV $case_env ACTOR_THREADS=$n timeout 60 "$work/$name" <"$in_file" >"$work/out" 2>"$work/err"; echo $? >"$work/status"
     fi
     st=$(cat "$work/status")
     want_st=0; [ -f "$dir/$name.status" ] && want_st=$(tr -d ' \n' <"$dir/$name.status")

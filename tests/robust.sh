@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/robust.sh — the compiler answers any input with diagnostics, never a crash:
 # generated garbage, empty, huge and deeply nested input gets status 1 and a
-# file:line:col: error; huge literals compile in reasonable time; the inputs that once
-# crashed the fuzz target (tests/fuzz/regressions/) are answered; a program that runs
-# out of memory says so (tests/limits/oom.actor).
+# file:line:col: error; huge literals compile in reasonable time; a command-line
+# mistake gets one line; the inputs that once crashed the fuzz target
+# (tests/fuzz/regressions/) are answered; a program that runs out of memory says so
+# (tests/limits/oom*.actor).
 cd "$(dirname "$0")/.." && . tests/lib.sh
 r="$work/robust"; mkdir -p "$r"
 
@@ -54,20 +55,45 @@ if "$ACTORC" check "$r/nomain.actor" 2>"$work/err"; then ok; else bad "robustnes
 "$ACTORC" build "$r/nomain.actor" -o "$r/x" >/dev/null 2>"$work/err"; st=$?
 if [ $st = 1 ] && grep -q "nomain.actor:1:1: error: .*Main" "$work/err" && [ ! -e "$r/x" ]; then ok; else bad "robustness: build without Main: exit $st"; fi
 
+# command-line mistakes: one line each, ending with where to look (not the whole help)
+printf 'actor Main { on start() { } }\n' >"$r/ok.actor"
+for args in "build -O5 $r/ok.actor" "build $r/ok.actor -o" "check -Wall $r/ok.actor" "frob $r/ok.actor" "build" \
+            "check $r/ok.actor $r/ok.actor" "run -O9 $r/ok.actor"; do
+  "$ACTORC" $args >"$work/out" 2>"$work/err"; st=$?
+  if [ $st = 1 ] && [ ! -s "$work/out" ] && [ "$(wc -l <"$work/err")" = 1 ] &&
+     grep -q "^actorc: error: .*; see 'actorc --help'\$" "$work/err"; then ok; else
+    bad "command line 'actorc $args': exit $st"; head -3 "$work/err" | sed 's/^/  | /'; fi
+done
+"$ACTORC" >/dev/null 2>"$work/err"; st=$?
+if [ $st = 1 ] && grep -q "^usage:" "$work/err"; then ok; else bad "command line 'actorc' alone: exit $st, no usage"; fi
+
 for f in tests/fuzz/regressions/*; do
   [ -f "$f" ] || continue
   timeout 60 "$ACTORC" check "$f" >/dev/null 2>&1; st=$?
   if [ "$st" = 0 ] || [ "$st" = 1 ]; then ok; else bad "fuzz regression $f: exit $st"; fi
 done
 
-# running out of memory (an address-space limit): reported, status 70, at any thread
-# count (worker stacks fall back to the default size when the limit is tight)
+# running out of memory (an address-space limit), at any thread count (worker stacks
+# fall back to the default size when the limit is tight): a value the system refuses
+# fails only the actor that asked (tests/limits/oom.actor: status 1, the report names
+# it); the runtime's own memory running out (tests/limits/oom_runtime.actor: actors
+# without end) ends the process, reported, status 70, after what it printed
 if "$ACTORC" build tests/limits/oom.actor -o "$work/oom" >/dev/null 2>&1; then
   for n in 1 4; do
     (ulimit -v 400000; ACTOR_THREADS=$n timeout 60 "$work/oom" >/dev/null 2>"$work/err"); st=$?
-    if [ $st = 70 ] && grep -q "out of memory" "$work/err"; then ok; else bad "limits: out of memory with $n threads: exit $st"; head -3 "$work/err"; fi
+    if [ $st = 1 ] && grep -q "actor Hog#2 failed in eat at .*: out of memory ([0-9]* bytes)" "$work/err"; then ok; else
+      bad "limits: a value out of memory with $n threads: exit $st"; head -3 "$work/err"; fi
   done
 else
   bad "limits: oom.actor does not build"
+fi
+if "$ACTORC" build tests/limits/oom_runtime.actor -o "$work/oom_runtime" >/dev/null 2>&1; then
+  for n in 1 4; do
+    (ulimit -v 400000; ACTOR_THREADS=$n timeout 60 "$work/oom_runtime" >"$work/out" 2>"$work/err"); st=$?
+    if [ $st = 70 ] && grep -q "^actor runtime: out of memory" "$work/err" && [ "$(cat "$work/out")" = spawning ]; then ok; else
+      bad "limits: the runtime out of memory with $n threads: exit $st, output '$(cat "$work/out")'"; head -3 "$work/err"; fi
+  done
+else
+  bad "limits: oom_runtime.actor does not build"
 fi
 tally robust

@@ -23,7 +23,10 @@
 #   trace        tests/trace.sh: ACTOR_TRACE's file read back (flows, tracks, filters, every
 #                way a program ends), ACTOR_STATS' counts, bad values of both
 #   load         tests/load.sh: the chat server under 1000 clients
+#   attack       tests/attack.sh: programs under attack (bad options, output held back,
+#                colliding keys, FIFOs, deep JSON, runaway sizes and recursion)
 #   conformance  ../shared/conformance/run.sh (its own format)
+#   conformance-v2  the same for ../shared/conformance/v2 (language v2.0)
 #
 # ONLY="golden samples ..." runs only the parts named; THREADS (default "1 4") sets the
 # scheduler thread counts programs run with; ACTORC the compiler.
@@ -65,7 +68,9 @@ part seeded sh tests/seeded.sh
 part samples sh tests/samples.sh
 part trace sh tests/trace.sh
 part load sh tests/load.sh
+part attack sh tests/attack.sh
 part conformance bash ../shared/conformance/run.sh "$ACTORC"
+part conformance-v2 bash ../shared/conformance/run.sh "$ACTORC" ../shared/conformance/v2
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

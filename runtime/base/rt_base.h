@@ -5,7 +5,9 @@
  *
  * Conventions for the whole runtime:
  *   - every allocation goes through rt_alloc/rt_zalloc/rt_realloc, which report
- *     running out of memory and end the process instead of returning NULL;
+ *     running out of memory and end the process instead of returning NULL -- except a
+ *     value's storage whose size the program computed (rt_value_alloc ...), which
+ *     fails the asking actor instead;
  *   - every memory_order carries a comment saying why it is enough;
  *   - each layer's header has one section per file, in the file's prefix, and a
  *     layer includes only its own headers and those of the layers below. */
@@ -42,11 +44,41 @@
 
 /* ---- rt_mem.c: allocation ------------------------------------------------------- */
 
+/* The runtime's own memory: never NULL; when malloc refuses, the process ends with
+ * status 70 ("actor runtime: out of memory (allocating N bytes)"). */
 void *rt_alloc(size_t n);
 void *rt_zalloc(size_t n);
 void *rt_realloc(void *p, size_t n);
 void rt_free(void *p);
 _Noreturn void rt_out_of_memory(size_t n);
+/* Called by rt_out_of_memory before it reports (the core flushes stdout). */
+void rt_mem_set_before_exit(void (*fn)(void));
+/* A value's storage, its size computed from the program's values (strings, lists,
+ * maps, printed forms).  Too large for what the system has, or refused by malloc: the
+ * try_ forms return NULL (p untouched) -- a caller holding memory frees it, then calls
+ * rt_fail_oom -- and the others fail the calling actor with "out of memory (N bytes)".
+ * A small value refused ends the process (it is out of memory); outside any failure
+ * guard, so does any refusal.  Values of up to rt_value_unchecked bytes go straight to
+ * malloc (inline: as cheap as rt_alloc); larger ones are checked first. */
+extern size_t rt_value_unchecked;
+void *rt_value_try_alloc_slow(size_t n);
+void *rt_value_try_realloc(void *p, size_t n);
+_Noreturn void rt_fail_oom(size_t n, const char *pos);
+static inline void *rt_value_try_alloc(size_t n) {
+  if (RT_LIKELY(n - 1 < rt_value_unchecked)) { /* n >= 1 */
+    void *p = malloc(n);
+    if (RT_LIKELY(p != NULL)) return p;
+  }
+  return rt_value_try_alloc_slow(n);
+}
+static inline void *rt_value_alloc(size_t n) {
+  void *p = rt_value_try_alloc(n);
+  if (RT_UNLIKELY(!p)) rt_fail_oom(n, NULL);
+  return p;
+}
+void *rt_value_realloc(void *p, size_t n);
+/* Tests: values above n bytes are too large (default: no limit but the system's). */
+void rt_mem_set_value_limit(size_t n);
 
 /* ---- the object header (actor_rt.h's rt_hdr; counting is values/rt_obj.c's) ------ */
 
@@ -86,6 +118,8 @@ rt_str *rt_fail_take_reason(void);
 /* Runs fn(arg) under a quiet guard (unit tests of code that may fail, outside any
  * actor): true if it returned, false if it failed; the reason is copied to reason. */
 bool rt_fail_catch(void (*fn)(void *), void *arg, char *reason, size_t cap);
+/* Whether rt_fail has somewhere to go on this thread (a guard, or rt_fail_hook). */
+bool rt_fail_guarded(void);
 /* How a failure is reported (the core's rt_actor_report_failure: "actor NAME#N failed
  * in HANDLER at POS: REASON"), set once by the layer that runs actors.  Until then,
  * and outside any guard, the report is "actor ? failed at POS: REASON" on stderr. */
@@ -107,8 +141,17 @@ int rt_thread_detached(void *(*fn)(void *), void *arg, size_t stack_bytes);
 /* ---- rt_stack.c: the stack limit recursive functions check ---------------------- */
 
 /* Worker threads' stacks: deep recursion fails the actor ("stack overflow") well
- * before this is used up; the pages are only touched as far as a program recurses. */
+ * before this is used up; the pages are only touched as far as a program recurses.
+ * Under an address-space limit (ulimit -v) the workers' stacks share a quarter of it,
+ * at least RT_WORKER_STACK_MIN each (rt_sched.c). */
 #define RT_WORKER_STACK_BYTES ((size_t)256 << 20)
+#define RT_WORKER_STACK_MIN ((size_t)4 << 20)
 void rt_stack_thread_init(void); /* call first thing on every worker thread */
+/* True when the calling frame is within the reserve at the stack's end: C code that
+ * recurses on a program's data (JSON, printed forms, equality) checks it and fails
+ * ("stack overflow") or gives up, as generated code does at every recursive call. */
+static inline bool rt_stack_low(void) {
+  return (uintptr_t)__builtin_frame_address(0) < rt_stack_limit;
+}
 
 #endif

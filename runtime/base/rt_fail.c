@@ -45,6 +45,8 @@ void rt_fail_push(rt_fail_guard *g, bool quiet) {
 
 void rt_fail_pop(rt_fail_guard *g) { guard_top = g->prev; }
 
+bool rt_fail_guarded(void) { return guard_top != NULL || rt_fail_hook != NULL; }
+
 rt_str *rt_fail_take_reason(void) {
   rt_str *r = fail_reason;
   fail_reason = NULL;

@@ -2,7 +2,10 @@
  * records the lowest address its stack may reach before a call would be too deep
  * (its stack's low end plus a reserve for the failure path: reporting and unwinding);
  * code the compiler generates for a recursive function compares its frame with it at
- * entry and fails the actor with "stack overflow" instead of crashing the process. */
+ * entry and fails the actor with "stack overflow" instead of crashing the process, and
+ * the runtime's C code that recurses on a program's data does the same at each level
+ * (rt_stack_low in rt_base.h).  The workers' stacks are sized by the scheduler
+ * (RT_WORKER_STACK_BYTES), so the limit does not depend on ulimit -s. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "base/rt_base.h"
 

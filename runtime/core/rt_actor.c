@@ -49,6 +49,7 @@ void rt_actor_hooks_init(void) {
   rt_obj_register(RT_TAG_TIMER, &rt_timer_class);
   rt_obj_register(RT_TAG_REPLY, &rt_reply_class);
   rt_fail_set_reporter(rt_actor_report_failure);
+  rt_mem_set_before_exit(rt_out_flush); /* out of memory: what was printed goes out first */
 }
 
 /* System messages of the layers above, by id - RT_MSG_SYSTEM.  A pointer is written

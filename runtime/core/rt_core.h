@@ -8,8 +8,8 @@
  * of their own (rt_actor_sysmsg_register) and a call when an actor's state is gone
  * (rt_actor_on_gone).
  *
- * Threads: the scheduler's workers (ACTOR_THREADS of them, the main thread is worker
- * 0) run actors; the timer thread only sends.  Every section below says which thread
+ * Threads: the scheduler's workers (ACTOR_THREADS of them, each on a thread the
+ * scheduler starts) run actors; the timer thread only sends.  Every section below says which thread
  * may call what. */
 #ifndef RT_CORE_H
 #define RT_CORE_H
@@ -91,10 +91,8 @@ static inline void rt_stat_max(_Atomic uint64_t *c, uint64_t v) {
 }
 rt_kstat *rt_kstat_of(const rt_kind *k); /* this thread's counters of kind k (made on first use) */
 void rt_stats_sum(rt_stats *out);
-/* ACTOR_STATS: 0 none, 1 the report as text, 2 as JSON (rt_stats_mode_set by rt_obs_init). */
+/* ACTOR_STATS (rt_opts.stats): none, the report as text (1), as JSON (json). */
 enum { RT_STATS_OFF = 0, RT_STATS_TEXT = 1, RT_STATS_JSON = 2 };
-void rt_stats_mode_set(int mode);
-int rt_stats_mode(void);
 void rt_stats_print(void); /* the report to stderr as ACTOR_STATS asks (at exit) */
 
 /* ---- observation (rt_observe.c, rt_trace.c): ACTOR_TRACE, ACTOR_STATS per kind --- */
@@ -350,6 +348,28 @@ void rt_sup_child_ended(rt_actor *a);
 void rt_sup_built(rt_actor *s);
 void rt_sup_free(struct rt_sup *s); /* rt_actor_ext_free */
 
+/* ---- options (rt_opts.c): the ACTOR_* environment variables ------------------- */
+
+#define RT_MAX_THREADS 1024 /* ACTOR_THREADS and ACTOR_CORES at most */
+typedef struct rt_opts {
+  int threads;          /* ACTOR_THREADS, 0 when unset */
+  int cores;            /* ACTOR_CORES, 0 when unset */
+  bool sched_seeded;    /* ACTOR_SCHED_SEED is set: */
+  uint64_t sched_seed;  /*   its value */
+  bool seeded;          /* ACTOR_SEED is set: */
+  uint64_t seed;        /*   its value */
+  int stats;            /* ACTOR_STATS: RT_STATS_OFF (0, unset), _TEXT (1), _JSON (json) */
+  const char *trace;    /* ACTOR_TRACE: the file to write, or NULL */
+  const char *trace_filter; /* ACTOR_TRACE_FILTER: "Kind,Kind" (names well formed), or NULL */
+} rt_opts;
+/* The options, read and checked on the first call (rt_sched_init makes it before
+ * anything runs); a bad value ends the process with a line naming the variable and
+ * what it accepts, status 2.  Any thread. */
+const rt_opts *rt_opts_get(void);
+/* A value the program cannot use after all (the trace's file cannot be made, a filter
+ * names no kind of the program): the same line, status 2. */
+_Noreturn void rt_opts_bad(const char *name, const char *accepts, const char *value);
+
 /* ---- scheduler (rt_sched.c) ------------------------------------------------------ */
 
 /* The calling worker's index and how many actors wait in its queues (its runnext slot
@@ -359,10 +379,13 @@ int rt_sched_worker_index(void);
 int64_t rt_sched_queued_here(void);
 int64_t rt_sched_queued_global(void);
 
-void rt_sched_init(void);      /* reads ACTOR_THREADS; the calling thread is worker 0 */
+/* Reads the options.  Until rt_sched_run and between runs, the calling thread sends
+ * as worker 0 (its runnext slot, its ring). */
+void rt_sched_init(void);
 int rt_sched_threads(void);
-/* Runs actors on this thread and the other workers until the program is quiescent.
- * May be called again afterwards (tests run several programs in one process). */
+/* Runs actors on the workers' threads (stacks of RT_WORKER_STACK_BYTES, whatever
+ * ulimit -s says) until the program is quiescent; the calling thread waits.  May be
+ * called again afterwards (tests run several programs in one process). */
 void rt_sched_run(void);
 void rt_sched_ready(rt_actor *a); /* a's mailbox became non-empty: run it (any thread) */
 void rt_sched_yield(rt_actor *a); /* a still has work after its turn (its worker) */

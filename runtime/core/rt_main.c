@@ -1,10 +1,13 @@
-/* rt_main.c — the program's main(): read the runtime options, spawn Main (actor #1),
+/* rt_main.c — the program's main(): read the runtime options (rt_sched_init), ignore
+ * SIGPIPE (a write to a pipe or socket whose reader has gone fails with EPIPE and is
+ * reported by the caller; stdout's case is rt_out.c's), spawn Main (actor #1),
  * send it start() or start(args), run the scheduler until the program is quiescent,
  * flush, report ACTOR_STATS, and exit 1 if an actor failed unsupervised, else 0.
  * (exit(code) ends earlier, in rt_out.c.)  Nothing else may live in this file:
  * runtime tests that bring their own main() must not pull it in. */
 #include "core/rt_core.h"
 
+#include <signal.h>
 #include <sys/resource.h>
 
 static void raise_nofile(void) {
@@ -19,9 +22,11 @@ static void raise_nofile(void) {
 __attribute__((visibility("default"))) int main(int argc, char **argv);
 int main(int argc, char **argv) {
   const rt_program *p = &rt_program_main;
-  rt_obs_init(p);  /* ACTOR_TRACE, ACTOR_STATS: before any thread or actor */
-  rt_sched_init(); /* this thread is worker 0 */
+  rt_obs_init(p);  /* the options first (a bad one stops the program here), then what
+                    * ACTOR_TRACE and ACTOR_STATS observe: before any thread or actor */
+  rt_sched_init();
   raise_nofile();
+  signal(SIGPIPE, SIG_IGN);
 
   rt_actor *m = rt_spawn(p->main_kind);
   rt_actor_start(m);

@@ -30,7 +30,6 @@
 #include "core/rt_mailbox.h"
 
 #include <errno.h>
-#include <unistd.h>
 
 uint32_t rt_obs;
 bool rt_obs_stamp;
@@ -388,30 +387,13 @@ void rt_obs_exit(int64_t code) {
 
 /* ---- options ------------------------------------------------------------------------------- */
 
-_Noreturn static void bad_option(const char *name, const char *accepts, const char *value) {
-  char line[600];
-  int n = snprintf(line, sizeof line, "actor runtime: %s must be %s, not \"%.200s\"", name, accepts, value);
-  if (n > 0) rt_out_line(stderr, line, n < (int)sizeof line ? n : (int)sizeof line - 1);
-  _exit(2);
-}
-
-static const char *env(const char *name) {
-  const char *e = getenv(name);
-  return e && *e ? e : NULL;
-}
-
-/* "Kind,Kind": names as the language spells them; each one a kind of the program when
- * the program says which it has. */
+/* rt_opts.c checked the filter's form; here, that each name is a kind of the program,
+ * when the program says which it has. */
 static void check_filter(const char *f, const rt_program *p) {
-  const char *accepts = "actor kinds separated by commas (Counter,Worker)";
+  if (!p || p->nkinds == 0) return;
   for (const char *s = f;;) {
-    const char *e = strchr(s, ',');
-    size_t n = e ? (size_t)(e - s) : strlen(s);
-    if (n == 0 || (s[0] >= '0' && s[0] <= '9')) bad_option("ACTOR_TRACE_FILTER", accepts, f);
-    for (size_t i = 0; i < n; i++)
-      if (!(s[i] == '_' || (s[i] >= '0' && s[i] <= '9') || ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')))
-        bad_option("ACTOR_TRACE_FILTER", accepts, f);
-    bool known = !p || p->nkinds == 0;
+    size_t n = strcspn(s, ",");
+    bool known = false;
     for (uint32_t i = 0; !known && i < p->nkinds; i++)
       known = strlen(p->kinds[i]->name) == n && memcmp(p->kinds[i]->name, s, n) == 0;
     if (!known) {
@@ -420,31 +402,22 @@ static void check_filter(const char *f, const rt_program *p) {
         w += snprintf(w, (size_t)(kinds + sizeof kinds - w), "%s%s", i ? ", " : "", p->kinds[i]->name);
       char what[600];
       snprintf(what, sizeof what, "kinds of this program (%.420s)", kinds);
-      bad_option("ACTOR_TRACE_FILTER", what, f);
+      rt_opts_bad("ACTOR_TRACE_FILTER", what, f);
     }
-    if (!e) break;
-    s = e + 1;
+    if (!s[n]) break;
+    s += n + 1;
   }
 }
 
 void rt_obs_init(const rt_program *p) {
-  const char *stats = env("ACTOR_STATS"), *trace = env("ACTOR_TRACE"), *filter = env("ACTOR_TRACE_FILTER");
-  int mode = RT_STATS_OFF;
-  if (stats && !strcmp(stats, "1"))
-    mode = RT_STATS_TEXT;
-  else if (stats && !strcmp(stats, "json"))
-    mode = RT_STATS_JSON;
-  else if (stats && strcmp(stats, "0") != 0)
-    bad_option("ACTOR_STATS", "0, 1 or json", stats);
-  rt_stats_mode_set(mode);
-  if (filter && !trace) bad_option("ACTOR_TRACE_FILTER", "used with ACTOR_TRACE (the file to write)", filter);
-  if (filter) check_filter(filter, p);
-  uint32_t obs = mode != RT_STATS_OFF ? RT_OBS_KINDS | RT_OBS_DEPTH : 0;
-  if (trace) {
-    if (!rt_trace_open(trace, filter)) {
+  const rt_opts *o = rt_opts_get(); /* first: a bad option stops the program */
+  uint32_t obs = o->stats != RT_STATS_OFF ? RT_OBS_KINDS | RT_OBS_DEPTH : 0;
+  if (o->trace) {
+    if (o->trace_filter) check_filter(o->trace_filter, p);
+    if (!rt_trace_open(o->trace, o->trace_filter)) {
       char why[300];
       snprintf(why, sizeof why, "a file the program can create (%s)", strerror(errno));
-      bad_option("ACTOR_TRACE", why, trace);
+      rt_opts_bad("ACTOR_TRACE", why, o->trace);
     }
     obs |= RT_OBS_TRACE | RT_OBS_KINDS;
   }

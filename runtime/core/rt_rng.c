@@ -58,9 +58,9 @@ static uint64_t base_seed;
 static pthread_once_t base_once = PTHREAD_ONCE_INIT;
 
 static void read_base_seed(void) {
-  const char *e = getenv("ACTOR_SEED");
-  if (e && *e) {
-    base_seed = strtoull(e, NULL, 10);
+  const rt_opts *o = rt_opts_get();
+  if (o->seeded) {
+    base_seed = o->seed;
   } else {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -1,4 +1,4 @@
-/* rt_sched.c — the scheduler: ACTOR_THREADS workers (the main thread is worker 0)
+/* rt_sched.c — the scheduler: ACTOR_THREADS workers, each on a thread of its own,
  * that run runnable actors, and the quiescence detection that ends the program.
  *
  * Where runnable actors wait (Go's design):
@@ -38,6 +38,7 @@
 #include <sched.h>
 #include <time.h>
 #include <linux/futex.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,7 +46,6 @@
 #define RUNNEXT_STREAK 64  /* runnext picks in a row before the ring gets a turn */
 #define GLOBAL_EVERY 61    /* picks between two looks at the global queue */
 #define STEAL_ROUNDS 4     /* passes over the other workers before parking */
-#define MAX_THREADS 1024
 
 enum { WAKE_NONE = 0, WAKE_SPIN = 1, WAKE_EXIT = 2 };
 
@@ -784,29 +784,51 @@ int64_t rt_sched_queued_here(void) {
 /* relaxed: a sample. */
 int64_t rt_sched_queued_global(void) { return (int64_t)atomic_load_explicit(&S.gq_len, memory_order_relaxed); }
 
-/* A positive count from the environment, at most MAX_THREADS; 0 when unset or not one. */
-static int env_count(const char *name) {
-  const char *e = getenv(name);
-  if (!e || !*e) return 0;
-  char *end;
-  long v = strtol(e, &end, 10);
-  return *end == 0 && v > 0 ? (v > MAX_THREADS ? MAX_THREADS : (int)v) : 0;
+/* The workers' stack size: RT_WORKER_STACK_BYTES (touched only as deep as the program
+ * recurses), whatever ulimit -s says.  Under an address-space limit (ulimit -v) the
+ * workers' stacks take at most a quarter of it together -- the heap and each thread's
+ * malloc arena need the rest -- but at least RT_WORKER_STACK_MIN each. */
+static size_t worker_stack_bytes(void) {
+  size_t size = RT_WORKER_STACK_BYTES;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    size_t share = (size_t)(rl.rlim_cur / 4 / (rlim_t)S.n);
+    if (share < size) size = share;
+  }
+  return size < RT_WORKER_STACK_MIN ? RT_WORKER_STACK_MIN : size;
+}
+
+/* Starts w's thread; when even that stack cannot be had, with half of it, down to 1 MiB
+ * (never the system's default size, which follows ulimit -s). */
+static void start_worker(rt_worker *w, size_t stack) {
+  int err = EAGAIN;
+  for (size_t size = stack; size >= ((size_t)1 << 20) && (err == EAGAIN || err == ENOMEM); size /= 2) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, size);
+    err = pthread_create(&w->thread, &attr, worker_main, w);
+    pthread_attr_destroy(&attr);
+  }
+  if (err) {
+    fprintf(stderr, "actor runtime: cannot start worker thread: %s\n", strerror(err));
+    exit(70);
+  }
 }
 
 void rt_sched_init(void) {
   if (S.w) return;
+  const rt_opts *o = rt_opts_get(); /* first: a bad option stops the program here */
   rt_actor_hooks_init(); /* before the first actor exists */
   long onln = sysconf(_SC_NPROCESSORS_ONLN);
-  int n = env_count("ACTOR_THREADS");
-  if (n == 0) n = onln > 0 ? (onln > MAX_THREADS ? MAX_THREADS : (int)onln) : 1;
-  const char *seed = getenv("ACTOR_SCHED_SEED");
-  if (seed && *seed) {
+  int n = o->threads;
+  if (n == 0) n = onln > 0 ? (onln > RT_MAX_THREADS ? RT_MAX_THREADS : (int)onln) : 1;
+  if (o->sched_seeded) {
     S.seeded = true;
-    S.seed_state = strtoull(seed, NULL, 10);
+    S.seed_state = o->sched_seed;
     n = 1;
   }
   S.n = n;
-  S.ncpu = env_count("ACTOR_CORES"); /* a container's CPU quota, or a test */
+  S.ncpu = o->cores; /* a container's CPU quota, or a test */
   if (S.ncpu == 0) {
     cpu_set_t cpus;
     S.ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : onln > 0 ? (int)onln : 1;
@@ -820,7 +842,7 @@ void rt_sched_init(void) {
     S.w[i].rng = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
   }
   self_worker = &S.w[0];
-  if (RT_UNLIKELY(rt_obs & RT_OBS_TRACE)) name_worker(&S.w[0]);
+  rt_obs_thread_name("main"); /* (it sends Main its start; the workers run on threads of their own) */
 }
 
 int rt_sched_threads(void) { return S.n; }
@@ -841,23 +863,14 @@ void rt_sched_run(void) {
   }
   pthread_mutex_unlock(&S.lock);
 
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, RT_WORKER_STACK_BYTES); /* deep recursion; touched lazily */
-  for (int i = 1; i < S.n; i++) {
-    int err = pthread_create(&S.w[i].thread, &attr, worker_main, &S.w[i]);
-    if (err == EAGAIN || err == ENOMEM) /* an address-space limit: the system's default stack */
-      err = pthread_create(&S.w[i].thread, NULL, worker_main, &S.w[i]);
-    if (err) {
-      fprintf(stderr, "actor runtime: cannot start worker thread: %s\n", strerror(err));
-      exit(70);
-    }
-  }
-  pthread_attr_destroy(&attr);
-  self_worker = &S.w[0];
-  rt_stack_thread_init();
-  worker_loop(&S.w[0]);
-  for (int i = 1; i < S.n; i++) pthread_join(S.w[i].thread, NULL);
+  /* Every worker, worker 0 included, runs on a thread of its own whose stack the
+   * runtime sizes, so the stack limit recursion is checked against is the same
+   * whatever `ulimit -s` says (the main thread's stack is the rlimit's: 8 MiB, or
+   * without end under `ulimit -s unlimited`).  The calling thread waits. */
+  size_t stack = worker_stack_bytes();
+  for (int i = 0; i < S.n; i++) start_worker(&S.w[i], stack);
+  for (int i = 0; i < S.n; i++) pthread_join(S.w[i].thread, NULL);
+  self_worker = &S.w[0]; /* the caller sends as worker 0 between runs (tests) */
 
   pthread_mutex_lock(&S.lock);
   S.running = false;

@@ -11,10 +11,6 @@ __thread rt_stats *rt_stats_tls;
 
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 static rt_stats *all_stats; /* every thread's counters (under stats_lock) */
-static int stats_mode;      /* RT_STATS_*: set before any thread runs */
-
-void rt_stats_mode_set(int mode) { stats_mode = mode; }
-int rt_stats_mode(void) { return stats_mode; }
 
 rt_stats *rt_stats_register(void) {
   rt_stats *s = rt_zalloc(sizeof *s);
@@ -259,6 +255,7 @@ static void print_json(const rt_stats *t, const ksum *ks, size_t nk) {
 }
 
 void rt_stats_print(void) {
+  int stats_mode = rt_opts_get()->stats;
   if (stats_mode == RT_STATS_OFF) return;
   rt_stats t;
   rt_stats_sum(&t);

@@ -138,6 +138,24 @@ rt_str *rt_str_of_float(double v);  /* as Python's repr */
 rt_str *rt_str_of_bool(bool v);
 rt_str *rt_str_of(rt_word v, const rt_type *t); /* any value; a String prints as itself */
 
+/* Formats in interpolation (LANGUAGE.md §11): "{x:>+08.2}" is x formatted as Python's
+ * format mini-language would ([align][+][0][width][.precision][x|b|e], where a bare
+ * .N means fixed-point, Python's .Nf), its width counted in characters (code points);
+ * a value that is not a number is its printed form, aligned.  The compiler checks the
+ * format against the type and packs it into one int64_t with RT_FMT_PACK. */
+enum { RT_FMT_ALIGN_DEFAULT, RT_FMT_ALIGN_LEFT, RT_FMT_ALIGN_RIGHT, RT_FMT_ALIGN_CENTER };
+enum { RT_FMT_PLAIN, RT_FMT_HEX, RT_FMT_BIN, RT_FMT_SCI };
+#define RT_FMT_PACK(width, precision, align, plus, zero, type)                               \
+  ((int64_t)(uint32_t)(width) | (int64_t)((precision) + 1) << 32 | (int64_t)(align) << 48 |  \
+   (int64_t)(plus) << 50 | (int64_t)(zero) << 51 | (int64_t)(type) << 52)
+#define RT_FMT_WIDTH(f) ((int64_t)((uint64_t)(f) & 0xFFFFFFFFu))
+#define RT_FMT_PRECISION(f) ((int)(((uint64_t)(f) >> 32) & 0xFFFF) - 1) /* -1: none */
+#define RT_FMT_ALIGN(f) ((int)(((uint64_t)(f) >> 48) & 3))
+#define RT_FMT_PLUS(f) ((((uint64_t)(f) >> 50) & 1) != 0)
+#define RT_FMT_ZERO(f) ((((uint64_t)(f) >> 51) & 1) != 0)
+#define RT_FMT_TYPE(f) ((int)(((uint64_t)(f) >> 52) & 3))
+rt_str *rt_str_format(rt_word v, const rt_type *t, int64_t format);
+
 /* ---- lists --------------------------------------------------------------------- */
 
 typedef struct rt_list {
@@ -148,6 +166,11 @@ typedef struct rt_list {
   rt_word *data;
 } rt_list;
 
+/* Functions that build or grow a value may fail the calling actor with "out of
+ * memory (N bytes)" when it is too large for the system (or "integer overflow" when its
+ * size does not fit an Int): actor_rt_abi.def marks them RT_ABI_FAILS.  What they take
+ * as owned is theirs even then (released when they fail), unless said otherwise. */
+
 /* A new list of n elements taken (owned) from elems; lt is the list type. */
 rt_list *rt_list_from(const rt_type *lt, int64_t n, const rt_word *elems);
 int64_t rt_list_len(rt_list *l);
@@ -155,16 +178,16 @@ rt_word rt_list_get(rt_list *l, int64_t i, const char *pos); /* borrowed; may fa
 /* The address of element i of *pl after making *pl unique: for a[i] = e, a[i] += e,
  * and a[i].push(x).  The slot still owns its old value.  May fail. */
 rt_word *rt_list_at_mut(rt_list **pl, int64_t i, const char *pos);
-void rt_list_push(rt_list **pl, const rt_type *lt, rt_word v); /* v owned */
+void rt_list_push(rt_list **pl, const rt_type *lt, rt_word v); /* v owned; may fail */
 rt_word rt_list_pop(rt_list **pl, const char *pos);            /* owned; may fail */
-void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v,
-                    const char *pos);                          /* v owned; may fail */
+/* v owned once inserted; when insert fails it is still the caller's. */
+void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const char *pos);
 rt_word rt_list_remove(rt_list **pl, int64_t i, const char *pos); /* owned; may fail */
 bool rt_list_contains(rt_list *l, rt_word v);
 rt_list *rt_list_slice(rt_list *l, int64_t a, int64_t b, const char *pos); /* may fail */
-void rt_list_sort(rt_list **pl);     /* Int, Float, String elements: ascending */
-void rt_list_reverse(rt_list **pl);
-rt_str *rt_list_join(rt_list *l, rt_str *sep); /* [String] */
+void rt_list_sort(rt_list **pl);     /* Int, Float, String elements: ascending; may fail */
+void rt_list_reverse(rt_list **pl);  /* may fail (a shared list is copied) */
+rt_str *rt_list_join(rt_list *l, rt_str *sep, const char *pos); /* [String]; may fail */
 
 /* ---- maps ---------------------------------------------------------------------- */
 
@@ -172,12 +195,14 @@ typedef struct rt_map rt_map; /* insertion-ordered hash map; private layout */
 
 rt_map *rt_map_new(const rt_type *mt); /* an empty map with room to grow */
 int64_t rt_map_len(rt_map *m);
-/* m[k] = v: k and v owned.  Replacing keeps the key's place in insertion order. */
+/* m[k] = v: k and v owned.  Replacing keeps the key's place in insertion order.  May
+ * fail (growing). */
 void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v);
-rt_word rt_map_get(rt_map *m, rt_word k, const char *pos); /* borrowed; may fail */
+/* m[k], borrowed; fails with "missing key K" (K printed as its type mt->a says). */
+rt_word rt_map_get(rt_map *m, rt_word k, const rt_type *mt, const char *pos);
 rt_word rt_map_get_or(rt_map *m, rt_word k, rt_word dflt); /* borrowed (either one) */
 /* The address of m[k]'s value after making *pm unique (m[k] += 1); may fail. */
-rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const char *pos);
+rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const rt_type *mt, const char *pos);
 bool rt_map_has(rt_map *m, rt_word k);
 bool rt_map_remove(rt_map **pm, rt_word k);
 rt_list *rt_map_keys(rt_map *m, const rt_type *list_of_keys);

@@ -1,12 +1,14 @@
 /* rt_fmt.c — Printed forms (LANGUAGE.md §6): the growable byte buffer rt_buf, the
- * printed form of any value (rt_buf_value, rt_str_of), and Float formatting exactly
- * as Python's repr (rt_str_of_float).
+ * printed form of any value (rt_buf_value, rt_str_of), Float formatting exactly as
+ * Python's repr (rt_str_of_float), and the formats of interpolation (§11,
+ * rt_str_format: Python's format mini-language, for the part the language has).
  *
  * rt_buf layout: b->p points RT_BUF_HDR bytes into its allocation, and one byte is
  * always kept free after b->cap, so rt_buf_finish can turn the block into an rt_str
  * in place (write the header in front, the NUL behind) without copying the bytes.
  * So the block must only be freed through rt_buf_free / rt_buf_finish, never free(p).
- * A zero-filled rt_buf is an empty buffer. */
+ * A zero-filled rt_buf is an empty buffer.  A buffer that cannot grow (too large for
+ * the system) is freed, emptied, and the calling actor fails with "out of memory". */
 #include "values/rt_values.h"
 
 #include <math.h>
@@ -16,13 +18,21 @@
 
 /* ---- rt_buf ---------------------------------------------------------------------- */
 
+/* Room for `need` more bytes.  Too large for the system: the buffer is freed (nobody
+ * will read it: the failure unwinds its owner) and the calling actor fails. */
 static void buf_grow(rt_buf *b, int64_t need) {
-  int64_t cap = b->cap * 2;
-  if (cap < b->len + need) cap = b->len + need;
+  int64_t cap = b->cap * 2, want;
+  if (__builtin_add_overflow(b->len, need, &want)) want = INT64_MAX / 2;
+  if (cap < want) cap = want;
   if (cap < 56) cap = 56;
+  size_t bytes = RT_BUF_HDR + (size_t)cap + 1;
   char *base = b->p ? b->p - RT_BUF_HDR : NULL;
-  base = rt_realloc(base, RT_BUF_HDR + (size_t)cap + 1);
-  b->p = base + RT_BUF_HDR;
+  char *grown = rt_value_try_realloc(base, bytes);
+  if (RT_UNLIKELY(!grown)) {
+    rt_buf_free(b);
+    rt_fail_oom(bytes, NULL);
+  }
+  b->p = grown + RT_BUF_HDR;
   b->cap = cap;
 }
 
@@ -320,7 +330,15 @@ static void put_ref(rt_buf *b, const char *name, uint64_t number) {
   put_int(b, (int64_t)number);
 }
 
+/* Printed forms recurse into lists and maps: deep in a recursion, with no room left
+ * for theirs, the buffer is freed and the actor fails ("stack overflow"). */
+static void no_stack(rt_buf *b) {
+  rt_buf_free(b);
+  rt_fail("stack overflow", NULL);
+}
+
 void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted) {
+  if ((t->kind == RT_T_LIST || t->kind == RT_T_MAP) && RT_UNLIKELY(rt_stack_low())) no_stack(b);
   switch (t->kind) {
   case RT_T_INT: put_int(b, (int64_t)v); break;
   case RT_T_FLOAT: {
@@ -414,4 +432,128 @@ rt_str *rt_str_of(rt_word v, const rt_type *t) {
     return rt_buf_finish(&b);
   }
   }
+}
+
+/* ---- reasons that show an index or a key (§7) ------------------------------------ */
+
+_Noreturn void rt_fail_index(const char *what, int64_t i, int64_t len, const char *pos) {
+  char reason[96];
+  snprintf(reason, sizeof reason, "%s%sindex %lld out of range (length %lld)", what ? what : "", what ? ": " : "",
+           (long long)i, (long long)len);
+  rt_fail(reason, pos);
+}
+
+_Noreturn void rt_fail_slice(int64_t a, int64_t b, int64_t len, const char *pos) {
+  char reason[96];
+  snprintf(reason, sizeof reason, "slice(%lld, %lld) out of range (length %lld)", (long long)a, (long long)b,
+           (long long)len);
+  rt_fail(reason, pos);
+}
+
+_Noreturn void rt_fail_key(rt_word k, const rt_type *key_type, const char *pos) {
+  rt_buf b = {0};
+  rt_buf_value(&b, k, key_type, true);
+  char reason[sizeof "missing key " + RT_REASON_KEY_BYTES + 4];
+  int64_t n = b.len;
+  if (n > RT_REASON_KEY_BYTES) { /* cut at a character's start, and say so */
+    n = RT_REASON_KEY_BYTES;
+    while (n > 0 && ((unsigned char)b.p[n] & 0xC0) == 0x80) n--;
+  }
+  snprintf(reason, sizeof reason, "missing key %.*s%s", (int)n, b.p ? b.p : "", n < b.len ? "..." : "");
+  rt_buf_free(&b);
+  rt_fail(reason, pos);
+}
+
+/* ---- formats in interpolation (§11) ---------------------------------------------- */
+
+/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static int utf8_seq(const unsigned char *p, int64_t n) {
+  int k = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+        : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+  if (!k || k > n) return 0;
+  for (int i = 1; i < k; i++)
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  if (k == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F))) return 0; /* overlong, surrogate */
+  if (k == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))) return 0;
+  return k;
+}
+
+/* Characters (code points) in s[0..n): a byte that starts no valid UTF-8 sequence
+ * counts as one (as std.strings counts). */
+static int64_t char_count(const char *s, int64_t n) {
+  int64_t c = 0;
+  for (int64_t i = 0; i < n; c++) {
+    int k = utf8_seq((const unsigned char *)s + i, n - i);
+    i += k ? k : 1;
+  }
+  return c;
+}
+
+/* The digits of u in base 2, 10 or 16 (lower-case). */
+static void put_digits(rt_buf *b, uint64_t u, unsigned base) {
+  char tmp[64], *t = tmp + 64;
+  do {
+    *--t = "0123456789abcdef"[u % base];
+    u /= base;
+  } while (u);
+  rt_buf_put(b, t, tmp + 64 - t);
+}
+
+/* printf's rendering of a finite, non-negative d ("%.*f" or "%.*e"), into b. */
+static void put_printf(rt_buf *b, const char *fmt, int prec, double d) {
+  int n = snprintf(NULL, 0, fmt, prec, d);
+  char *p = buf_reserve(b, n + 1);
+  snprintf(p, (size_t)n + 1, fmt, prec, d);
+  b->len += n;
+}
+
+static void put_fill(rt_buf *b, char fill, int64_t n) {
+  if (n <= 0) return;
+  memset(buf_reserve(b, n), fill, (size_t)n);
+  b->len += n;
+}
+
+rt_str *rt_str_format(rt_word v, const rt_type *t, int64_t f) {
+  int prec = RT_FMT_PRECISION(f), type = RT_FMT_TYPE(f);
+  rt_buf body = {0};
+  char sign = 0;
+  bool numeric = t->kind == RT_T_INT || t->kind == RT_T_FLOAT;
+  if (t->kind == RT_T_INT) {
+    int64_t x = (int64_t)v;
+    sign = x < 0 ? '-' : RT_FMT_PLUS(f) ? '+' : 0;
+    put_digits(&body, x < 0 ? 0 - (uint64_t)x : (uint64_t)x, type == RT_FMT_HEX ? 16 : type == RT_FMT_BIN ? 2 : 10);
+  } else if (t->kind == RT_T_FLOAT) {
+    double d;
+    memcpy(&d, &v, sizeof d);
+    /* nan has no sign (as Python prints it); -0.0 has one */
+    sign = !isnan(d) && signbit(d) ? '-' : RT_FMT_PLUS(f) ? '+' : 0;
+    d = fabs(d);
+    if (isnan(d) || isinf(d)) {
+      rt_buf_puts(&body, isnan(d) ? "nan" : "inf");
+    } else if (type == RT_FMT_SCI) {
+      put_printf(&body, "%.*e", prec < 0 ? 6 : prec, d);
+    } else if (prec >= 0) {
+      put_printf(&body, "%.*f", prec, d);
+    } else { /* the printed form (Python's repr) */
+      char tmp[32];
+      rt_buf_put(&body, tmp, rt_fmt_float(d, tmp));
+    }
+  } else {
+    rt_buf_value(&body, v, t, false);
+  }
+  int64_t len = char_count(body.p, body.len) + (sign != 0), pad = RT_FMT_WIDTH(f) - len;
+  if (pad <= 0 && !sign) return rt_buf_finish(&body);
+  rt_buf out = {0};
+  int align = RT_FMT_ALIGN(f);
+  char fill = RT_FMT_ZERO(f) ? '0' : ' ';
+  if (align == RT_FMT_ALIGN_DEFAULT && !(RT_FMT_ZERO(f) && numeric))
+    align = numeric ? RT_FMT_ALIGN_RIGHT : RT_FMT_ALIGN_LEFT;
+  int64_t left = align == RT_FMT_ALIGN_RIGHT ? pad : align == RT_FMT_ALIGN_CENTER ? pad / 2 : 0;
+  put_fill(&out, fill, left);
+  if (sign) rt_buf_putc(&out, sign);
+  if (align == RT_FMT_ALIGN_DEFAULT) put_fill(&out, '0', pad); /* '0' without an alignment: after the sign */
+  rt_buf_put(&out, body.p, body.len);
+  if (align == RT_FMT_ALIGN_LEFT || align == RT_FMT_ALIGN_CENTER) put_fill(&out, fill, pad - left);
+  rt_buf_free(&body);
+  return rt_buf_finish(&out);
 }

@@ -15,6 +15,9 @@
  *     after the header (data == inline_data(l)); growing past them moves the elements
  *     to a separate buffer, grown by doubling.  The header itself never moves, so a
  *     list's address is stable for as long as it lives.
+ *   - Growing or copying a list too large for the system fails the calling actor
+ *     ("out of memory (N bytes)", rt_value_alloc) and leaves the list as it was; a
+ *     word handed in to be stored is released then.
  */
 #include "values/rt_values.h"
 
@@ -25,12 +28,13 @@ static inline const rt_type *elem_type(const rt_list *l) { return l->type->a; }
 
 /* ---- allocation and copy on write ------------------------------------------------ */
 
-static void too_big(void) { rt_out_of_memory((size_t)-1); }
+/* More elements than any memory holds: the size in bytes would not fit a size_t. */
+#define CAP_MAX ((int64_t)(((size_t)-1 - sizeof(rt_list)) / sizeof(rt_word) / 2))
 
 rt_list *rt_list_new_cap(const rt_type *lt, int64_t cap) {
   if (cap < 1) cap = 1;
-  if (RT_UNLIKELY((uint64_t)cap > ((size_t)-1 - sizeof(rt_list)) / sizeof(rt_word) / 2)) too_big();
-  rt_list *l = rt_alloc(sizeof(rt_list) + (size_t)cap * sizeof(rt_word));
+  if (RT_UNLIKELY(cap > CAP_MAX)) rt_fail_oom((size_t)-1, NULL);
+  rt_list *l = rt_value_alloc(sizeof(rt_list) + (size_t)cap * sizeof(rt_word));
   rt_hdr_init(l, RT_TAG_LIST);
   l->len = 0;
   l->cap = cap;
@@ -67,21 +71,32 @@ static rt_list *make_unique(rt_list **pl, const rt_type *lt, int64_t extra) {
   return *pl = c;
 }
 
-/* Room for n more elements in a unique list. */
+/* Room for n more elements in a unique list.  Too large: the actor fails with the list
+ * as it was. */
 static void reserve(rt_list *l, int64_t n) {
   if (RT_LIKELY(l->cap - l->len >= n)) return;
-  int64_t cap = l->cap * 2;
+  int64_t cap = l->cap * 2; /* cap <= CAP_MAX: no overflow */
   if (cap < l->len + n) cap = l->len + n;
   if (cap < LIST_MIN_CAP) cap = LIST_MIN_CAP;
-  if (RT_UNLIKELY((uint64_t)cap > (size_t)-1 / sizeof(rt_word) / 2)) too_big();
+  if (RT_UNLIKELY(cap > CAP_MAX)) rt_fail_oom((size_t)-1, NULL);
   if (l->data == inline_data(l)) {
-    rt_word *d = rt_alloc((size_t)cap * sizeof(rt_word));
+    rt_word *d = rt_value_alloc((size_t)cap * sizeof(rt_word));
     memcpy(d, l->data, (size_t)l->len * sizeof(rt_word));
     l->data = d;
   } else {
-    l->data = rt_realloc(l->data, (size_t)cap * sizeof(rt_word));
+    l->data = rt_value_realloc(l->data, (size_t)cap * sizeof(rt_word));
   }
   l->cap = cap;
+}
+
+/* A word handed to a function that may fail before it has stored it: released if the
+ * failure unwinds (a cleanup, under -fexceptions), kept once `t` is cleared. */
+typedef struct held_word {
+  rt_word v;
+  const rt_type *t; /* NULL once the word has been stored */
+} held_word;
+static void drop_held(held_word *h) {
+  if (h->t) rt_word_release(h->v, h->t);
 }
 
 /* ---- construction and access ----------------------------------------------------- */
@@ -98,26 +113,37 @@ int64_t rt_list_len(rt_list *l) { return l ? l->len : 0; }
 
 static inline bool in_range(int64_t i, int64_t n) { return (uint64_t)i < (uint64_t)n; }
 
+/* An index out of range (what: NULL for a[i], or "remove"), apart and cold: it takes
+ * the list rather than its length, so that the fast paths keep nothing for it (with
+ * the length as an argument, rt_list_get held it in a register: one instruction more
+ * per read). */
+static __attribute__((noinline, cold, noreturn)) void fail_index(const char *what, rt_list *l, int64_t i,
+                                                                 const char *pos) {
+  rt_fail_index(what, i, rt_list_len(l), pos);
+}
+
 rt_word rt_list_get(rt_list *l, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(l)))) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(l)))) fail_index(NULL, l, i, pos);
   return l->data[i];
 }
 
 rt_word *rt_list_at_mut(rt_list **pl, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) fail_index(NULL, *pl, i, pos);
   return &make_unique(pl, NULL, 0)->data[i];
 }
 
 /* ---- changing a list ------------------------------------------------------------- */
 
 void rt_list_push(rt_list **pl, const rt_type *lt, rt_word v) {
+  held_word held __attribute__((cleanup(drop_held))) = {v, lt->a};
   rt_list *l = make_unique(pl, lt, 1);
   reserve(l, 1);
   l->data[l->len++] = v;
+  held.t = NULL;
 }
 
 rt_word rt_list_pop(rt_list **pl, const char *pos) {
-  if (RT_UNLIKELY(rt_list_len(*pl) == 0)) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(rt_list_len(*pl) == 0)) rt_fail("pop() on an empty list", pos);
   rt_list *l = *pl;
   if (!rt_is_unique(l)) {
     /* Copy all but the last element, and hand out a new reference to the last. */
@@ -130,12 +156,12 @@ rt_word rt_list_pop(rt_list **pl, const char *pos) {
   return l->data[--l->len];
 }
 
+/* v stays the caller's until it is stored: when insert fails, the caller still holds
+ * it (the generated code keeps it in its temp until the call returns, and releases it
+ * when the failure unwinds). */
 void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const char *pos) {
   int64_t n = rt_list_len(*pl);
-  if (RT_UNLIKELY(i < 0 || i > n)) {
-    rt_word_release(v, lt->a); /* v was handed to us */
-    rt_fail("index out of range", pos);
-  }
+  if (RT_UNLIKELY(i < 0 || i > n)) rt_fail_index("insert", i, n, pos); /* v stays the caller's */
   rt_list *l = make_unique(pl, lt, 1);
   reserve(l, 1);
   memmove(l->data + i + 1, l->data + i, (size_t)(n - i) * sizeof(rt_word));
@@ -144,7 +170,7 @@ void rt_list_insert(rt_list **pl, const rt_type *lt, int64_t i, rt_word v, const
 }
 
 rt_word rt_list_remove(rt_list **pl, int64_t i, const char *pos) {
-  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(!in_range(i, rt_list_len(*pl)))) fail_index("remove", *pl, i, pos);
   rt_list *l = make_unique(pl, NULL, 0);
   rt_word v = l->data[i];
   memmove(l->data + i, l->data + i + 1, (size_t)(l->len - i - 1) * sizeof(rt_word));
@@ -189,7 +215,7 @@ bool rt_list_contains(rt_list *l, rt_word v) {
 
 rt_list *rt_list_slice(rt_list *l, int64_t a, int64_t b, const char *pos) {
   int64_t n = rt_list_len(l);
-  if (RT_UNLIKELY(a < 0 || a > b || b > n)) rt_fail("index out of range", pos);
+  if (RT_UNLIKELY(a < 0 || a > b || b > n)) rt_fail_slice(a, b, n, pos);
   if (a == b) return NULL;
   if (a == 0 && b == n) { /* the whole list: share it (copy on write keeps it a value) */
     rt_retain(l);
@@ -225,7 +251,8 @@ bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt) {
     for (int64_t i = 0; i < n; i++)
       if (!rt_str_eq((rt_str *)(uintptr_t)a->data[i], (rt_str *)(uintptr_t)b->data[i])) return false;
     return true;
-  default:
+  default: /* nested values: rt_eq recurses (deep in a recursion: stack overflow) */
+    if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL);
     for (int64_t i = 0; i < n; i++)
       if (!rt_eq(a->data[i], b->data[i], t)) return false;
     return true;
@@ -234,6 +261,7 @@ bool rt_list_eq(rt_list *a, rt_list *b, const rt_type *lt) {
 
 /* Called by rt_hash (rt_value.c) for lists: consistent with rt_list_eq. */
 uint64_t rt_list_hash(rt_list *l, const rt_type *lt) {
+  if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL); /* it recurses */
   uint64_t h = 0x6a09e667f3bcc909ull;
   for (int64_t i = 0, n = rt_list_len(l); i < n; i++)
     h = (h ^ rt_hash(l->data[i], lt->a)) * 0x100000001b3ull + (uint64_t)i;

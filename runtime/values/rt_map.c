@@ -24,6 +24,8 @@
  *     shared map first.  A change may move the whole map to a new allocation (*pm is
  *     updated), so pointers into a map, and rt_map_next positions, are valid only until
  *     the map is next changed.
+ *   - A map too large for the system fails the calling actor ("out of memory (N
+ *     bytes)") with the map as it was; a key and value handed in are released then.
  */
 #include "values/rt_values.h"
 
@@ -68,18 +70,25 @@ static inline bool key_eq(rt_word a, rt_word b, const rt_type *kt) {
 
 /* ---- allocation ------------------------------------------------------------------ */
 
-/* The index size for holding n live entries with room to grow: a power of two >= 3n. */
+/* The bytes of a map with `size` index slots. */
+static size_t map_bytes(uint64_t size) {
+  return sizeof(rt_map) + size * sizeof(int32_t) + (size_t)(size * 2 / 3) * sizeof(map_entry);
+}
+
+/* The index size for holding n live entries with room to grow: a power of two >= 3n.
+ * More than MAX_INDEX slots: the map is too large (a failure of the calling actor). */
 static uint64_t index_size_for(int64_t n) {
   uint64_t size = MIN_INDEX;
   while (size < (uint64_t)n * 3) size <<= 1;
-  if (RT_UNLIKELY(size > MAX_INDEX)) rt_out_of_memory((size_t)-1);
+  if (RT_UNLIKELY(size > MAX_INDEX)) rt_fail_oom(map_bytes(size), NULL);
   return size;
 }
 
-/* An empty map with `size` index slots (a power of two). */
+/* An empty map with `size` index slots (a power of two); too large for the system: the
+ * calling actor fails, nothing changed. */
 static rt_map *map_alloc(const rt_type *mt, uint64_t size) {
   int64_t ecap = (int64_t)(size * 2 / 3);
-  rt_map *m = rt_alloc(sizeof(rt_map) + size * sizeof(int32_t) + (size_t)ecap * sizeof(map_entry));
+  rt_map *m = rt_value_alloc(map_bytes(size));
   rt_hdr_init(m, RT_TAG_MAP);
   m->type = mt;
   m->len = m->used = 0;
@@ -197,11 +206,25 @@ static rt_map *make_unique(rt_map **pm, const rt_type *mt) {
 
 int64_t rt_map_len(rt_map *m) { return m ? m->len : 0; }
 
+/* Words handed to rt_map_set, released if it fails before storing them (a cleanup, run
+ * by the unwinding under -fexceptions). */
+typedef struct held_pair {
+  rt_word k, v;
+  const rt_type *mt; /* NULL once they are stored */
+} held_pair;
+static void drop_held(held_pair *h) {
+  if (!h->mt) return;
+  rt_word_release(h->k, h->mt->a);
+  rt_word_release(h->v, h->mt->b);
+}
+
 void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v) {
+  held_pair held __attribute__((cleanup(drop_held))) = {k, v, mt};
   rt_map *m = make_unique(pm, mt);
   uint64_t h = key_hash(k, key_type(m));
   int64_t ix = find(m, k, h);
   if (ix >= 0) { /* replace: the key keeps its place; the map keeps its own key */
+    held.mt = NULL;
     map_entry *e = &m->entries[ix];
     rt_word old = e->val;
     e->val = v;
@@ -210,15 +233,19 @@ void rt_map_set(rt_map **pm, const rt_type *mt, rt_word k, rt_word v) {
     return;
   }
   if (m->used == m->ecap) *pm = m = rebuild(m, index_size_for(m->len + 1));
+  held.mt = NULL;
   ix = m->used++;
   m->entries[ix] = (map_entry){h, k, v};
   index_put(m, h, ix);
   m->len++;
 }
 
-rt_word rt_map_get(rt_map *m, rt_word k, const char *pos) {
-  int64_t ix = m ? find(m, k, key_hash(k, key_type(m))) : -1;
-  if (RT_UNLIKELY(ix < 0)) rt_fail("missing key", pos);
+/* (mt is only for an empty map, which is NULL: a map knows its own key type, and the
+ * fast path keeps nothing for the failure but what it keeps anyway) */
+rt_word rt_map_get(rt_map *m, rt_word k, const rt_type *mt, const char *pos) {
+  if (RT_UNLIKELY(!m)) rt_fail_key(k, mt->a, pos);
+  int64_t ix = find(m, k, key_hash(k, key_type(m)));
+  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, key_type(m), pos);
   return m->entries[ix].val;
 }
 
@@ -227,15 +254,12 @@ rt_word rt_map_get_or(rt_map *m, rt_word k, rt_word dflt) {
   return ix < 0 ? dflt : m->entries[ix].val;
 }
 
-rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const char *pos) {
+rt_word *rt_map_at_mut(rt_map **pm, rt_word k, const rt_type *mt, const char *pos) {
   rt_map *m = *pm;
-  uint64_t h = 0;
-  int64_t ix = -1;
-  if (m) {
-    h = key_hash(k, key_type(m));
-    ix = find(m, k, h);
-  }
-  if (RT_UNLIKELY(ix < 0)) rt_fail("missing key", pos);
+  if (RT_UNLIKELY(!m)) rt_fail_key(k, mt->a, pos); /* (mt: as in rt_map_get) */
+  uint64_t h = key_hash(k, key_type(m));
+  int64_t ix = find(m, k, h);
+  if (RT_UNLIKELY(ix < 0)) rt_fail_key(k, key_type(m), pos);
   if (!rt_is_unique(m)) { /* the copy may lay the entries out differently */
     m = make_unique(pm, NULL);
     ix = find(m, k, h);
@@ -261,10 +285,11 @@ bool rt_map_remove(rt_map **pm, rt_word k) {
       *e = (map_entry){TOMBSTONE, 0, 0};
       m->index[i] = SLOT_DUMMY;
       m->len--;
-      /* Release after the map is consistent: k may be borrowed from the very key. */
-      if (m->used - m->len > m->len) *pm = m = rebuild(m, index_size_for(m->len));
+      /* Release once the map is consistent (k may be borrowed from the very key), and
+       * before the rebuild, which may fail. */
       rt_word_release(ok, key_type(m));
       rt_word_release(ov, val_type(m));
+      if (m->used - m->len > m->len) *pm = m = rebuild(m, index_size_for(m->len));
       return true;
     }
     perturb >>= 5;
@@ -311,6 +336,7 @@ bool rt_map_next(rt_map *m, int64_t *it, rt_word *k, rt_word *v) {
 
 /* Same keys with equal values, whatever the insertion order. */
 bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt) {
+  if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL); /* it recurses */
   int64_t n = rt_map_len(a);
   if (n != rt_map_len(b)) return false;
   if (n == 0) return true;
@@ -325,6 +351,7 @@ bool rt_map_eq(rt_map *a, rt_map *b, const rt_type *mt) {
 
 /* Order-independent: a sum over the entries. */
 uint64_t rt_map_hash(rt_map *m, const rt_type *mt) {
+  if (RT_UNLIKELY(rt_stack_low())) rt_fail("stack overflow", NULL); /* it recurses */
   uint64_t h = (uint64_t)rt_map_len(m);
   for (int64_t i = 0; m && i < m->used; i++) {
     const map_entry *e = &m->entries[i];

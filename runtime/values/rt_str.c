@@ -14,6 +14,9 @@
  *   - A result equal to an argument is that argument, retained (s.trim() of an
  *     already-trimmed s, a + "" ...): strings are immutable, so sharing is invisible.
  *   - Lengths and positions count bytes; no function here looks at UTF-8 structure.
+ *   - A size computed from the program's values (repeat's count, a join) that does not
+ *     fit an Int fails with "integer overflow"; a string too large for the system
+ *     fails the calling actor with "out of memory (N bytes)" (rt_value_alloc).
  */
 #define _GNU_SOURCE /* memmem */
 #include "values/rt_values.h"
@@ -31,23 +34,37 @@ static inline rt_str *retained(rt_str *s) {
   return s;
 }
 
-/* An uninitialised string of n > 0 bytes (NUL already written). */
-static rt_str *str_alloc(int64_t n) {
-  if (RT_UNLIKELY(n < 0 || (uint64_t)n > (uint64_t)INT64_MAX - sizeof(rt_str) - 1))
-    rt_out_of_memory((size_t)-1);
-  rt_str *s = rt_alloc(sizeof(rt_str) + (size_t)n + 1);
+/* The bytes a string of n bytes takes (n <= INT64_MAX: no overflow in size_t). */
+static inline size_t str_bytes(int64_t n) { return sizeof(rt_str) + (size_t)n + 1; }
+
+/* An uninitialised string of n > 0 bytes (NUL already written), or NULL when it is
+ * too large (rt_value_try_alloc). */
+static inline rt_str *str_try_alloc(int64_t n) {
+  if (RT_UNLIKELY(n <= 0)) return NULL; /* callers make empty strings NULL themselves */
+  rt_str *s = rt_value_try_alloc(str_bytes(n));
+  if (RT_UNLIKELY(!s)) return NULL;
   rt_hdr_init(s, RT_TAG_STR);
   s->len = n;
   s->data[n] = 0;
   return s;
 }
 
-rt_str *rt_str_new(const char *bytes, int64_t len) {
+/* As str_try_alloc, failing the actor when it is too large. */
+static inline rt_str *str_alloc(int64_t n, const char *pos) {
+  rt_str *s = str_try_alloc(n);
+  if (RT_UNLIKELY(!s)) rt_fail_oom(str_bytes(n), pos);
+  return s;
+}
+
+/* rt_str_new, inlined into the hot callers here (printed forms of Ints). */
+static inline __attribute__((always_inline)) rt_str *str_from(const char *bytes, int64_t len) {
   if (len <= 0) return NULL;
-  rt_str *s = str_alloc(len);
+  rt_str *s = str_alloc(len, NULL);
   memcpy(s->data, bytes, (size_t)len);
   return s;
 }
+
+rt_str *rt_str_new(const char *bytes, int64_t len) { return str_from(bytes, len); }
 
 int64_t rt_str_len(rt_str *s) { return slen(s); }
 
@@ -57,7 +74,7 @@ rt_str *rt_str_cat(rt_str *a, rt_str *b) {
   int64_t na = slen(a), nb = slen(b);
   if (nb == 0) return na ? retained(a) : NULL;
   if (na == 0) return retained(b);
-  rt_str *s = str_alloc(na + nb);
+  rt_str *s = str_alloc(na + nb, NULL); /* two lengths of values that exist: no overflow */
   memcpy(s->data, a->data, (size_t)na);
   memcpy(s->data + na, b->data, (size_t)nb);
   return s;
@@ -69,14 +86,14 @@ rt_str *rt_str_cat_n(int64_t n, rt_str *const *parts) {
   for (int64_t i = 0; i < n; i++) {
     int64_t l = slen(parts[i]);
     if (l) {
-      total += l;
+      if (__builtin_add_overflow(total, l, &total)) rt_fail_overflow(NULL);
       nonempty++;
       only = parts[i];
     }
   }
   if (total == 0) return NULL;
   if (nonempty == 1) return retained(only);
-  rt_str *s = str_alloc(total);
+  rt_str *s = str_alloc(total, NULL);
   char *p = s->data;
   for (int64_t i = 0; i < n; i++) {
     int64_t l = slen(parts[i]);
@@ -132,7 +149,7 @@ bool rt_str_ends_with(rt_str *s, rt_str *suffix) {
 
 rt_str *rt_str_slice(rt_str *s, int64_t a, int64_t b, const char *pos) {
   int64_t n = slen(s);
-  if (a < 0 || a > b || b > n) rt_fail("index out of range", pos);
+  if (a < 0 || a > b || b > n) rt_fail_slice(a, b, n, pos);
   if (a == 0 && b == n) return n ? retained(s) : NULL;
   return rt_str_new(s->data + a, b - a);
 }
@@ -175,7 +192,7 @@ static rt_str *map_case(rt_str *s, char lo, char hi, int delta) {
   int64_t n = slen(s), i = 0;
   while (i < n && !(s->data[i] >= lo && s->data[i] <= hi)) i++;
   if (i == n) return n ? retained(s) : NULL; /* nothing to change */
-  rt_str *r = str_alloc(n);
+  rt_str *r = str_alloc(n, NULL);
   memcpy(r->data, s->data, (size_t)i);
   for (; i < n; i++) {
     char c = s->data[i];
@@ -192,9 +209,9 @@ rt_str *rt_str_repeat(rt_str *s, int64_t n, const char *pos) {
   int64_t len = slen(s);
   if (n == 0 || len == 0) return NULL;
   if (n == 1) return retained(s);
-  if (len > INT64_MAX / n) rt_out_of_memory((size_t)-1);
+  if (len > INT64_MAX / n) rt_fail_overflow(pos); /* the size does not fit an Int */
   int64_t total = len * n;
-  rt_str *r = str_alloc(total);
+  rt_str *r = str_alloc(total, pos);
   /* Doubling copies: log2(n) memcpy calls instead of n. */
   memcpy(r->data, s->data, (size_t)len);
   int64_t done = len;
@@ -208,15 +225,18 @@ rt_str *rt_str_repeat(rt_str *s, int64_t n, const char *pos) {
 
 /* ---- join (list method, but it builds a string) ---------------------------------- */
 
-rt_str *rt_list_join(rt_list *l, rt_str *sep) {
+rt_str *rt_list_join(rt_list *l, rt_str *sep, const char *pos) {
   int64_t n = l ? l->len : 0;
   if (n == 0) return NULL;
   rt_str *const *parts = (rt_str *const *)l->data;
   if (n == 1) return slen(parts[0]) ? retained(parts[0]) : NULL;
-  int64_t nsep = slen(sep), total = nsep * (n - 1);
-  for (int64_t i = 0; i < n; i++) total += slen(parts[i]);
+  /* a million empty strings joined by a megabyte: the size is the program's doing */
+  int64_t nsep = slen(sep), total;
+  if (__builtin_mul_overflow(nsep, n - 1, &total)) rt_fail_overflow(pos);
+  for (int64_t i = 0; i < n; i++)
+    if (__builtin_add_overflow(total, slen(parts[i]), &total)) rt_fail_overflow(pos);
   if (total == 0) return NULL;
-  rt_str *r = str_alloc(total);
+  rt_str *r = str_alloc(total, pos);
   char *p = r->data;
   for (int64_t i = 0; i < n; i++) {
     if (i && nsep) {
@@ -249,7 +269,7 @@ static char *int_digits(int64_t v, char buf[24]) {
 rt_str *rt_str_of_int(int64_t v) {
   char buf[24];
   char *p = int_digits(v, buf);
-  return rt_str_new(p, buf + 24 - p);
+  return str_from(p, buf + 24 - p);
 }
 
 rt_str *rt_str_of_bool(bool v) { return (rt_str *)(v ? (const void *)&str_true : (const void *)&str_false); }

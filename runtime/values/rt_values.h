@@ -58,6 +58,14 @@ void rt_buf_value(rt_buf *b, rt_word v, const rt_type *t, bool quoted);
 rt_str *rt_buf_finish(rt_buf *b); /* the buffer's bytes as a String; frees the buffer */
 void rt_buf_free(rt_buf *b);
 int rt_fmt_float(double v, char out[32]); /* Python's repr of v; returns its length */
+/* The reasons that say which index or key (LANGUAGE.md §7): "index 7 out of range
+ * (length 3)" (what: NULL, or "insert" for "insert: index 7 ..."), "slice(2, 9) out
+ * of range (length 4)", and "missing key "bob"" (the key's printed form, cut at
+ * RT_REASON_KEY_BYTES bytes). */
+enum { RT_REASON_KEY_BYTES = 100 };
+_Noreturn void rt_fail_index(const char *what, int64_t i, int64_t len, const char *pos);
+_Noreturn void rt_fail_slice(int64_t a, int64_t b, int64_t len, const char *pos);
+_Noreturn void rt_fail_key(rt_word k, const rt_type *key_type, const char *pos);
 /* The letter after '\\' that c takes in a String's quoted form (inside lists and maps,
  * and in `cannot parse "TEXT"`), or 0 when c is written as it is. */
 static inline char rt_quote_escape(char c) {
@@ -94,7 +102,12 @@ void rt_data_put(rt_buf *b, const rt_data *d, const rt_type *t); /* the printed 
 
 /* ---- rt_value.c: what every value shares --------------------------------------- */
 
+/* A map key's hash, keyed per process (SipHash-1-3 for strings: see rt_value.c). */
 uint64_t rt_hash(rt_word v, const rt_type *t);
+/* Tests: SipHash-c-d of p[0..n) under a 16-byte key (the reference's test vectors),
+ * and setting this process's hash keys. */
+uint64_t rt_siphash(const unsigned char key[16], const void *p, size_t n, int c, int d);
+void rt_hash_set_keys(uint64_t k0, uint64_t k1, uint64_t kw);
 void rt_word_retain(rt_word v, const rt_type *t);
 void rt_word_release(rt_word v, const rt_type *t);
 void rt_closure_free(rt_closure *c);

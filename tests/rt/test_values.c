@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <math.h>
 #include <setjmp.h>
+#include <unistd.h>
 
 /* ---- stub_core.c ----------------------------------------------------------------- */
 
@@ -205,10 +206,10 @@ static void test_strings(void) {
   CHECK(same == hw);
   rt_release(same);
   CHECK_STR(rt_str_slice(NULL, 0, 0, POS), "");
-  EXPECT_FAIL(rt_str_slice(hw, -1, 2, POS), "index out of range");
-  EXPECT_FAIL(rt_str_slice(hw, 3, 2, POS), "index out of range");
-  EXPECT_FAIL(rt_str_slice(hw, 0, 13, POS), "index out of range");
-  EXPECT_FAIL(rt_str_slice(NULL, 0, 1, POS), "index out of range");
+  EXPECT_FAIL(rt_str_slice(hw, -1, 2, POS), "slice(-1, 2) out of range (length 12)");
+  EXPECT_FAIL(rt_str_slice(hw, 3, 2, POS), "slice(3, 2) out of range (length 12)");
+  EXPECT_FAIL(rt_str_slice(hw, 0, 13, POS), "slice(0, 13) out of range (length 12)");
+  EXPECT_FAIL(rt_str_slice(NULL, 0, 1, POS), "slice(0, 1) out of range (length 0)");
 
   /* trim, upper, lower */
   CHECK_STR(rt_str_trim(S("  Hello, World  ")), "Hello, World");
@@ -263,13 +264,13 @@ static void test_split_join(void) {
   EXPECT_FAIL(rt_str_split(S("abc"), S(""), POS), "empty separator");
   EXPECT_FAIL(rt_str_split(S("abc"), NULL, POS), "empty separator");
 
-  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), S("-")), "x-y-z");
-  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), NULL), "xyz");
-  CHECK_STR(rt_list_join(tmp(STRS("", "", "")), S(", ")), ", , ");
-  CHECK_STR(rt_list_join(NULL, S("-")), "");
-  CHECK_STR(rt_list_join(tmp(STRS("solo")), S("-")), "solo");
-  CHECK_STR(rt_list_join(tmp(STRS("")), S("-")), "");
-  CHECK_STR(rt_list_join(tmp(rt_str_split(S("a,b,,c"), S(","), POS)), S(";")), "a;b;;c");
+  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), S("-"), POS), "x-y-z");
+  CHECK_STR(rt_list_join(tmp(STRS("x", "y", "z")), NULL, POS), "xyz");
+  CHECK_STR(rt_list_join(tmp(STRS("", "", "")), S(", "), POS), ", , ");
+  CHECK_STR(rt_list_join(NULL, S("-"), POS), "");
+  CHECK_STR(rt_list_join(tmp(STRS("solo")), S("-"), POS), "solo");
+  CHECK_STR(rt_list_join(tmp(STRS("")), S("-"), POS), "");
+  CHECK_STR(rt_list_join(tmp(rt_str_split(S("a,b,,c"), S(","), POS)), S(";"), POS), "a;b;;c");
   release_temps();
 }
 
@@ -477,36 +478,37 @@ static void test_lists(void) {
   for (int64_t i = 0; i < 5; i++) rt_list_push(&l, &t_lint, (rt_word)(i * i));
   CHECK_SHOW(W(l), &t_lint, "[0, 1, 4, 9, 16]");
   CHECK(rt_list_get(l, 2, POS) == 4);
-  EXPECT_FAIL(rt_list_get(l, 5, POS), "index out of range");
-  EXPECT_FAIL(rt_list_get(l, -1, POS), "index out of range");
-  EXPECT_FAIL(rt_list_get(NULL, 0, POS), "index out of range");
+  EXPECT_FAIL(rt_list_get(l, 5, POS), "index 5 out of range (length 5)");
+  EXPECT_FAIL(rt_list_get(l, -1, POS), "index -1 out of range (length 5)");
+  EXPECT_FAIL(rt_list_get(NULL, 0, POS), "index 0 out of range (length 0)");
+  EXPECT_FAIL(rt_list_get(l, INT64_MIN, POS), "index -9223372036854775808 out of range (length 5)");
   *rt_list_at_mut(&l, 2, POS) = 100;
   CHECK_SHOW(W(l), &t_lint, "[0, 1, 100, 9, 16]");
-  EXPECT_FAIL(rt_list_at_mut(&l, 5, POS), "index out of range");
+  EXPECT_FAIL(rt_list_at_mut(&l, 5, POS), "index 5 out of range (length 5)");
   rt_list *nil = NULL;
-  EXPECT_FAIL(rt_list_at_mut(&nil, 0, POS), "index out of range");
+  EXPECT_FAIL(rt_list_at_mut(&nil, 0, POS), "index 0 out of range (length 0)");
   CHECK(rt_list_pop(&l, POS) == 16);
   CHECK_SHOW(W(l), &t_lint, "[0, 1, 100, 9]");
   rt_list_insert(&l, &t_lint, 0, (rt_word)-1, POS);
   rt_list_insert(&l, &t_lint, 5, 50, POS);
   rt_list_insert(&l, &t_lint, 2, 7, POS);
   CHECK_SHOW(W(l), &t_lint, "[-1, 0, 7, 1, 100, 9, 50]");
-  EXPECT_FAIL(rt_list_insert(&l, &t_lint, 8, 0, POS), "index out of range");
-  EXPECT_FAIL(rt_list_insert(&l, &t_lint, -1, 0, POS), "index out of range");
+  EXPECT_FAIL(rt_list_insert(&l, &t_lint, 8, 0, POS), "insert: index 8 out of range (length 7)");
+  EXPECT_FAIL(rt_list_insert(&l, &t_lint, -1, 0, POS), "insert: index -1 out of range (length 7)");
   CHECK(rt_list_remove(&l, 1, POS) == 0);
   CHECK(rt_list_remove(&l, 5, POS) == 50);
   CHECK_SHOW(W(l), &t_lint, "[-1, 7, 1, 100, 9]");
-  EXPECT_FAIL(rt_list_remove(&l, 5, POS), "index out of range");
-  EXPECT_FAIL(rt_list_remove(&nil, 0, POS), "index out of range");
+  EXPECT_FAIL(rt_list_remove(&l, 5, POS), "remove: index 5 out of range (length 5)");
+  EXPECT_FAIL(rt_list_remove(&nil, 0, POS), "remove: index 0 out of range (length 0)");
   CHECK(rt_list_contains(l, 100) && !rt_list_contains(l, 2) && !rt_list_contains(NULL, 0));
   CHECK_SHOW(W(tmp(rt_list_slice(l, 1, 3, POS))), &t_lint, "[7, 1]");
   CHECK(rt_list_slice(l, 2, 2, POS) == NULL);
   rt_list *whole = rt_list_slice(l, 0, 5, POS);
   CHECK(whole == l && rc_of(l) == 2);
   rt_release(whole);
-  EXPECT_FAIL(rt_list_slice(l, 3, 2, POS), "index out of range");
-  EXPECT_FAIL(rt_list_slice(l, -1, 2, POS), "index out of range");
-  EXPECT_FAIL(rt_list_slice(l, 0, 6, POS), "index out of range");
+  EXPECT_FAIL(rt_list_slice(l, 3, 2, POS), "slice(3, 2) out of range (length 5)");
+  EXPECT_FAIL(rt_list_slice(l, -1, 2, POS), "slice(-1, 2) out of range (length 5)");
+  EXPECT_FAIL(rt_list_slice(l, 0, 6, POS), "slice(0, 6) out of range (length 5)");
   CHECK(rt_list_slice(NULL, 0, 0, POS) == NULL);
   rt_list_reverse(&l);
   CHECK_SHOW(W(l), &t_lint, "[9, 100, 1, 7, -1]");
@@ -516,8 +518,8 @@ static void test_lists(void) {
   rt_list_reverse(&nil);
   CHECK(nil == NULL);
   while (rt_list_len(l)) rt_list_pop(&l, POS);
-  EXPECT_FAIL(rt_list_pop(&l, POS), "index out of range");
-  EXPECT_FAIL(rt_list_pop(&nil, POS), "index out of range");
+  EXPECT_FAIL(rt_list_pop(&l, POS), "pop() on an empty list");
+  EXPECT_FAIL(rt_list_pop(&nil, POS), "pop() on an empty list");
   rt_release(l);
 
   /* many pushes: growth past the inline slots, amortised */
@@ -542,7 +544,8 @@ static void test_lists(void) {
   CHECK_SHOW(W(sl), &t_lstr, "[\"z\"]");
   CHECK(rt_list_contains(sl, W(S("z"))) && !rt_list_contains(sl, W(S("y"))));
   rt_str *x = rt_str_new("x", 1);
-  EXPECT_FAIL(rt_list_insert(&sl, &t_lstr, 5, W(x), POS), "index out of range"); /* x released */
+  EXPECT_FAIL(rt_list_insert(&sl, &t_lstr, 5, W(x), POS), "insert: index 5 out of range (length 1)");
+  rt_release(x); /* still the caller's: insert takes it only once it is stored */
   rt_release(sl);
 
   /* Floats: contains uses ==, so nan is never found; -0.0 finds 0.0 */
@@ -728,15 +731,26 @@ static void test_maps(void) {
   rt_map_set(&m, &t_m_si, W(rt_str_new("mia", 3)), 7);
   CHECK_SHOW(W(m), &t_m_si, "{\"zoe\": 31, \"adam\": 40, \"mia\": 7}");
   CHECK(rt_map_len(m) == 3);
-  CHECK(rt_map_get(m, W(S("adam")), POS) == 40);
+  CHECK(rt_map_get(m, W(S("adam")), &t_m_si, POS) == 40);
   CHECK(!rt_map_has(m, W(S("bob"))) && rt_map_has(m, W(S("mia"))));
   CHECK(rt_map_get_or(m, W(S("bob")), (rt_word)-1) == (rt_word)-1);
   CHECK(rt_map_get_or(m, W(S("zoe")), (rt_word)-1) == 31);
-  EXPECT_FAIL(rt_map_get(m, W(S("bob")), POS), "missing key");
-  EXPECT_FAIL(rt_map_get(NULL, 0, POS), "missing key");
-  EXPECT_FAIL(rt_map_at_mut(&m, W(S("bob")), POS), "missing key");
+  EXPECT_FAIL(rt_map_get(m, W(S("bob")), &t_m_si, POS), "missing key \"bob\"");
+  EXPECT_FAIL(rt_map_get(NULL, 0, &t_m_si, POS), "missing key \"\"");
+  EXPECT_FAIL(rt_map_get(NULL, (rt_word)-7, &t_m_ii, POS), "missing key -7");
+  EXPECT_FAIL(rt_map_get(m, W(S("a \"quoted\"\nkey")), &t_m_si, POS), "missing key \"a \\\"quoted\\\"\\nkey\"");
+  EXPECT_FAIL(rt_map_at_mut(&m, W(S("bob")), &t_m_si, POS), "missing key \"bob\"");
   rt_map *nil = NULL;
-  EXPECT_FAIL(rt_map_at_mut(&nil, 0, POS), "missing key");
+  EXPECT_FAIL(rt_map_at_mut(&nil, 3, &t_m_ii, POS), "missing key 3");
+  { /* a long key is cut at RT_REASON_KEY_BYTES bytes of its printed form, at a character's start */
+    char key[200], want[200];
+    memset(key, 'x', 150);
+    snprintf(want, sizeof want, "missing key \"%.99s...", key);
+    EXPECT_FAIL(rt_map_get(m, W(tmp(rt_str_new(key, 150))), &t_m_si, POS), want);
+    for (int i = 0; i < 60; i++) memcpy(key + 2 * i, "\xc3\xa9", 2); /* é */
+    snprintf(want, sizeof want, "missing key \"%.98s...", key);
+    EXPECT_FAIL(rt_map_get(m, W(tmp(rt_str_new(key, 120))), &t_m_si, POS), want);
+  }
 
   /* replace keeps the place (and releases the passed key), remove then re-add goes last */
   rt_str *zoe2 = rt_str_new("zoe", 3);
@@ -747,8 +761,8 @@ static void test_maps(void) {
   CHECK_SHOW(W(m), &t_m_si, "{\"zoe\": 32, \"mia\": 7}");
   rt_map_set(&m, &t_m_si, W(rt_str_new("adam", 4)), 41);
   CHECK_SHOW(W(m), &t_m_si, "{\"zoe\": 32, \"mia\": 7, \"adam\": 41}");
-  *rt_map_at_mut(&m, W(S("mia")), POS) += 1;
-  CHECK(rt_map_get(m, W(S("mia")), POS) == 8);
+  *rt_map_at_mut(&m, W(S("mia")), &t_m_si, POS) += 1;
+  CHECK(rt_map_get(m, W(S("mia")), &t_m_si, POS) == 8);
   CHECK_SHOW(W(tmp(rt_map_keys(m, &t_lstr))), &t_lstr, "[\"zoe\", \"mia\", \"adam\"]");
   CHECK_SHOW(W(tmp(rt_map_values(m, &t_lint))), &t_lint, "[32, 8, 41]");
   CHECK(rt_map_keys(NULL, &t_lstr) == NULL && rt_map_values(NULL, &t_lint) == NULL);
@@ -781,12 +795,12 @@ static void test_maps(void) {
   rt_map_set(&mi, &t_m_is, 2, W(rt_str_new("two", 3)));
   rt_map_set(&mi, &t_m_is, 1, W(rt_str_new("uno", 3))); /* the old value is released */
   CHECK_SHOW(W(mi), &t_m_is, "{1: \"uno\", 2: \"two\"}");
-  CHECK(rt_str_eq(Ws(rt_map_get(mi, 2, POS)), S("two")));
+  CHECK(rt_str_eq(Ws(rt_map_get(mi, 2, &t_m_is, POS)), S("two")));
   rt_release(mi);
   rt_map *mb = rt_map_new(&t_m_bf);
   rt_map_set(&mb, &t_m_bf, 0, Fw(1.0));
   rt_map_set(&mb, &t_m_bf, 1, Fw(2.0));
-  CHECK(rt_map_has(mb, 0) && rt_map_has(mb, 1) && wF(rt_map_get(mb, 1, POS)) == 2.0);
+  CHECK(rt_map_has(mb, 0) && rt_map_has(mb, 1) && wF(rt_map_get(mb, 1, &t_m_bf, POS)) == 2.0);
   rt_release(mb);
   rt_actor *a1 = stub_actor_new("W", 1), *a2 = stub_actor_new("W", 2);
   rt_map *ma = NULL;
@@ -819,7 +833,7 @@ static void test_map_cow(void) {
   SHARED_CASE(rt_map_set(&mine, &t_m_si, W(rt_str_new("c", 1)), 3), "{\"a\": 1, \"b\": 2, \"c\": 3}");
   SHARED_CASE(rt_map_set(&mine, &t_m_si, W(rt_str_new("a", 1)), 9), "{\"a\": 9, \"b\": 2}");
   SHARED_CASE(CHECK(rt_map_remove(&mine, W(S("a")))), "{\"b\": 2}");
-  SHARED_CASE(*rt_map_at_mut(&mine, W(S("b")), POS) = 5, "{\"a\": 1, \"b\": 5}");
+  SHARED_CASE(*rt_map_at_mut(&mine, W(S("b")), &t_m_si, POS) = 5, "{\"a\": 1, \"b\": 5}");
 #undef SHARED_CASE
 
   /* removing a missing key from a shared map does not copy it */
@@ -834,7 +848,7 @@ static void test_map_cow(void) {
   rt_map_set(&orig, &t_m_si, W(rt_str_new("a", 1)), 4);
   mine = orig;
   rt_retain(orig);
-  *rt_map_at_mut(&mine, W(S("c")), POS) = 30;
+  *rt_map_at_mut(&mine, W(S("c")), &t_m_si, POS) = 30;
   CHECK_SHOW(W(orig), &t_m_si, "{\"b\": 2, \"c\": 3, \"a\": 4}");
   CHECK_SHOW(W(mine), &t_m_si, "{\"b\": 2, \"c\": 30, \"a\": 4}");
   rt_release(mine);
@@ -921,7 +935,7 @@ static void test_map_model(void) {
   m = NULL;
   for (int64_t i = 0; i < 100000; i++) rt_map_set(&m, &t_m_ii, (rt_word)(i * 7919), (rt_word)i);
   ok = rt_map_len(m) == 100000;
-  for (int64_t i = 0; i < 100000; i++) ok &= rt_map_get(m, (rt_word)(i * 7919), POS) == (rt_word)i;
+  for (int64_t i = 0; i < 100000; i++) ok &= rt_map_get(m, (rt_word)(i * 7919), &t_m_ii, POS) == (rt_word)i;
   for (int64_t i = 0; i < 100000; i++) ok &= rt_map_remove(&m, (rt_word)(i * 7919));
   ok &= rt_map_len(m) == 0;
   int64_t it = 0;
@@ -977,7 +991,7 @@ static void test_eq_hash(void) {
   CHECK(rt_eq(W(m1), W(m2), &t_m_si) && rt_hash(W(m1), &t_m_si) == rt_hash(W(m2), &t_m_si));
   rt_map *m2b = m2; /* shared: the change below copies */
   rt_retain(m2b);
-  *rt_map_at_mut(&m2b, W(S("a")), POS) = 5;
+  *rt_map_at_mut(&m2b, W(S("a")), &t_m_si, POS) = 5;
   CHECK(m2b != m2 && rt_eq(W(m1), W(m2), &t_m_si));
   m2 = tmp(m2b);
   CHECK(!rt_eq(W(m1), W(m2), &t_m_si));
@@ -1140,6 +1154,145 @@ static void test_data(void) {
   release_temps();
 }
 
+/* ---- values too large ------------------------------------------------------------ */
+
+/* Runs stmt, which must fail with "out of memory (N bytes)" (at any position). */
+#define EXPECT_OOM(stmt)                                                                \
+  do {                                                                                 \
+    rt_fail_guard g_;                                                                  \
+    rt_fail_push(&g_, false);                                                          \
+    if (setjmp(g_.jb) == 0) {                                                          \
+      (void)(stmt);                                                                    \
+      rt_fail_pop(&g_);                                                                \
+      check(false, __LINE__, "expected out of memory: " #stmt);                        \
+    } else {                                                                           \
+      rt_fail_pop(&g_);                                                                \
+      rt_release(rt_fail_take_reason());                                               \
+      check(strncmp(stub_fail_reason, "out of memory (", 15) == 0, __LINE__, #stmt);  \
+    }                                                                                  \
+  } while (0)
+
+/* Pushes v (retained for the list) until the list cannot grow; returns how many went in. */
+static int64_t push_until_full(rt_list **l, rt_str *v) {
+  volatile int64_t n = 0; /* kept across the longjmp */
+  for (;;) {
+    rt_fail_guard g;
+    rt_fail_push(&g, true);
+    if (setjmp(g.jb) != 0) {
+      rt_fail_pop(&g);
+      rt_release(rt_fail_take_reason());
+      return n;
+    }
+    rt_retain(v);
+    rt_list_push(l, &t_lstr, W(v));
+    rt_fail_pop(&g);
+    n++;
+  }
+}
+
+static int64_t set_until_full(rt_map **m, rt_str *v) {
+  volatile int64_t n = 0;
+  for (;;) {
+    rt_fail_guard g;
+    rt_fail_push(&g, true);
+    if (setjmp(g.jb) != 0) {
+      rt_fail_pop(&g);
+      rt_release(rt_fail_take_reason());
+      return n;
+    }
+    rt_retain(v);
+    rt_map_set(m, &t_m_is, (rt_word)n, W(v)); /* Int keys: nothing to release */
+    rt_fail_pop(&g);
+    n++;
+  }
+}
+
+/* A size computed from values that overflows is "integer overflow"; a value too large
+ * for the system (here: above a limit of 1 MiB the test sets) fails with "out of
+ * memory (N bytes)", leaving what it was to change as it was and releasing what was
+ * handed to it. */
+static void test_too_large(void) {
+  EXPECT_FAIL(rt_str_repeat(S("xy"), INT64_MAX, POS), "integer overflow");
+  EXPECT_FAIL(rt_str_repeat(S("x"), INT64_MAX / 2 + 2, POS), "out of memory (4611686018427387922 bytes)");
+  rt_mem_set_value_limit(1 << 20);
+  EXPECT_FAIL(rt_str_repeat(S("x"), 2 << 20, POS), "out of memory (2097169 bytes)");
+  rt_str *big = tmp(rt_str_repeat(S("x"), 600000, POS));
+  CHECK(rt_str_len(big) == 600000);
+  EXPECT_FAIL(rt_list_join(tmp(STRS("a", "b", "c")), big, POS), "out of memory (1200020 bytes)");
+  EXPECT_OOM(rt_str_cat(big, big));
+  rt_str *parts[3] = {big, S("-"), big};
+  EXPECT_OOM(rt_str_cat_n(3, parts));
+
+  /* a list that cannot grow keeps its elements; the one pushed is released */
+  rt_str *v = rt_str_new("element", 7);
+  rt_list *l = NULL;
+  int64_t n = push_until_full(&l, v);
+  CHECK(n == (1 << 20) / 8 && rt_list_len(l) == n && rc_of(v) == n + 1);
+  CHECK(Ws(l->data[n - 1]) == v);
+  /* its printed form is larger than the limit: the buffer is freed, the actor fails */
+  EXPECT_OOM(rt_str_of(W(l), &t_lstr));
+  rt_release(l);
+  CHECK(rc_of(v) == 1);
+
+  /* a map that cannot grow keeps its entries; the key and value handed in are released */
+  rt_map *m = NULL;
+  n = set_until_full(&m, v);
+  CHECK(n > 1000 && rt_map_len(m) == n && rc_of(v) == n + 1);
+  CHECK(Ws(rt_map_get(m, (rt_word)(n - 1), &t_m_is, POS)) == v);
+  rt_release(m);
+  CHECK(rc_of(v) == 1);
+  rt_release(v);
+
+  /* a buffer that cannot grow */
+  rt_buf b = {0};
+  rt_buf_put(&b, big->data, big->len);
+  EXPECT_OOM(rt_buf_put(&b, big->data, big->len));
+  CHECK(b.p == NULL && b.len == 0);
+  rt_mem_set_value_limit((size_t)-1);
+  release_temps();
+}
+
+/* The map keys' hash is keyed: SipHash (the reference's test vectors, with the
+ * round counts as parameters), different keys give different hashes, and each process
+ * draws its own keys (two runs of this program hash a string differently). */
+static const char *const probe_key = "room1234";
+
+/* The hash of probe_key in a new process running this program ("hash"), or 0. */
+static uint64_t hash_in_child(void) {
+  char self[4096], cmd[4200];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return 0;
+  self[n] = 0;
+  snprintf(cmd, sizeof cmd, "'%s' hash", self);
+  FILE *f = popen(cmd, "r");
+  unsigned long long h = 0;
+  if (f) {
+    if (fscanf(f, "%llx", &h) != 1) h = 0;
+    pclose(f);
+  }
+  return h;
+}
+
+static void test_keyed_hash(void) {
+  unsigned char key[16], msg[64];
+  for (int i = 0; i < 16; i++) key[i] = (unsigned char)i;
+  for (int i = 0; i < 64; i++) msg[i] = (unsigned char)i;
+  CHECK(rt_siphash(key, msg, 15, 2, 4) == 0xa129ca6149be45e5ull); /* the paper's example */
+  CHECK(rt_siphash(key, msg, 0, 2, 4) == 0x726fdb47dd0e0e31ull);  /* vectors.h, length 0 */
+  CHECK(rt_siphash(key, msg, 15, 1, 3) != rt_siphash(key, msg, 15, 2, 4));
+  uint64_t c1 = hash_in_child(), c2 = hash_in_child();
+  CHECK(c1 != 0 && c2 != 0 && c1 != c2);
+  rt_str *s = S(probe_key);
+  uint64_t h1 = rt_hash(W(s), &rt_type_string), i1 = rt_hash(7, &rt_type_int);
+  CHECK(h1 != c1 && h1 != c2);
+  rt_hash_set_keys(1, 2, 3);
+  uint64_t h2 = rt_hash(W(s), &rt_type_string), i2 = rt_hash(7, &rt_type_int);
+  unsigned char k12[16] = {1, 0, 0, 0, 0, 0, 0, 0, 2};
+  CHECK(h2 == rt_siphash(k12, "room1234", 8, 1, 3));
+  CHECK(h1 != h2 && i1 != i2);
+  release_temps();
+}
+
 /* ---- conversions ----------------------------------------------------------------- */
 
 /* parse_int / parse_float of text must fail with `cannot parse "text"`. */
@@ -1241,7 +1394,13 @@ static void test_closures_words(void) {
   CHECK(!rt_type_is_ref(&rt_type_float) && rt_type_is_ref(&rt_type_string) && rt_type_is_ref(&t_m_si));
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "hash") == 0) { /* hash_in_child */
+    rt_str *s = rt_str_new(probe_key, (int64_t)strlen(probe_key));
+    printf("%llx\n", (unsigned long long)rt_hash((rt_word)(uintptr_t)s, &rt_type_string));
+    rt_release(s);
+    return 0;
+  }
   stub_core_init();
   test_strings();
   test_split_join();
@@ -1258,6 +1417,8 @@ int main(void) {
   test_data();
   test_conversions();
   test_closures_words();
+  test_too_large();
+  test_keyed_hash(); /* last: it changes the hash keys, which maps made before would not survive */
   printf("test_values: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
