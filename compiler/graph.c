@@ -316,9 +316,13 @@ bool graph_render(Program *p, const char *path, const char *out) {
     _exit(127); /* not found: reported below */
   }
   close(fds[0]);
+  /* dot may be gone before it reads (not installed: the exec failed): a write to the
+   * pipe then fails with EPIPE instead of killing actorc, and its status says why. */
+  void (*old)(int) = signal(SIGPIPE, SIG_IGN);
   FILE *f = fdopen(fds[1], "w");
   graph_write(p, path, f);
   fclose(f);
+  signal(SIGPIPE, old);
   int st;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }
